@@ -1,0 +1,1 @@
+package io.cmsync.app; public class Application { public static void main(String[] a){} }

@@ -1,0 +1,53 @@
+package io.cmsync.sync;
+
+import java.util.List;
+import java.util.Set;
+
+/**
+ * One thing the planner decided for one contact. Write actions go to one side; the others are recorded for the
+ * report only. A contact can get at most one write action per side in a run.
+ */
+public sealed interface Action {
+
+    /** Normalised e-mail of the contact this action is about ("" when the contact has no e-mail). */
+    String email();
+
+    /** Copper-only contact: create the Mailchimp member (batch subscribe) and activate its tags. */
+    record CreateMailchimpMember(String email, Contact copper, String status, Set<String> tags) implements Action {
+    }
+
+    /**
+     * Contact in both: change the member's names (PUT with status_if_new only) and/or its tags.
+     * {@code firstName}/{@code lastName} are the target values; {@code namesChanged} says whether a PUT is needed.
+     */
+    record UpdateMailchimpMember(String email, Contact copper, Contact mailchimp, String firstName, String lastName,
+                                 boolean namesChanged, Set<String> tagsToAdd, Set<String> tagsToRemove,
+                                 List<Conflict> conflicts) implements Action {
+    }
+
+    /** Mailchimp-only member: create the Copper person (e-mail category work). */
+    record CreateCopperPerson(String email, Contact mailchimp, String firstName, String lastName) implements Action {
+    }
+
+    /** Contact in both: change the Copper person's names and/or its full tag list (status mirror tags). */
+    record UpdateCopperPerson(String email, long copperId, Contact copper, Contact mailchimp, String firstName,
+                              String lastName, boolean namesChanged, List<String> tags, boolean tagsChanged,
+                              List<Conflict> conflicts) implements Action {
+    }
+
+    /** Both sides already agree: nothing is written. */
+    record SkipIdentical(String email) implements Action {
+    }
+
+    /** Copper person carries the deletion tag: excluded, sent to the archive channel. */
+    record Flagged(String email, Contact copper, Contact mailchimp, String matchedTag) implements Action {
+    }
+
+    /** Excluded from the sync (inactive tag, status not imported, outside TEST marker...). */
+    record Excluded(String email, String side, String reason) implements Action {
+    }
+
+    /** Could not be synced because of the data (invalid / duplicate / missing e-mail, no name). */
+    record NotSynced(String email, String side, String reason) implements Action {
+    }
+}

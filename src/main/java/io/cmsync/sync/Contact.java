@@ -1,0 +1,40 @@
+package io.cmsync.sync;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * One person as one side sees it, keyed by the normalised e-mail. Immutable; the same record serves both sides so
+ * the planner compares like with like.
+ *
+ * @param email      normalised key (trimmed, lower-cased), see {@link Emails#normalise(String)}
+ * @param rawEmail   the address exactly as the side returned it (for reports)
+ * @param firstName  never null ("" when unknown)
+ * @param lastName   never null ("" when unknown)
+ * @param tags       the side's tags, in the side's order, never null
+ * @param status     Mailchimp member status (subscribed, unsubscribed, cleaned, pending, transactional, archived);
+ *                   null for a Copper person
+ * @param sideId     Copper person id or Mailchimp subscriber hash
+ * @param modifiedAt Copper date_modified or Mailchimp last_changed; null when unknown
+ */
+public record Contact(String email, String rawEmail, String firstName, String lastName, List<String> tags,
+                      String status, String sideId, Instant modifiedAt) {
+
+    public Contact {
+        Objects.requireNonNull(email, "email");
+        rawEmail = rawEmail == null ? email : rawEmail;
+        firstName = firstName == null ? "" : firstName.strip();
+        lastName = lastName == null ? "" : lastName.strip();
+        tags = tags == null ? List.of() : List.copyOf(tags);
+    }
+
+    /** "First Last" as the reports show it. */
+    public String displayName() {
+        return (firstName + " " + lastName).strip();
+    }
+
+    public boolean hasName() {
+        return !firstName.isEmpty() || !lastName.isEmpty();
+    }
+}
