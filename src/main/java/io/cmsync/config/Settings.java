@@ -1,0 +1,59 @@
+package io.cmsync.config;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.ZoneId;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Every setting of the product, validated. Built by {@link SettingsLoader}; the keys are documented line by line in
+ * {@code config/application.properties}.
+ */
+public record Settings(
+        Path propertiesFile,
+        Path envFile,
+        Secrets secrets,
+        // sync
+        boolean productionMode,
+        String testMarker,
+        String cron,
+        String newMemberStatus,
+        Set<String> importStatuses,
+        boolean createCopperWithoutName,
+        boolean mirrorStatuses,
+        // tags
+        String deletionTag,
+        List<String> deletionAliases,
+        String inactiveTag,
+        List<String> inactiveAliases,
+        String unsubscribedTag,
+        String cleanedTag,
+        String resubscribeTag,
+        // APIs
+        URI copperBaseUrl,
+        int copperPageSize,
+        int copperRequestsPerMinute,
+        URI mailchimpBaseUrl,
+        int mailchimpPageSize,
+        int mailchimpBatchSize,
+        int httpConnectTimeoutSeconds,
+        int httpResponseTimeoutSeconds,
+        int httpMaxAttempts,
+        // files
+        Path dataDir,
+        Path reportsDir,
+        Path archiveDir,
+        String stateJdbcUrl,
+        String reportLanguage,
+        ZoneId reportZone,
+        int reportRetentionDays) {
+
+    public String modeLabel() {
+        return productionMode ? "PRODUCTION" : "TEST";
+    }
+
+    public Path lockFile() {
+        return dataDir.resolve("sync.lock");
+    }
+}

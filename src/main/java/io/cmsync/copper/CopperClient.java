@@ -1,0 +1,151 @@
+package io.cmsync.copper;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+
+import io.cmsync.http.ApiException;
+import io.cmsync.http.ApiRequest;
+import io.cmsync.http.ApiResponse;
+import io.cmsync.http.RateLimiter;
+import io.cmsync.http.RetryingCaller;
+
+/** The Copper Developer API v1 calls the sync makes (CONTRACT.md §3, §4). */
+public final class CopperClient {
+    public static final String SIDE = "Copper";
+    /** Copper's bulk endpoints take at most 10 people per call (CONTRACT.md §4.8). */
+    public static final int BULK_LIMIT = 10;
+
+    static final ObjectMapper JSON = new ObjectMapper()
+            .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+
+    private final RetryingCaller caller;
+    private final RateLimiter bulkLimiter;
+
+    public CopperClient(RetryingCaller caller, RateLimiter bulkLimiter) {
+        this.caller = caller;
+        this.bulkLimiter = bulkLimiter;
+    }
+
+    /** Result of one person in a bulk call: the person, or the error Copper gave for it. */
+    public record BulkItem(CopperPerson person, String error) {
+        public boolean ok() {
+            return person != null;
+        }
+    }
+
+    /** One page of people, oldest first (sorted so that pages do not shift while read). */
+    public List<CopperPerson> searchPage(int pageNumber, int pageSize) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("page_number", pageNumber);
+        body.put("page_size", pageSize);
+        body.put("sort_by", "date_created");
+        body.put("sort_direction", "asc");
+        ApiResponse r = call(ApiRequest.post("people/search", write(body), "POST people/search"));
+        return read(r, new TypeReference<List<CopperPerson>>() { }, "POST people/search");
+    }
+
+    /** The account: a cheap call that checks the URL and the credentials. */
+    public JsonNode account() {
+        ApiResponse r = call(ApiRequest.get("account", null, "GET account"));
+        return read(r, new TypeReference<JsonNode>() { }, "GET account");
+    }
+
+    public List<BulkItem> bulkCreate(List<Map<String, Object>> people) {
+        return bulk("people/bulk_create", people);
+    }
+
+    public List<BulkItem> bulkUpdate(List<Map<String, Object>> people) {
+        return bulk("people/bulk_update", people);
+    }
+
+    private List<BulkItem> bulk(String path, List<Map<String, Object>> people) {
+        if (people.size() > BULK_LIMIT) {
+            throw new IllegalArgumentException("at most " + BULK_LIMIT + " people per bulk call");
+        }
+        bulkLimiter.acquire();
+        String label = "POST " + path;
+        ApiResponse r = call(ApiRequest.post(path, write(Map.of("people", people)), label));
+        JsonNode items = read(r, new TypeReference<JsonNode>() { }, label);
+        List<BulkItem> result = new ArrayList<>();
+        for (int i = 0; i < people.size(); i++) {
+            JsonNode item = items.isArray() && i < items.size() ? items.get(i) : null;
+            if (item != null && item.path("id").isNumber() && !item.has("success")) {
+                result.add(new BulkItem(JSON.convertValue(item, CopperPerson.class), null));
+            } else {
+                result.add(new BulkItem(null, item == null ? "no result for this person" : bulkError(item)));
+            }
+        }
+        return result;
+    }
+
+    private static String bulkError(JsonNode item) {
+        JsonNode message = item.path("message");
+        if (message.isTextual()) {
+            return message.asText();
+        }
+        List<String> parts = new ArrayList<>();
+        message.fields().forEachRemaining(f -> {
+            List<String> errors = new ArrayList<>();
+            f.getValue().forEach(e -> errors.add(e.path("error").asText(e.asText())));
+            parts.add(f.getKey() + ": " + String.join(", ", errors));
+        });
+        return parts.isEmpty() ? item.toString() : String.join("; ", parts);
+    }
+
+    private ApiResponse call(ApiRequest request) {
+        ApiResponse r = caller.call(request);
+        if (!r.ok()) {
+            throw new ApiException(SIDE, r.status(), SIDE + " " + request.label() + " answered " + r.status() + ": "
+                    + message(r.body()));
+        }
+        return r;
+    }
+
+    /** Copper's error text: {@code {"success":false,"status":422,"message":"..."}} or {@code {"error":"..."}}. */
+    static String message(String body) {
+        try {
+            JsonNode n = JSON.readTree(body);
+            if (n.hasNonNull("message")) {
+                return n.get("message").asText();
+            }
+            if (n.hasNonNull("error")) {
+                return n.get("error").asText();
+            }
+        } catch (JsonProcessingException | IllegalArgumentException ignored) {
+            // not JSON: fall through
+        }
+        return body == null || body.isBlank() ? "(empty body)" : abbreviate(body);
+    }
+
+    static String abbreviate(String s) {
+        String oneLine = s.replaceAll("\\s+", " ").strip();
+        return oneLine.length() > 200 ? oneLine.substring(0, 200) + "…" : oneLine;
+    }
+
+    private static String write(Object body) {
+        try {
+            return JSON.writeValueAsString(body);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static <T> T read(ApiResponse r, TypeReference<T> type, String label) {
+        try {
+            return JSON.readValue(r.body(), type);
+        } catch (JsonProcessingException | IllegalArgumentException e) {
+            throw new ApiException(SIDE, r.status(), SIDE + " " + label + " returned a body that is not the expected JSON: "
+                    + abbreviate(r.body()));
+        }
+    }
+}

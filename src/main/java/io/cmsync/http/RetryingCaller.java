@@ -1,0 +1,94 @@
+package io.cmsync.http;
+
+import java.time.Duration;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.LongConsumer;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Calls an API through a transport with bounded retries: 429, 5xx and I/O failures are retried with exponential
+ * back-off and jitter, honouring {@code Retry-After}; other answers are returned to the caller as they are.
+ */
+public final class RetryingCaller {
+    private static final Logger LOG = LoggerFactory.getLogger(RetryingCaller.class);
+
+    private final String side;
+    private final ApiTransport transport;
+    private final int maxAttempts;
+    private final Duration baseDelay;
+    private final Duration maxDelay;
+    private final LongConsumer sleeper;
+    private final RateLimiter limiter;
+
+    public RetryingCaller(String side, ApiTransport transport, int maxAttempts, Duration baseDelay, Duration maxDelay,
+                          RateLimiter limiter, LongConsumer sleeper) {
+        this.side = side;
+        this.transport = transport;
+        this.maxAttempts = maxAttempts;
+        this.baseDelay = baseDelay;
+        this.maxDelay = maxDelay;
+        this.limiter = limiter;
+        this.sleeper = sleeper;
+    }
+
+    public static LongConsumer threadSleep() {
+        return millis -> {
+            try {
+                Thread.sleep(millis);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new ApiIoException("interrupted", e);
+            }
+        };
+    }
+
+    /** Returns the final response (any status that is not retryable, or the last retryable one). */
+    public ApiResponse call(ApiRequest request) {
+        ApiResponse last = null;
+        for (int attempt = 1; ; attempt++) {
+            limiter.acquire();
+            try {
+                last = transport.send(request);
+                if (!retryable(last.status())) {
+                    return last;
+                }
+                if (attempt >= maxAttempts) {
+                    return last;
+                }
+                long wait = delay(attempt, last.header("Retry-After"));
+                LOG.warn("{} {} answered {}, attempt {}/{}, retrying in {} ms", side, request.label(), last.status(),
+                        attempt, maxAttempts, wait);
+                sleeper.accept(wait);
+            } catch (ApiIoException e) {
+                if (attempt >= maxAttempts) {
+                    throw new ApiException(side, 0, side + " " + request.label() + ": no answer after " + attempt
+                            + " attempts (" + e.getMessage() + ")");
+                }
+                long wait = delay(attempt, null);
+                LOG.warn("{} {} failed ({}), attempt {}/{}, retrying in {} ms", side, request.label(), e.getMessage(),
+                        attempt, maxAttempts, wait);
+                sleeper.accept(wait);
+            }
+        }
+    }
+
+    static boolean retryable(int status) {
+        return status == 429 || status >= 500;
+    }
+
+    long delay(int attempt, String retryAfter) {
+        if (retryAfter != null) {
+            try {
+                long seconds = Long.parseLong(retryAfter.strip());
+                return Math.min(Duration.ofSeconds(Math.max(0, seconds)).toMillis(), Math.max(maxDelay.toMillis(), 60_000));
+            } catch (NumberFormatException ignored) {
+                // an HTTP date or garbage: fall back to back-off
+            }
+        }
+        long exp = baseDelay.toMillis() * (1L << Math.min(attempt - 1, 16));
+        long capped = Math.min(exp, maxDelay.toMillis());
+        return capped / 2 + ThreadLocalRandom.current().nextLong(capped / 2 + 1);
+    }
+}

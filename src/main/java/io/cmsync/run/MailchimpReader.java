@@ -1,0 +1,53 @@
+package io.cmsync.run;
+
+import java.util.List;
+
+import io.cmsync.mailchimp.MailchimpClient;
+import io.cmsync.mailchimp.MailchimpMapping;
+import io.cmsync.sync.Contact;
+
+/**
+ * Pages through the audience for the read-mailchimp route. Two passes: the default listing, then
+ * {@code status=archived}, because archived members are not listed by default and must be known (never resubscribed).
+ */
+public final class MailchimpReader {
+    private static final String[] PASSES = {null, "archived"};
+
+    private final MailchimpClient client;
+    private final SyncRuns runs;
+    private final int pageSize;
+    private int pass;
+    private int offset;
+    private boolean more;
+    private long read;
+
+    public MailchimpReader(MailchimpClient client, SyncRuns runs, int pageSize) {
+        this.client = client;
+        this.runs = runs;
+        this.pageSize = pageSize;
+    }
+
+    public void start() {
+        pass = 0;
+        offset = 0;
+        more = true;
+        read = 0;
+    }
+
+    public boolean hasMore() {
+        return more;
+    }
+
+    public List<Contact> nextPage() {
+        MailchimpClient.MembersPage page = client.membersPage(offset, pageSize, PASSES[pass]);
+        offset += page.members().size();
+        read += page.members().size();
+        if (page.members().size() < pageSize || offset >= page.totalItems()) {
+            pass++;
+            offset = 0;
+            more = pass < PASSES.length;
+        }
+        runs.current().log().info("Mailchimp: " + read + " membre(s) lus au total");
+        return page.members().stream().map(MailchimpMapping::toContact).toList();
+    }
+}

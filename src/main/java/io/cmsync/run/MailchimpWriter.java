@@ -1,0 +1,216 @@
+package io.cmsync.run;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.cmsync.http.ApiException;
+import io.cmsync.mailchimp.MailchimpClient;
+import io.cmsync.mailchimp.MailchimpError;
+import io.cmsync.mailchimp.MailchimpMapping;
+import io.cmsync.report.ForgottenEntry;
+import io.cmsync.report.OperationOutcome;
+import io.cmsync.sync.Action;
+import io.cmsync.sync.Direction;
+
+/**
+ * Executes the Mailchimp side of a plan, one aggregated batch at a time: new members through batch subscribe
+ * (≤ 500 a call), name changes through PUT with {@code status_if_new} only, and tags in bulk through static segments
+ * (one call per tag and 500 members) rather than one call per member.
+ */
+public final class MailchimpWriter {
+    private static final Logger LOG = LoggerFactory.getLogger(MailchimpWriter.class);
+    private static final String CREATE = "création";
+    private static final String UPDATE = "mise à jour";
+
+    private final MailchimpClient client;
+    private final SyncRuns runs;
+    private final String newMemberStatus;
+    private Map<String, Long> segments;
+    private String subscribeUrl;
+
+    public MailchimpWriter(MailchimpClient client, SyncRuns runs, String newMemberStatus) {
+        this.client = client;
+        this.runs = runs;
+        this.newMemberStatus = newMemberStatus;
+    }
+
+    /** Forget per-run caches (tags created by marketers between runs). */
+    public void start() {
+        segments = null;
+        subscribeUrl = null;
+    }
+
+    public void createMembers(List<Action.CreateMailchimpMember> batch) {
+        if (batch.isEmpty()) {
+            return;
+        }
+        SyncRun run = runs.current();
+        List<Map<String, Object>> members = new ArrayList<>();
+        for (Action.CreateMailchimpMember a : batch) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("email_address", a.email());
+            m.put("status", a.status());
+            m.put("merge_fields", MailchimpMapping.mergeFields(a.copper().firstName(), a.copper().lastName()));
+            members.add(m);
+        }
+        List<MailchimpClient.MemberResult> results;
+        try {
+            results = client.batchSubscribe(members);
+        } catch (ApiException e) {
+            batch.forEach(a -> fail(run, a.email(), a.copper().displayName(), CREATE, e.getMessage()));
+            return;
+        }
+        Map<String, List<String>> tagAdds = new TreeMap<>();
+        Map<String, Action.CreateMailchimpMember> created = new LinkedHashMap<>();
+        for (int i = 0; i < batch.size(); i++) {
+            Action.CreateMailchimpMember a = batch.get(i);
+            MailchimpClient.MemberResult r = results.get(i);
+            if (r.ok()) {
+                created.put(a.email(), a);
+                a.tags().forEach(t -> tagAdds.computeIfAbsent(t, k -> new ArrayList<>()).add(a.email()));
+            } else if (r.error().needsResubscription()) {
+                awaitingResubscription(run, a.email(), a.copper().displayName(), r.error());
+            } else {
+                fail(run, a.email(), a.copper().displayName(), CREATE, r.error().text());
+            }
+        }
+        Map<String, String> tagFailures = applyTags(tagAdds, Map.of());
+        created.values().forEach(a -> record(run, a.email(), a.copper().displayName(), CREATE,
+                List.copyOf(a.tags()), tagFailures.get(a.email())));
+        run.log().info("Mailchimp: lot de " + batch.size() + " création(s) envoyé, " + created.size() + " créé(s)");
+    }
+
+    public void updateMembers(List<Action.UpdateMailchimpMember> batch) {
+        if (batch.isEmpty()) {
+            return;
+        }
+        SyncRun run = runs.current();
+        Map<String, List<String>> adds = new TreeMap<>();
+        Map<String, List<String>> removes = new TreeMap<>();
+        Map<String, String> failures = new LinkedHashMap<>();
+        for (Action.UpdateMailchimpMember a : batch) {
+            if (a.namesChanged()) {
+                // status_if_new only: an unsubscribed, cleaned or archived member keeps its status
+                MailchimpClient.MemberResult r;
+                try {
+                    r = client.updateMember(a.email(), newMemberStatus, a.firstName(), a.lastName());
+                } catch (ApiException e) {
+                    r = new MailchimpClient.MemberResult(a.email(), new MailchimpError(e.status(), "HTTP", e.getMessage()));
+                }
+                if (!r.ok()) {
+                    if (r.error().needsResubscription()) {
+                        awaitingResubscription(run, a.email(), a.copper().displayName(), r.error());
+                    } else {
+                        failures.put(a.email(), r.error().text());
+                    }
+                    continue;
+                }
+            }
+            a.tagsToAdd().forEach(t -> adds.computeIfAbsent(t, k -> new ArrayList<>()).add(a.email()));
+            a.tagsToRemove().forEach(t -> removes.computeIfAbsent(t, k -> new ArrayList<>()).add(a.email()));
+        }
+        Map<String, String> tagFailures = applyTags(adds, removes);
+        for (Action.UpdateMailchimpMember a : batch) {
+            if (run.failed(a.email()) && !failures.containsKey(a.email())) {
+                continue; // awaiting resubscription, already reported
+            }
+            String error = failures.getOrDefault(a.email(), tagFailures.get(a.email()));
+            record(run, a.email(), a.firstName() + " " + a.lastName(), UPDATE, PlanStep.movedTags(a), error);
+        }
+    }
+
+    /** Tag changes grouped by tag: one segment call per tag and 500 members; returns e-mail → failure. */
+    private Map<String, String> applyTags(Map<String, List<String>> adds, Map<String, List<String>> removes) {
+        Map<String, String> failures = new LinkedHashMap<>();
+        if (adds.isEmpty() && removes.isEmpty()) {
+            return failures;
+        }
+        try {
+            if (segments == null) {
+                segments = client.tagSegments();
+            }
+        } catch (ApiException e) {
+            adds.values().forEach(l -> l.forEach(m -> failures.put(m, "tags: " + e.getMessage())));
+            removes.values().forEach(l -> l.forEach(m -> failures.put(m, "tags: " + e.getMessage())));
+            return failures;
+        }
+        Set<String> tags = new TreeSet<>(adds.keySet());
+        tags.addAll(removes.keySet());
+        for (String tag : tags) {
+            List<String> add = adds.getOrDefault(tag, List.of());
+            List<String> remove = removes.getOrDefault(tag, List.of());
+            try {
+                Long id = segments.get(tag.toLowerCase(Locale.ROOT));
+                if (id == null) {
+                    if (add.isEmpty()) {
+                        continue; // removing a tag that no longer exists: nothing to do
+                    }
+                    // creating the tag takes its first 500 members in the same call
+                    List<String> first = add.subList(0, Math.min(MailchimpClient.BATCH_LIMIT, add.size()));
+                    id = client.createTag(tag, first);
+                    segments.put(tag.toLowerCase(Locale.ROOT), id);
+                    add = add.subList(first.size(), add.size());
+                }
+                List<List<String>> addChunks = chunks(add);
+                List<List<String>> removeChunks = chunks(remove);
+                // one call carries up to 500 additions and 500 removals
+                for (int i = 0; i < Math.max(addChunks.size(), removeChunks.size()); i++) {
+                    client.updateTag(id, i < addChunks.size() ? addChunks.get(i) : List.of(),
+                                    i < removeChunks.size() ? removeChunks.get(i) : List.of())
+                            .forEach((email, why) -> failures.put(email, "tag " + tag + ": " + why));
+                }
+            } catch (ApiException e) {
+                add.forEach(m -> failures.put(m, "tag " + tag + ": " + e.getMessage()));
+                remove.forEach(m -> failures.put(m, "tag " + tag + ": " + e.getMessage()));
+            }
+        }
+        return failures;
+    }
+
+    private static List<List<String>> chunks(List<String> emails) {
+        List<List<String>> chunks = new ArrayList<>();
+        for (int i = 0; i < emails.size(); i += MailchimpClient.BATCH_LIMIT) {
+            chunks.add(emails.subList(i, Math.min(i + MailchimpClient.BATCH_LIMIT, emails.size())));
+        }
+        return chunks;
+    }
+
+    private void awaitingResubscription(SyncRun run, String email, String name, MailchimpError error) {
+        if (subscribeUrl == null) {
+            try {
+                subscribeUrl = client.list().subscribeUrlLong();
+            } catch (ApiException e) {
+                subscribeUrl = "";
+            }
+        }
+        String link = MailchimpClient.resubscribeLink(subscribeUrl, email);
+        run.holdBack(email);
+        run.forgotten().add(new ForgottenEntry(email, name, link, true));
+        run.log().warn("Adresse refusée par Mailchimp (" + error.title() + "), réinscription requise: " + email
+                + " — " + link);
+    }
+
+    private void fail(SyncRun run, String email, String name, String operation, String error) {
+        record(run, email, name, operation, List.of(), error);
+    }
+
+    private void record(SyncRun run, String email, String name, String operation, List<String> tags, String error) {
+        boolean ok = error == null;
+        run.outcome(new OperationOutcome(email, Direction.COPPER_TO_MAILCHIMP, operation, ok, name.strip(), tags, error, null));
+        if (ok) {
+            run.log().success("Copper → Mailchimp (" + operation + "): " + email);
+        } else {
+            run.log().error("Copper → Mailchimp (" + operation + ") en échec: " + email + " — " + error);
+            LOG.debug("Mailchimp write failed for {}", email);
+        }
+    }
+}

@@ -1,0 +1,87 @@
+package io.cmsync.run;
+
+import java.util.List;
+
+import io.cmsync.config.Settings;
+import io.cmsync.report.JsonReportFormatter;
+import io.cmsync.report.ReportFileNames;
+import io.cmsync.report.ReportLanguage;
+import io.cmsync.report.RunReport;
+import io.cmsync.report.TextReportFormatter;
+
+/**
+ * Builds the run's three files (sync log, import report, its JSON twin); the write-reports route writes them with the
+ * file component. Secrets are masked in every text before it leaves.
+ */
+public final class ReportStep {
+    private final Settings settings;
+    private final SyncRuns runs;
+    private ReportFileNames names;
+    private RunReport report;
+
+    public ReportStep(Settings settings, SyncRuns runs) {
+        this.settings = settings;
+        this.runs = runs;
+    }
+
+    public void prepare() {
+        SyncRun run = runs.current();
+        names = ReportFileNames.of(run.startedAt(), settings.reportZone());
+        if (run.fatalError() == null) {
+            run.log().info("Fin de la synchronisation: " + run.operations().size() + " opération(s), "
+                    + run.errorCount() + " erreur(s)");
+        }
+        report = new RunReport(run.runId(), run.startedAt(), java.time.Instant.now(), run.productionMode() == false,
+                run.dryRun(), List.copyOf(run.operations()), run.identical(), List.copyOf(run.excluded()),
+                List.copyOf(run.flagged()), List.copyOf(run.notSynced()),
+                run.plan() == null ? List.of() : conflicts(run), List.copyOf(run.forgotten()),
+                List.copyOf(run.resubscribed()),
+                List.of(settings.reportsDir().resolve(names.syncLog()).toString(),
+                        settings.reportsDir().resolve(names.importReport()).toString(),
+                        settings.reportsDir().resolve(names.json()).toString()));
+    }
+
+    private static List<io.cmsync.sync.Conflict> conflicts(SyncRun run) {
+        return run.plan().actions().stream().flatMap(a -> {
+            if (a instanceof io.cmsync.sync.Action.UpdateMailchimpMember u) {
+                return u.conflicts().stream();
+            }
+            if (a instanceof io.cmsync.sync.Action.UpdateCopperPerson u) {
+                return u.conflicts().stream();
+            }
+            return java.util.stream.Stream.empty();
+        }).distinct().toList();
+    }
+
+    public String importReportName() {
+        return names.importReport();
+    }
+
+    public String importReportText() {
+        return mask(TextReportFormatter.format(report, language(), settings.reportZone()));
+    }
+
+    public String jsonName() {
+        return names.json();
+    }
+
+    public String jsonText() {
+        return mask(JsonReportFormatter.format(report));
+    }
+
+    public String syncLogName() {
+        return names.syncLog();
+    }
+
+    public String syncLogText() {
+        return mask(runs.current().log().text());
+    }
+
+    private ReportLanguage language() {
+        return "en".equals(settings.reportLanguage()) ? ReportLanguage.EN : ReportLanguage.FR;
+    }
+
+    private String mask(String text) {
+        return Secretless.mask(text, settings.secrets());
+    }
+}

@@ -1,0 +1,132 @@
+package io.cmsync.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SettingsLoaderTest {
+    @TempDir
+    Path dir;
+    Path properties;
+    Path env;
+
+    @BeforeEach
+    void copyShippedConfiguration() throws IOException {
+        properties = dir.resolve("application.properties");
+        Files.copy(Path.of("config/application.properties"), properties);
+        env = dir.resolve(".env");
+        Files.writeString(env, """
+                # comment
+                COPPER_API_KEY=copper-secret-123
+                COPPER_API_EMAIL=ops@acme.fr
+                export MAILCHIMP_API_KEY="mc-secret-456-us6"
+                MAILCHIMP_LIST_ID=abc123def4
+                """, StandardCharsets.UTF_8);
+    }
+
+    private Settings load(Map<String, String> environment) {
+        return new SettingsLoader(properties, env, environment, Map.of()).load();
+    }
+
+    private void setProperty(String key, String value) throws IOException {
+        String text = Files.readString(properties, StandardCharsets.UTF_8);
+        text = text.replaceAll("(?m)^" + java.util.regex.Pattern.quote(key) + "=.*$",
+                java.util.regex.Matcher.quoteReplacement(key + "=" + value));
+        Files.writeString(properties, text, StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void shippedConfigurationLoadsWithDefaults() {
+        Settings s = load(Map.of());
+        assertThat(s.productionMode()).isFalse();
+        assertThat(s.testMarker()).isEqualTo("@exemple");
+        assertThat(s.cron()).isEqualTo("0 0/15 * * * ?");
+        assertThat(s.deletionTag()).isEqualTo("🗑️ À SUPPRIMER"); // read as UTF-8
+        assertThat(s.mailchimpBaseUrl()).hasToString("https://us6.api.mailchimp.com/3.0"); // dc from the key suffix
+        assertThat(s.copperBaseUrl()).hasToString("https://api.copper.com/developer_api/v1");
+        assertThat(s.secrets().mailchimpDc()).isEqualTo("us6");
+        assertThat(s.stateJdbcUrl()).isEqualTo("jdbc:h2:file:./data/sync-state");
+    }
+
+    @Test
+    void environmentOverridesDotEnvAndBaseUrls() {
+        Map<String, String> environment = new HashMap<>();
+        environment.put("COPPER_API_KEY", "from-env");
+        environment.put("COPPER_BASE_URL", "http://127.0.0.1:18080/developer_api/v1/");
+        environment.put("MAILCHIMP_BASE_URL", "http://127.0.0.1:18080/3.0");
+        Settings s = load(environment);
+        assertThat(s.secrets().copperApiKey()).isEqualTo("from-env");
+        assertThat(s.copperBaseUrl()).hasToString("http://127.0.0.1:18080/developer_api/v1");
+        assertThat(s.mailchimpBaseUrl()).hasToString("http://127.0.0.1:18080/3.0");
+    }
+
+    @Test
+    void missingEnvKeyNamesTheKeyAndTheFile() throws IOException {
+        Files.writeString(env, "COPPER_API_KEY=x\nCOPPER_API_EMAIL=a@b.fr\nMAILCHIMP_LIST_ID=l\n");
+        assertThatThrownBy(() -> load(Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("MAILCHIMP_API_KEY in " + env)
+                .hasMessageContaining("missing");
+    }
+
+    @Test
+    void dataCenterRequiredWhenTheKeyHasNoSuffix() throws IOException {
+        Files.writeString(env, "COPPER_API_KEY=x\nCOPPER_API_EMAIL=a@b.fr\nMAILCHIMP_API_KEY=nosuffix\nMAILCHIMP_LIST_ID=l\n");
+        assertThatThrownBy(() -> load(Map.of())).hasMessageStartingWith("MAILCHIMP_DC in " + env);
+    }
+
+    @Test
+    void malformedBaseUrlIsRejected() throws IOException {
+        setProperty("copper.base-url", "api.copper.com/developer_api");
+        assertThatThrownBy(() -> load(Map.of()))
+                .hasMessageStartingWith("copper.base-url in " + properties)
+                .hasMessageContaining("http(s) URL");
+    }
+
+    @Test
+    void nonNumericSettingIsRejected() throws IOException {
+        setProperty("copper.page-size", "two hundred");
+        assertThatThrownBy(() -> load(Map.of()))
+                .hasMessage("copper.page-size in " + properties + ": must be a whole number, got 'two hundred'");
+    }
+
+    @Test
+    void outOfRangePageSizeIsRejected() throws IOException {
+        setProperty("mailchimp.page-size", "5000");
+        assertThatThrownBy(() -> load(Map.of())).hasMessageContaining("between 1 and 1000");
+    }
+
+    @Test
+    void badCronAndModeAreRejected() throws IOException {
+        setProperty("sync.cron", "every 15 minutes");
+        assertThatThrownBy(() -> load(Map.of())).hasMessageStartingWith("sync.cron in ");
+        setProperty("sync.cron", "0 0/15 * * * ?");
+        setProperty("sync.mode", "PROD");
+        assertThatThrownBy(() -> load(Map.of())).hasMessageStartingWith("sync.mode in ");
+    }
+
+    @Test
+    void malformedEnvLineIsReportedByNumberWithoutItsContent() throws IOException {
+        Files.writeString(env, "COPPER_API_KEY=x\nthis line holds secret-789 but no equals\n");
+        assertThatThrownBy(() -> load(Map.of()))
+                .hasMessageStartingWith("line 2 in " + env)
+                .hasMessageNotContaining("secret-789");
+    }
+
+    @Test
+    void secretsNeverPrintThemselves() {
+        Settings s = load(Map.of());
+        assertThat(s.secrets().toString()).doesNotContain("copper-secret-123").doesNotContain("mc-secret-456");
+        assertThat(s.toString()).doesNotContain("copper-secret-123").doesNotContain("mc-secret-456");
+    }
+}
