@@ -1,0 +1,22 @@
+package io.cmsync.report;
+
+/**
+ * What a reader of the report should do next, derived from its content by {@link RunReport#recommendedActions()}.
+ * The text report words each one in its language; the JSON report lists the constant names.
+ */
+public enum RecommendedAction {
+    /** Some writes failed: read the run log for the per-contact reasons. */
+    CHECK_ERRORS,
+    /** Contacts could not be synced because of their data: fix the e-mail (or name) in Copper. */
+    FIX_NOT_SYNCED,
+    /** Addresses forgotten by Mailchimp: send the resubscribe link by another channel than e-mail. */
+    SEND_RESUBSCRIBE_LINKS,
+    /** Contacts flagged for deletion are pending: review them with {@code flagged list}. */
+    REVIEW_FLAGGED,
+    /** Both sides changed the same field: check the kept values. */
+    REVIEW_CONFLICTS,
+    /** Dry run with pending changes: run again without {@code --dry-run} to apply them. */
+    APPLY_DRY_RUN,
+    /** Nothing to do. */
+    NONE
+}

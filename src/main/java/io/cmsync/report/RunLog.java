@@ -1,0 +1,176 @@
+package io.cmsync.report;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+
+/**
+ * The lines of one run's {@code sync_log_*.txt}: {@code YYYY-MM-DD HH:MM:SS <icon> <message>}, with the old tool's
+ * icons (ℹ️ info, ✅ success, ⚠️ warning, ❌ error, ⏭️ skipped). Every line also goes to SLF4J (logger
+ * {@value #LOGGER_NAME}; info, success and skip at INFO, warn at WARN, error at ERROR), with the run id in the
+ * MDC key {@value #MDC_RUN_ID} when there is one. Thread-safe: lines from several threads are kept whole and in
+ * the order they were written; the timestamp comes from the clock (in the clock's zone).
+ */
+public final class RunLog {
+
+    public static final String LOGGER_NAME = "io.cmsync.sync.run";
+    public static final String MDC_RUN_ID = "runId";
+
+    /** The icons, as the old tool wrote them. */
+    public enum Level {
+        INFO("ℹ️"), SUCCESS("✅"), WARN("⚠️"), ERROR("❌"), SKIP("⏭️");
+
+        private final String icon;
+
+        Level(String icon) {
+            this.icon = icon;
+        }
+
+        public String icon() {
+            return icon;
+        }
+    }
+
+    private static final Logger LOG = LoggerFactory.getLogger(LOGGER_NAME);
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss", Locale.ROOT);
+
+    private final Clock clock;
+    private final String runId;
+    private final ReportLanguage language;
+    private final List<String> lines = new ArrayList<>();
+    private int warnings;
+    private int errors;
+
+    /** A log on the system clock, no run id, French wording. */
+    public RunLog() {
+        this(Clock.systemDefaultZone(), null, ReportLanguage.DEFAULT);
+    }
+
+    /**
+     * @param clock    source of the timestamps (its zone gives the local time shown)
+     * @param runId    put in the SLF4J MDC while logging (may be null)
+     * @param language wording of {@link #timing(String, Duration)}
+     */
+    public RunLog(Clock clock, String runId, ReportLanguage language) {
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.runId = runId;
+        this.language = language == null ? ReportLanguage.DEFAULT : language;
+    }
+
+    public String runId() {
+        return runId;
+    }
+
+    public void info(String message) {
+        append(Level.INFO, message, null);
+    }
+
+    public void success(String message) {
+        append(Level.SUCCESS, message, null);
+    }
+
+    public void warn(String message) {
+        append(Level.WARN, message, null);
+    }
+
+    public void error(String message) {
+        append(Level.ERROR, message, null);
+    }
+
+    /** An error with its cause: the cause's message is appended to the line, the stack goes to SLF4J only. */
+    public void error(String message, Throwable cause) {
+        String text = cause == null || cause.getMessage() == null ? message : message + ": " + cause.getMessage();
+        append(Level.ERROR, text, cause);
+    }
+
+    /** A contact left alone, e.g. {@code skip("Contact identique ignoré: " + email)}. */
+    public void skip(String message) {
+        append(Level.SKIP, message, null);
+    }
+
+    /** An info line with how long {@code step} took, e.g. {@code ℹ️ Durée - lecture Copper: 1.25 s}. */
+    public void timing(String step, Duration duration) {
+        append(Level.INFO, ReportMessages.format(language, ReportMessages.Key.LOG_TIMING, step,
+                Durations.format(duration)), null);
+    }
+
+    /** Writes one line at {@code level}. */
+    public void log(Level level, String message) {
+        append(Objects.requireNonNull(level, "level"), message, null);
+    }
+
+    /** The whole log, one line per entry, each ending with a newline ("" when empty). */
+    public String text() {
+        synchronized (lines) {
+            StringBuilder sb = new StringBuilder(lines.size() * 80);
+            for (String line : lines) {
+                sb.append(line).append('\n');
+            }
+            return sb.toString();
+        }
+    }
+
+    /** A snapshot of the lines written so far. */
+    public List<String> lines() {
+        synchronized (lines) {
+            return List.copyOf(lines);
+        }
+    }
+
+    public int warningCount() {
+        synchronized (lines) {
+            return warnings;
+        }
+    }
+
+    public int errorCount() {
+        synchronized (lines) {
+            return errors;
+        }
+    }
+
+    private void append(Level level, String message, Throwable cause) {
+        String text = message == null ? "" : message;
+        synchronized (lines) {
+            String stamp = TIME.format(LocalDateTime.now(clock));
+            lines.add(stamp + " " + level.icon() + " " + text);
+            if (level == Level.WARN) {
+                warnings++;
+            } else if (level == Level.ERROR) {
+                errors++;
+            }
+        }
+        toSlf4j(level, text, cause);
+    }
+
+    private void toSlf4j(Level level, String text, Throwable cause) {
+        String previous = runId == null ? null : MDC.get(MDC_RUN_ID);
+        if (runId != null) {
+            MDC.put(MDC_RUN_ID, runId);
+        }
+        try {
+            switch (level) {
+                case WARN -> LOG.warn("{} {}", level.icon(), text, cause);
+                case ERROR -> LOG.error("{} {}", level.icon(), text, cause);
+                default -> LOG.info("{} {}", level.icon(), text, cause);
+            }
+        } finally {
+            if (runId != null) {
+                if (previous == null) {
+                    MDC.remove(MDC_RUN_ID);
+                } else {
+                    MDC.put(MDC_RUN_ID, previous);
+                }
+            }
+        }
+    }
+}

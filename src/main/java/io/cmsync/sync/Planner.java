@@ -1,0 +1,423 @@
+package io.cmsync.sync;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Function;
+import java.util.function.Predicate;
+
+/**
+ * The three-way planner: Copper people × Mailchimp members × last synced state → actions (SPEC §3, §4).
+ * <p>
+ * Pure and deterministic: no I/O, the same input gives the same plan, actions sorted by e-mail. Per e-mail, in
+ * this order:
+ * <ol>
+ *     <li>TEST mode: a contact whose normalised e-mail lacks the marker gets no action (only counted).</li>
+ *     <li>Copper person with the deletion tag (or an alias) → {@link Action.Flagged}; with the inactive tag →
+ *     {@link Action.Excluded}; nothing else is done for that e-mail on either side.</li>
+ *     <li>Copper person without e-mail, with an invalid e-mail, or sharing its e-mail with another Copper person
+ *     → {@link Action.NotSynced} (each person); nothing else is done for that e-mail.</li>
+ *     <li>Copper only → {@link Action.CreateMailchimpMember}; Mailchimp only → {@link Action.CreateCopperPerson}
+ *     for imported statuses, else {@link Action.Excluded}; in both → field-by-field three-way merge of the names,
+ *     tags Copper → Mailchimp, Mailchimp status mirrored into Copper tags; {@link Action.SkipIdentical} when
+ *     nothing is to be written.</li>
+ * </ol>
+ * Merge rules for a name field: equal sides keep their value; an empty value never overwrites a non-empty one;
+ * without a synced state Copper wins; otherwise the side that changed since the state wins, and when both changed
+ * the most recent modification wins (tie or unknown date: Copper) and a {@link Conflict} is recorded on the action
+ * that overwrites the losing side.
+ */
+public final class Planner {
+
+    public static final String SIDE_COPPER = "copper";
+    public static final String SIDE_MAILCHIMP = "mailchimp";
+
+    public static final String FIELD_FIRST_NAME = "firstName";
+    public static final String FIELD_LAST_NAME = "lastName";
+
+    public static final String REASON_NO_EMAIL = "pas d'adresse e-mail";
+    public static final String REASON_INVALID_EMAIL = "adresse e-mail invalide";
+    public static final String REASON_DUPLICATE_COPPER = "adresse e-mail en double dans Copper";
+    public static final String REASON_DUPLICATE_MAILCHIMP = "adresse e-mail en double dans Mailchimp";
+    public static final String REASON_NO_NAME = "membre Mailchimp sans nom";
+    public static final String REASON_INVALID_COPPER_ID = "identifiant Copper manquant ou invalide";
+    /** Followed by the tag as the person carries it. */
+    public static final String REASON_INACTIVE_PREFIX = "tag inactif: ";
+    /** Followed by the member's status. */
+    public static final String REASON_STATUS_PREFIX = "statut Mailchimp ";
+    public static final String REASON_FORGOTTEN =
+            "adresse supprimée définitivement de Mailchimp: réinscription requise";
+    public static final String REASON_DELETED_IN_COPPER =
+            "personne supprimée de Copper depuis la dernière synchronisation (non recréée)";
+
+    /**
+     * Value of {@link SyncedRecord#mailchimpStatus()} that the executor stores when Mailchimp refused to (re)add
+     * an address (permanently deleted / compliance state): the Copper person is then not retried every run; it is
+     * synced again as soon as the address is back on the audience.
+     */
+    public static final String FORGOTTEN_STATUS = "forgotten";
+
+    /** Member statuses meaning the person is on the audience again (clears the resubscribe tag). */
+    private static final Set<String> ON_AUDIENCE = Set.of("subscribed", "pending");
+
+    private final PlannerSettings settings;
+    private final TagRules rules;
+
+    public Planner(PlannerSettings settings) {
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.rules = settings.tagRules();
+    }
+
+    public PlannerSettings settings() {
+        return settings;
+    }
+
+    /**
+     * Plans one run.
+     *
+     * @param copper    every Copper person read (raw: blank, invalid or duplicated e-mails allowed)
+     * @param mailchimp every Mailchimp member read (all statuses)
+     * @param state     last synced state per normalised e-mail (may return empty or null)
+     * @param now       the run's time, stamped on the target records
+     */
+    public SyncPlan plan(List<Contact> copper, List<Contact> mailchimp,
+                         Function<String, Optional<SyncedRecord>> state, Instant now) {
+        Objects.requireNonNull(state, "state");
+        Objects.requireNonNull(now, "now");
+        List<Action> actions = new ArrayList<>();
+        Map<String, SyncedRecord> targets = new HashMap<>();
+        int outside = 0;
+
+        // ---- Mailchimp index (needed first: flagged people carry their member)
+        Map<String, List<Contact>> membersByKey = new LinkedHashMap<>();
+        for (Contact member : nullSafe(mailchimp)) {
+            String key = keyOf(member);
+            if (!settings.inScope(key)) {
+                outside++;
+                continue;
+            }
+            membersByKey.computeIfAbsent(key, k -> new ArrayList<>()).add(member);
+        }
+        List<Action> mailchimpIssues = new ArrayList<>();
+        Map<String, Contact> members = new LinkedHashMap<>();
+        Set<String> blocked = new HashSet<>();
+        for (Map.Entry<String, List<Contact>> e : membersByKey.entrySet()) {
+            String key = e.getKey();
+            if (key.isEmpty()) {
+                e.getValue().forEach(m -> mailchimpIssues.add(
+                        new Action.NotSynced(key, SIDE_MAILCHIMP, REASON_NO_EMAIL)));
+            } else if (e.getValue().size() > 1) {
+                e.getValue().forEach(m -> mailchimpIssues.add(
+                        new Action.NotSynced(key, SIDE_MAILCHIMP, REASON_DUPLICATE_MAILCHIMP)));
+                blocked.add(key);
+            } else {
+                members.put(key, e.getValue().get(0));
+            }
+        }
+
+        // ---- Copper people: scope, deletion / inactive tags, e-mail problems, duplicates
+        List<Contact> copperInScope = new ArrayList<>();
+        Map<String, Integer> copperCount = new HashMap<>();
+        for (Contact person : nullSafe(copper)) {
+            String key = keyOf(person);
+            if (!settings.inScope(key)) {
+                outside++;
+                continue;
+            }
+            copperInScope.add(person);
+            if (!key.isEmpty()) {
+                copperCount.merge(key, 1, Integer::sum);
+            }
+        }
+        Map<String, Contact> people = new LinkedHashMap<>();
+        for (Contact person : copperInScope) {
+            String key = keyOf(person);
+            Optional<String> deletion = rules.deletionTag(person.tags());
+            Optional<String> inactive = rules.inactiveTag(person.tags());
+            if (deletion.isPresent()) {
+                actions.add(new Action.Flagged(key, person, key.isEmpty() ? null : members.get(key),
+                        deletion.get()));
+                blocked.add(key);
+            } else if (inactive.isPresent()) {
+                actions.add(new Action.Excluded(key, SIDE_COPPER, REASON_INACTIVE_PREFIX + inactive.get()));
+                blocked.add(key);
+            } else if (key.isEmpty()) {
+                actions.add(new Action.NotSynced(key, SIDE_COPPER, REASON_NO_EMAIL));
+            } else if (!Emails.isValid(key)) {
+                actions.add(new Action.NotSynced(key, SIDE_COPPER, REASON_INVALID_EMAIL));
+                blocked.add(key);
+            } else if (copperCount.getOrDefault(key, 0) > 1) {
+                actions.add(new Action.NotSynced(key, SIDE_COPPER, REASON_DUPLICATE_COPPER));
+                blocked.add(key);
+            } else {
+                people.put(key, person);
+            }
+        }
+        actions.addAll(mailchimpIssues);
+
+        // ---- per e-mail decisions
+        Set<String> keys = new TreeSet<>();
+        keys.addAll(people.keySet());
+        keys.addAll(members.keySet());
+        keys.removeAll(blocked);
+        keys.remove("");
+        for (String key : keys) {
+            Contact person = people.get(key);
+            Contact member = members.get(key);
+            Optional<SyncedRecord> base = lookup(state, key);
+            if (person != null && member != null) {
+                planBoth(key, person, member, base, now, actions, targets);
+            } else if (person != null) {
+                planCopperOnly(key, person, base, now, actions, targets);
+            } else {
+                planMailchimpOnly(key, member, base, now, actions, targets);
+            }
+        }
+
+        List<Action> sorted = new ArrayList<>(actions);
+        sorted.sort(Comparator.comparing(Action::email)); // stable: keeps the per-e-mail order
+        return new SyncPlan(sorted, targets, outside);
+    }
+
+    // ------------------------------------------------------------------------------------------------ one side
+
+    private void planCopperOnly(String key, Contact person, Optional<SyncedRecord> base, Instant now,
+                                List<Action> actions, Map<String, SyncedRecord> targets) {
+        if (base.map(b -> FORGOTTEN_STATUS.equalsIgnoreCase(b.mailchimpStatus())).orElse(false)) {
+            actions.add(new Action.Excluded(key, SIDE_MAILCHIMP, REASON_FORGOTTEN));
+            return;
+        }
+        Set<String> desired = desiredTags(person.tags());
+        actions.add(new Action.CreateMailchimpMember(key, person, settings.newMemberStatus(), desired));
+        targets.put(key, new SyncedRecord(key, parseCopperId(person), person.firstName(), person.lastName(),
+                desired, desired, settings.newMemberStatus(), now));
+    }
+
+    private void planMailchimpOnly(String key, Contact member, Optional<SyncedRecord> base, Instant now,
+                                   List<Action> actions, Map<String, SyncedRecord> targets) {
+        String status = statusOf(member);
+        if (!settings.importStatuses().contains(status)) {
+            actions.add(new Action.Excluded(key, SIDE_MAILCHIMP,
+                    REASON_STATUS_PREFIX + (status.isEmpty() ? "inconnu" : status)));
+            return;
+        }
+        if (base.map(b -> b.copperId() != null).orElse(false)) {
+            // synced before with a Copper person that is gone: never undelete a CRM contact
+            actions.add(new Action.Excluded(key, SIDE_COPPER, REASON_DELETED_IN_COPPER));
+            return;
+        }
+        String first = member.firstName();
+        String last = member.lastName();
+        if (!member.hasName()) {
+            if (!settings.createCopperWithoutName()) {
+                actions.add(new Action.NotSynced(key, SIDE_MAILCHIMP, REASON_NO_NAME));
+                return;
+            }
+            first = Emails.localPart(key);
+            last = "";
+        }
+        actions.add(new Action.CreateCopperPerson(key, member, first, last));
+        targets.put(key, new SyncedRecord(key, null, first, last, Set.of(), Set.of(), status, now));
+    }
+
+    // ------------------------------------------------------------------------------------------------ both sides
+
+    private void planBoth(String key, Contact person, Contact member, Optional<SyncedRecord> base, Instant now,
+                          List<Action> actions, Map<String, SyncedRecord> targets) {
+        List<Conflict> copperWon = new ArrayList<>();     // written to Mailchimp
+        List<Conflict> mailchimpWon = new ArrayList<>();  // written to Copper
+        String first = mergeField(key, FIELD_FIRST_NAME, person.firstName(), member.firstName(),
+                base.map(SyncedRecord::firstName).orElse(null), person.modifiedAt(), member.modifiedAt(),
+                copperWon, mailchimpWon);
+        String last = mergeField(key, FIELD_LAST_NAME, person.lastName(), member.lastName(),
+                base.map(SyncedRecord::lastName).orElse(null), person.modifiedAt(), member.modifiedAt(),
+                copperWon, mailchimpWon);
+
+        // ---- Mailchimp side: names and tags (Copper → Mailchimp only)
+        boolean mailchimpNamesChanged = !first.equals(member.firstName()) || !last.equals(member.lastName());
+        if (mailchimpNamesChanged && isPlaceholderName(key, person, member)) {
+            mailchimpNamesChanged = false; // the Copper name was made up from the address: don't push it
+        }
+        Set<String> desired = desiredTags(person.tags());
+        Map<String, String> memberTags = new LinkedHashMap<>();
+        for (String tag : member.tags()) {
+            if (tag != null && !tag.isBlank()) {
+                memberTags.putIfAbsent(mailchimpKey(tag), tag.strip());
+            }
+        }
+        Set<String> desiredKeys = new HashSet<>();
+        desired.forEach(t -> desiredKeys.add(mailchimpKey(t)));
+        Set<String> tagsToAdd = new LinkedHashSet<>();
+        for (String tag : desired) {
+            if (!memberTags.containsKey(mailchimpKey(tag))) {
+                tagsToAdd.add(tag);
+            }
+        }
+        TreeSet<String> tagsToRemove = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
+        for (String pushed : base.map(SyncedRecord::pushedTags).orElse(Set.of())) {
+            String k = mailchimpKey(pushed);
+            if (!desiredKeys.contains(k) && memberTags.containsKey(k)) {
+                tagsToRemove.add(memberTags.get(k));
+            }
+        }
+
+        // ---- Copper side: names and status mirror / resubscribe tags
+        boolean copperNamesChanged = !first.equals(person.firstName()) || !last.equals(person.lastName());
+        List<String> copperTags = new ArrayList<>(person.tags());
+        String status = statusOf(member);
+        if (settings.mirrorStatuses()) {
+            mirror(copperTags, rules.unsubscribedTag(), "unsubscribed".equals(status), rules::isUnsubscribedTag);
+            mirror(copperTags, rules.cleanedTag(), "cleaned".equals(status), rules::isCleanedTag);
+        }
+        if (ON_AUDIENCE.contains(status)) {
+            copperTags.removeIf(rules::isResubscribeTag);
+        }
+        boolean copperTagsChanged = !copperTags.equals(person.tags());
+
+        boolean writeMailchimp = mailchimpNamesChanged || !tagsToAdd.isEmpty() || !tagsToRemove.isEmpty();
+        boolean writeCopper = copperNamesChanged || copperTagsChanged;
+        Long copperId = parseCopperId(person);
+        if (writeCopper && copperId == null) {
+            actions.add(new Action.NotSynced(key, SIDE_COPPER, REASON_INVALID_COPPER_ID));
+            return;
+        }
+        if (writeMailchimp) {
+            actions.add(new Action.UpdateMailchimpMember(key, person, member, first, last, mailchimpNamesChanged,
+                    Collections.unmodifiableSet(tagsToAdd),
+                    Collections.unmodifiableSet(new LinkedHashSet<>(tagsToRemove)), List.copyOf(copperWon)));
+        }
+        if (writeCopper) {
+            actions.add(new Action.UpdateCopperPerson(key, copperId, person, member, first, last,
+                    copperNamesChanged, List.copyOf(copperTags), copperTagsChanged, List.copyOf(mailchimpWon)));
+        }
+        if (!writeMailchimp && !writeCopper) {
+            actions.add(new Action.SkipIdentical(key));
+        }
+        targets.put(key, new SyncedRecord(key, copperId, first, last, desired, desired, status, now));
+    }
+
+    /**
+     * Three-way merge of one field. Returns the value both sides should hold; a conflict (both sides changed to
+     * different non-empty values) goes to {@code copperWon} or {@code mailchimpWon}.
+     */
+    static String mergeField(String email, String field, String copper, String mailchimp, String base,
+                             Instant copperModified, Instant mailchimpModified,
+                             List<Conflict> copperWon, List<Conflict> mailchimpWon) {
+        if (copper.equals(mailchimp)) {
+            return copper;
+        }
+        if (copper.isEmpty()) {
+            return mailchimp;   // an empty value never overwrites a non-empty one
+        }
+        if (mailchimp.isEmpty()) {
+            return copper;
+        }
+        if (base == null) {
+            return copper;      // first run: Copper wins
+        }
+        boolean copperChanged = !copper.equals(base);
+        boolean mailchimpChanged = !mailchimp.equals(base);
+        if (copperChanged && !mailchimpChanged) {
+            return copper;
+        }
+        if (mailchimpChanged && !copperChanged) {
+            return mailchimp;
+        }
+        // both changed to different values: most recent wins; tie or unknown: Copper
+        boolean mailchimpWins = copperModified != null && mailchimpModified != null
+                && mailchimpModified.isAfter(copperModified);
+        if (mailchimpWins) {
+            mailchimpWon.add(new Conflict(email, field, copper, mailchimp, SIDE_MAILCHIMP));
+            return mailchimp;
+        }
+        copperWon.add(new Conflict(email, field, copper, mailchimp, SIDE_COPPER));
+        return copper;
+    }
+
+    /** Adds {@code tag} when wanted and absent (in any spelling), removes every spelling of it when not wanted. */
+    private static void mirror(List<String> tags, String tag, boolean wanted, Predicate<String> isIt) {
+        if (wanted) {
+            if (tags.stream().noneMatch(isIt)) {
+                tags.add(tag);
+            }
+        } else {
+            tags.removeIf(isIt);
+        }
+    }
+
+    /**
+     * A person created from a nameless member (with {@code createCopperWithoutName}) carries the address's local
+     * part as first name; that made-up name is not pushed back to Mailchimp.
+     */
+    private boolean isPlaceholderName(String key, Contact person, Contact member) {
+        return settings.createCopperWithoutName() && !member.hasName() && person.lastName().isEmpty()
+                && person.firstName().equals(Emails.localPart(key));
+    }
+
+    // ------------------------------------------------------------------------------------------------ helpers
+
+    /**
+     * The tags Copper asserts in Mailchimp: the person's tags, trimmed, blanks and the product's own tags left
+     * out, duplicates (case-insensitive) removed, in Copper's order.
+     */
+    public Set<String> desiredTags(List<String> copperTags) {
+        Map<String, String> byKey = new LinkedHashMap<>();
+        for (String tag : copperTags) {
+            if (tag == null || tag.isBlank() || rules.isProductTag(tag)) {
+                continue;
+            }
+            byKey.putIfAbsent(mailchimpKey(tag), tag.strip());
+        }
+        return Collections.unmodifiableSet(new LinkedHashSet<>(byKey.values()));
+    }
+
+    /** How Mailchimp compares tag names: trimmed, case-insensitive. */
+    static String mailchimpKey(String tag) {
+        return tag.strip().toLowerCase(Locale.ROOT);
+    }
+
+    private static String keyOf(Contact contact) {
+        String key = Emails.normalise(contact.email());
+        return key.isEmpty() ? Emails.normalise(contact.rawEmail()) : key;
+    }
+
+    private static String statusOf(Contact member) {
+        return member.status() == null ? "" : member.status().strip().toLowerCase(Locale.ROOT);
+    }
+
+    private static Long parseCopperId(Contact person) {
+        String id = person.sideId();
+        if (id == null || id.isBlank()) {
+            return null;
+        }
+        try {
+            return Long.parseLong(id.strip());
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
+    private static Optional<SyncedRecord> lookup(Function<String, Optional<SyncedRecord>> state, String key) {
+        Optional<SyncedRecord> found = state.apply(key);
+        return found == null ? Optional.empty() : found;
+    }
+
+    private static List<Contact> nullSafe(List<Contact> contacts) {
+        if (contacts == null) {
+            return List.of();
+        }
+        return contacts.stream().filter(Objects::nonNull).toList();
+    }
+}
