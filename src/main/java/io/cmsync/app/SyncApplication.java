@@ -65,13 +65,13 @@ public final class SyncApplication {
         var secrets = settings.secrets();
         String basic = "Basic " + Base64.getEncoder().encodeToString(
                 ("cmsync:" + secrets.mailchimpApiKey()).getBytes(StandardCharsets.UTF_8));
-        CamelApiTransport copperTransport = new CamelApiTransport(main::getCamelTemplate, "direct:copper-api",
+        CamelApiTransport copperTransport = new CamelApiTransport(this::template, "direct:copper-api",
                 (Message m) -> {
                     m.setHeader("X-PW-AccessToken", secrets.copperApiKey());
                     m.setHeader("X-PW-Application", "developer_api");
                     m.setHeader("X-PW-UserEmail", secrets.copperApiEmail());
                 });
-        CamelApiTransport mailchimpTransport = new CamelApiTransport(main::getCamelTemplate, "direct:mailchimp-api",
+        CamelApiTransport mailchimpTransport = new CamelApiTransport(this::template, "direct:mailchimp-api",
                 (Message m) -> m.setHeader("Authorization", basic));
         RetryingCaller copperCaller = new RetryingCaller(CopperClient.SIDE, copperTransport, settings.httpMaxAttempts(),
                 Duration.ofMillis(500), Duration.ofSeconds(30), RateLimiter.perMinute(settings.copperRequestsPerMinute()),
@@ -96,6 +96,14 @@ public final class SyncApplication {
         main.bind("groupedBody", new GroupedBodyAggregationStrategy());
     }
 
+    private org.apache.camel.ProducerTemplate template() {
+        try {
+            return main.getCamelTemplate();
+        } catch (Exception e) {
+            throw new IllegalStateException("Camel is not started", e);
+        }
+    }
+
     public Main main() {
         return main;
     }
@@ -114,7 +122,7 @@ public final class SyncApplication {
 
     /** One sync through the routes; returns the exit code of SPEC §5 (0, 1, or 2). */
     public int runOnce() {
-        org.apache.camel.Exchange done = main.getCamelTemplate().send("direct:sync-run", e -> { });
+        org.apache.camel.Exchange done = template().send("direct:sync-run", e -> { });
         if (!Boolean.TRUE.equals(done.getProperty("runStarted", Boolean.class))) {
             // another run holds the lock (the daemon, or a cron run): it is doing the work
             return 0;

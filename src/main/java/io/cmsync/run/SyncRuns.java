@@ -18,6 +18,7 @@ import io.cmsync.copper.CopperClient;
 import io.cmsync.http.ApiException;
 import io.cmsync.report.ExcludedEntry;
 import io.cmsync.report.NotSyncedEntry;
+import io.cmsync.report.ReportLanguage;
 import io.cmsync.report.RunLog;
 import io.cmsync.state.RunLock;
 import io.cmsync.state.StateException;
@@ -69,7 +70,8 @@ public final class SyncRuns {
         lock = acquired.get();
         Instant now = clock.instant();
         String runId = RUN_ID.format(now.atZone(ZoneId.systemDefault())) + "-" + UUID.randomUUID().toString().substring(0, 6);
-        RunLog log = new RunLog(clock, settings.reportZone());
+        RunLog log = new RunLog(clock.withZone(settings.reportZone()), runId,
+                "en".equals(settings.reportLanguage()) ? ReportLanguage.EN : ReportLanguage.FR);
         StateStore store;
         try {
             store = StateStore.open(settings.stateJdbcUrl());
