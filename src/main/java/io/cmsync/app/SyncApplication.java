@@ -8,6 +8,7 @@ import java.util.Base64;
 import org.apache.camel.Message;
 import org.apache.camel.main.Main;
 import org.apache.camel.processor.aggregate.GroupedBodyAggregationStrategy;
+import org.apache.camel.util.concurrent.SynchronousExecutorService;
 
 import io.cmsync.archive.ArchiveChannel;
 import io.cmsync.config.Settings;
@@ -94,6 +95,9 @@ public final class SyncApplication {
         main.bind("archiveChannel", new ArchiveChannel(runs, clock));
         main.bind("reports", new ReportStep(settings, runs));
         main.bind("groupedBody", new GroupedBodyAggregationStrategy());
+        // Camel 4's aggregator completes batches on its own thread by default; the run must know every outcome
+        // before it commits state and writes the report, so batches run in the thread that completes them.
+        main.bind("inCallerThread", new SynchronousExecutorService());
     }
 
     private org.apache.camel.ProducerTemplate template() {

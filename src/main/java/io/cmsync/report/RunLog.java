@@ -158,10 +158,24 @@ public final class RunLog {
             MDC.put(MDC_RUN_ID, runId);
         }
         try {
+            // a null cause must not be passed: SLF4J would count it as a third argument
+            String line = level.icon() + " " + text;
             switch (level) {
-                case WARN -> LOG.warn("{} {}", level.icon(), text, cause);
-                case ERROR -> LOG.error("{} {}", level.icon(), text, cause);
-                default -> LOG.info("{} {}", level.icon(), text, cause);
+                case WARN -> {
+                    if (cause == null) {
+                        LOG.warn(line);
+                    } else {
+                        LOG.warn(line, cause);
+                    }
+                }
+                case ERROR -> {
+                    if (cause == null) {
+                        LOG.error(line);
+                    } else {
+                        LOG.error(line, cause);
+                    }
+                }
+                default -> LOG.info(line);
             }
         } finally {
             if (runId != null) {
