@@ -101,12 +101,7 @@ public final class Application implements Callable<Integer> {
             Settings settings = new SettingsLoader(config, envFile, environment, overrides).load();
             SyncApplication app = new SyncApplication(settings, !once, dryRun);
             if (once) {
-                app.start();
-                try {
-                    return app.runOnce();
-                } finally {
-                    app.stop();
-                }
+                return app.runOnceStandalone();
             }
             app.runDaemon();
             return 0;

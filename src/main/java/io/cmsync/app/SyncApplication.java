@@ -134,6 +134,16 @@ public final class SyncApplication {
         return runs.last().map(SyncRun::exitCode).orElse(2);
     }
 
+    /** {@code --once}: start Camel, run one sync, stop; returns the exit code. */
+    public int runOnceStandalone() throws Exception {
+        start();
+        try {
+            return runOnce();
+        } finally {
+            stop();
+        }
+    }
+
     public void stop() throws Exception {
         main.stop();
     }

@@ -84,7 +84,8 @@ public final class SettingsLoader {
         if (importStatuses.isEmpty() || !MEMBER_STATUSES.containsAll(importStatuses)) {
             throw bad("sync.import-statuses", "must list Mailchimp statuses among " + MEMBER_STATUSES);
         }
-        URI copperBase = url("copper.base-url", env(COPPER_BASE_URL_ENV));
+        URI copperBase = url("copper.base-url",
+                env(COPPER_BASE_URL_ENV) != null ? env(COPPER_BASE_URL_ENV) : optional("copper.base-url"));
         String mailchimpDefault = "https://" + secrets.mailchimpDc() + ".api.mailchimp.com/3.0";
         String mailchimpConfigured = optional("mailchimp.base-url");
         URI mailchimpBase = url("mailchimp.base-url", env(MAILCHIMP_BASE_URL_ENV) != null

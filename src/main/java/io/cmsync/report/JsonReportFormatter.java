@@ -81,6 +81,7 @@ public final class JsonReportFormatter {
         root.put("testMode", r.testMode());
         root.put("dryRun", r.dryRun());
         root.put("nothingToSync", r.nothingToSync());
+        root.put("abortedReason", r.abortedReason());
 
         ObjectNode summary = root.putObject("summary");
         summary.put("totalOperations", r.totalOperations());
@@ -187,7 +188,8 @@ public final class JsonReportFormatter {
                     list(root, "forgotten", n -> new ForgottenEntry(text(n, "email"), text(n, "name"),
                             text(n, "resubscribeLink"), n.path("newlyDetected").asBoolean())),
                     list(root, "resubscribed", n -> new ResubscribedEntry(text(n, "email"))),
-                    strings(root.path("generatedFiles")));
+                    strings(root.path("generatedFiles")),
+                    root.hasNonNull("abortedReason") ? root.get("abortedReason").asText() : null);
         } catch (RuntimeException e) {
             throw new IllegalArgumentException("Malformed JSON report: " + e.getMessage(), e);
         }

@@ -5,6 +5,8 @@ package io.cmsync.report;
  * The text report words each one in its language; the JSON report lists the constant names.
  */
 public enum RecommendedAction {
+    /** The run stopped before its end: fix what the report names (a key in .env, the network...) and run again. */
+    FIX_ABORT_CAUSE,
     /** Some writes failed: read the run log for the per-contact reasons. */
     CHECK_ERRORS,
     /** Contacts could not be synced because of their data: fix the e-mail (or name) in Copper. */

@@ -27,12 +27,23 @@ import java.util.Optional;
  * @param forgotten        addresses Mailchimp refuses, awaiting resubscription (not errors)
  * @param resubscribed     formerly forgotten addresses that came back (tag removed)
  * @param generatedFiles   files written for this run (log, reports), as they should be shown
+ * @param abortedReason    why the run stopped before its end (credentials, connection...), null when it did not
  */
 public record RunReport(String runId, Instant startedAt, Instant finishedAt, boolean testMode, boolean dryRun,
                         List<OperationOutcome> operations, int identicalSkipped, List<ExcludedEntry> excluded,
                         List<FlaggedEntry> flagged, List<NotSyncedEntry> notSynced, List<Conflict> conflicts,
                         List<ForgottenEntry> forgotten, List<ResubscribedEntry> resubscribed,
-                        List<String> generatedFiles) {
+                        List<String> generatedFiles, String abortedReason) {
+
+    /** A run that went to its end. */
+    public RunReport(String runId, Instant startedAt, Instant finishedAt, boolean testMode, boolean dryRun,
+                     List<OperationOutcome> operations, int identicalSkipped, List<ExcludedEntry> excluded,
+                     List<FlaggedEntry> flagged, List<NotSyncedEntry> notSynced, List<Conflict> conflicts,
+                     List<ForgottenEntry> forgotten, List<ResubscribedEntry> resubscribed,
+                     List<String> generatedFiles) {
+        this(runId, startedAt, finishedAt, testMode, dryRun, operations, identicalSkipped, excluded, flagged, notSynced,
+                conflicts, forgotten, resubscribed, generatedFiles, null);
+    }
 
     public RunReport {
         Objects.requireNonNull(startedAt, "startedAt");
@@ -105,7 +116,12 @@ public record RunReport(String runId, Instant startedAt, Instant finishedAt, boo
 
     /** True when the run had no write at all to make (the report then says every contact is up to date). */
     public boolean nothingToSync() {
-        return operations.isEmpty();
+        return operations.isEmpty() && !aborted();
+    }
+
+    /** True when the run stopped before its end; see {@link #abortedReason()}. */
+    public boolean aborted() {
+        return abortedReason != null && !abortedReason.isBlank();
     }
 
     /** Run duration, when {@link #finishedAt()} is known. */
@@ -116,6 +132,9 @@ public record RunReport(String runId, Instant startedAt, Instant finishedAt, boo
     /** What the reader should do next, most urgent first; {@code [NONE]} when nothing. */
     public List<RecommendedAction> recommendedActions() {
         List<RecommendedAction> actions = new ArrayList<>();
+        if (aborted()) {
+            actions.add(RecommendedAction.FIX_ABORT_CAUSE);
+        }
         if (hasErrors()) {
             actions.add(RecommendedAction.CHECK_ERRORS);
         }
@@ -143,13 +162,13 @@ public record RunReport(String runId, Instant startedAt, Instant finishedAt, boo
     /** A copy with other generated files (the file names are often known only once the report is built). */
     public RunReport withGeneratedFiles(List<String> files) {
         return new RunReport(runId, startedAt, finishedAt, testMode, dryRun, operations, identicalSkipped, excluded,
-                flagged, notSynced, conflicts, forgotten, resubscribed, files);
+                flagged, notSynced, conflicts, forgotten, resubscribed, files, abortedReason);
     }
 
     /** A copy with the finish time set. */
     public RunReport withFinishedAt(Instant finished) {
         return new RunReport(runId, startedAt, finished, testMode, dryRun, operations, identicalSkipped, excluded,
-                flagged, notSynced, conflicts, forgotten, resubscribed, generatedFiles);
+                flagged, notSynced, conflicts, forgotten, resubscribed, generatedFiles, abortedReason);
     }
 
     public static Builder builder(String runId, Instant startedAt) {
@@ -161,6 +180,7 @@ public record RunReport(String runId, Instant startedAt, Instant finishedAt, boo
      * so outcomes may be added from several threads; {@link #build()} takes a consistent snapshot.
      */
     public static final class Builder {
+        private String abortedReason;
         private final String runId;
         private final Instant startedAt;
         private Instant finishedAt;
@@ -246,9 +266,14 @@ public record RunReport(String runId, Instant startedAt, Instant finishedAt, boo
             return this;
         }
 
+        public synchronized Builder abortedReason(String reason) {
+            this.abortedReason = reason;
+            return this;
+        }
+
         public synchronized RunReport build() {
             return new RunReport(runId, startedAt, finishedAt, testMode, dryRun, operations, identicalSkipped,
-                    excluded, flagged, notSynced, conflicts, forgotten, resubscribed, generatedFiles);
+                    excluded, flagged, notSynced, conflicts, forgotten, resubscribed, generatedFiles, abortedReason);
         }
     }
 }

@@ -127,6 +127,10 @@ public final class TextReportFormatter {
             line(msg(Key.ERROR_COUNT, report.errorCount()));
             line(msg(Key.SUCCESS_RATE, formatRate(report.successRate())));
             line("");
+            if (report.aborted()) {
+                line(msg(Key.ABORTED, oneLine(report.abortedReason())));
+                line("");
+            }
         }
 
         private void statistics() {
@@ -223,6 +227,7 @@ public final class TextReportFormatter {
 
         private String action(RecommendedAction action) {
             return switch (action) {
+                case FIX_ABORT_CAUSE -> msg(Key.ACTION_FIX_ABORT_CAUSE);
                 case CHECK_ERRORS -> msg(Key.ACTION_CHECK_ERRORS, logFileName(), report.errorCount());
                 case FIX_NOT_SYNCED -> msg(Key.ACTION_FIX_NOT_SYNCED, report.notSynced().size());
                 case SEND_RESUBSCRIBE_LINKS ->

@@ -38,7 +38,8 @@ public final class ReportStep {
                 List.copyOf(run.resubscribed()),
                 List.of(settings.reportsDir().resolve(names.syncLog()).toString(),
                         settings.reportsDir().resolve(names.importReport()).toString(),
-                        settings.reportsDir().resolve(names.json()).toString()));
+                        settings.reportsDir().resolve(names.json()).toString()),
+                run.fatalError());
     }
 
     private static List<io.cmsync.sync.Conflict> conflicts(SyncRun run) {

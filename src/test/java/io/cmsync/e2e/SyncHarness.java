@@ -64,12 +64,7 @@ final class SyncHarness implements AutoCloseable {
     int run(boolean dryRun) throws Exception {
         SyncApplication app = new SyncApplication(settings(), false, dryRun);
         lastApp = app;
-        app.start();
-        try {
-            return app.runOnce();
-        } finally {
-            app.stop();
-        }
+        return app.runOnceStandalone();
     }
 
     JsonNode copperPerson(String email) {

@@ -76,12 +76,24 @@ class JsonReportFormatterTest {
     }
 
     @Test
+    void anAbortedRunKeepsItsReasonAndIsNotNothingToSync() throws Exception {
+        RunReport aborted = RunReport.builder("r1", ReportFixtures.EXAMPLE_START).abortedReason("Copper a refusé").build();
+        JsonNode root = mapper.readTree(JsonReportFormatter.format(aborted));
+        assertThat(root.get("abortedReason").asText()).isEqualTo("Copper a refusé");
+        assertThat(root.get("nothingToSync").asBoolean()).isFalse();
+        assertThat(JsonReportFormatter.parse(JsonReportFormatter.format(aborted))).isEqualTo(aborted);
+        assertThat(TextReportFormatter.format(aborted, ReportLanguage.FR, java.time.ZoneOffset.UTC))
+                .contains("❌ SYNCHRONISATION INTERROMPUE: Copper a refusé")
+                .doesNotContain("Aucune synchronisation nécessaire");
+    }
+
+    @Test
     void everyKeyIsPresentEvenWhenEmpty() throws Exception {
         RunReport empty = RunReport.builder(null, ReportFixtures.EXAMPLE_START).testMode(true).build();
         JsonNode root = mapper.readTree(JsonReportFormatter.format(empty));
 
         assertThat(root.fieldNames()).toIterable().containsExactly("schemaVersion", "runId", "startedAt",
-                "finishedAt", "durationMillis", "mode", "testMode", "dryRun", "nothingToSync", "summary",
+                "finishedAt", "durationMillis", "mode", "testMode", "dryRun", "nothingToSync", "abortedReason", "summary",
                 "operations", "flagged", "forgotten", "resubscribed", "conflicts", "notSynced", "excluded",
                 "recommendedActions", "generatedFiles");
         assertThat(root.get("runId").isNull()).isTrue();

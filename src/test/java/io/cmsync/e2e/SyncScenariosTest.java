@@ -1,0 +1,339 @@
+package io.cmsync.e2e;
+
+import static io.cmsync.e2e.Seed.T0;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.function.Consumer;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.cmsync.state.RunLock;
+import io.cmsync.state.StateStore;
+
+/** The sync end to end: the YAML routes, the clients and the state against the sandbox, one scenario each. */
+class SyncScenariosTest {
+    @TempDir
+    Path dir;
+    SyncHarness h;
+
+    @AfterEach
+    void stopSandbox() {
+        if (h != null) {
+            h.close();
+        }
+    }
+
+    private SyncHarness harness(Seed seed) throws Exception {
+        h = new SyncHarness(dir, seed.build());
+        return h;
+    }
+
+    private void editPerson(String email, Consumer<ObjectNode> edit) {
+        ObjectNode state = h.sandbox.dump();
+        for (JsonNode p : state.path("copper").path("people")) {
+            if (p.path("emails").path(0).path("email").asText().equalsIgnoreCase(email)) {
+                edit.accept((ObjectNode) p);
+            }
+        }
+        h.sandbox.load(state);
+    }
+
+    private void editMember(String email, Consumer<ObjectNode> edit) {
+        ObjectNode state = h.sandbox.dump();
+        for (JsonNode m : state.path("mailchimp").path("lists").get(0).path("members")) {
+            if (m.path("email_address").asText().equalsIgnoreCase(email)) {
+                edit.accept((ObjectNode) m);
+            }
+        }
+        h.sandbox.load(state);
+    }
+
+    private String syncLog() throws Exception {
+        return Files.readString(h.latest("sync_log_"), StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void firstSyncGoesBothWays() throws Exception {
+        harness(new Seed()
+                .person("anna@exemple.fr", "Anna", "Arnaud", "vip", "newsletter")
+                .member("bob@exemple.fr", "subscribed", "Bob", "Bernard")
+                .person("cora@exemple.fr", "Cora", "Colin")
+                .member("cora@exemple.fr", "subscribed", "Cora", "Colin"));
+
+        assertThat(h.run()).isZero();
+
+        JsonNode anna = h.member("anna@exemple.fr");
+        assertThat(anna).isNotNull();
+        assertThat(anna.path("status").asText()).isEqualTo("subscribed");
+        assertThat(anna.path("merge_fields").path("FNAME").asText()).isEqualTo("Anna");
+        assertThat(anna.path("merge_fields").path("LNAME").asText()).isEqualTo("Arnaud");
+        assertThat(Seed.tagNames(anna)).contains("vip", "newsletter");
+        JsonNode bob = h.copperPerson("bob@exemple.fr");
+        assertThat(bob).isNotNull();
+        assertThat(bob.path("first_name").asText()).isEqualTo("Bob");
+        assertThat(bob.path("last_name").asText()).isEqualTo("Bernard");
+        assertThat(bob.path("emails").get(0).path("category").asText()).isEqualTo("work");
+
+        String report = h.latestReport();
+        assertThat(report).contains("RAPPORT D'IMPORTATION COPPER ↔ MAILCHIMP", "Mode: TEST", "Total d'opérations: 2",
+                "✅ SUCCÈS | anna@exemple.fr", "Direction: Copper → Mailchimp", "Nom: Anna Arnaud",
+                "✅ SUCCÈS | bob@exemple.fr", "Direction: Mailchimp → Copper", "📊 Taux de réussite: 100.0%");
+        assertThat(report).containsPattern("Tags synchronisés: .*vip");
+        assertThat(syncLog()).contains("⏭️ Contact identique ignoré: cora@exemple.fr");
+        assertThat(Files.readString(h.latest("import_report_").resolveSibling(
+                h.latest("import_report_").getFileName().toString().replace(".txt", ".json")))).contains("anna@exemple.fr");
+    }
+
+    @Test
+    void secondRunWritesNothing() throws Exception {
+        harness(new Seed()
+                .person("anna@exemple.fr", "Anna", "Arnaud", "vip")
+                .member("bob@exemple.fr", "subscribed", "Bob", "Bernard")
+                .person("cora@exemple.fr", "Cora", "Colin")
+                .member("cora@exemple.fr", "subscribed", "Cora", "Colin"));
+        assertThat(h.run()).isZero();
+        h.sandbox.resetCalls();
+
+        assertThat(h.run()).isZero();
+
+        assertThat(h.writeCalls()).as("write calls on the second run: %s", h.sandbox.calls()).isZero();
+        assertThat(h.latestReport()).contains("Aucune synchronisation nécessaire - tous les contacts sont à jour",
+                "Total d'opérations: 0");
+    }
+
+    @Test
+    void nameChangedInCopperReachesMailchimp() throws Exception {
+        harness(new Seed().person("dan@exemple.fr", "Dan", "Dupont").member("dan@exemple.fr", "subscribed", "Dan", "Dupont"));
+        assertThat(h.run()).isZero();
+        editPerson("dan@exemple.fr", p -> p.put("first_name", "Daniel").put("name", "Daniel Dupont")
+                .put("date_modified", T0 + 3600));
+
+        assertThat(h.run()).isZero();
+
+        assertThat(h.member("dan@exemple.fr").path("merge_fields").path("FNAME").asText()).isEqualTo("Daniel");
+        assertThat(h.copperPerson("dan@exemple.fr").path("first_name").asText()).isEqualTo("Daniel");
+        assertThat(h.latestReport()).contains("✅ SUCCÈS | dan@exemple.fr", "Direction: Copper → Mailchimp",
+                "Nom: Daniel Dupont");
+    }
+
+    @Test
+    void nameChangedInMailchimpReachesCopper() throws Exception {
+        harness(new Seed().person("dan@exemple.fr", "Dan", "Dupont").member("dan@exemple.fr", "subscribed", "Dan", "Dupont"));
+        assertThat(h.run()).isZero();
+        editMember("dan@exemple.fr", m -> {
+            ((ObjectNode) m.path("merge_fields")).put("LNAME", "Durand-Dupont");
+            m.put("last_changed", "2025-01-02T00:00:00+00:00");
+        });
+
+        assertThat(h.run()).isZero();
+
+        assertThat(h.copperPerson("dan@exemple.fr").path("last_name").asText()).isEqualTo("Durand-Dupont");
+        assertThat(h.member("dan@exemple.fr").path("merge_fields").path("LNAME").asText()).isEqualTo("Durand-Dupont");
+        assertThat(h.latestReport()).contains("✅ SUCCÈS | dan@exemple.fr", "Direction: Mailchimp → Copper");
+    }
+
+    @Test
+    void bothChangedTheMostRecentWinsAndTheConflictIsReported() throws Exception {
+        harness(new Seed().person("eva@exemple.fr", "Eva", "Egal").member("eva@exemple.fr", "subscribed", "Eva", "Egal"));
+        assertThat(h.run()).isZero();
+        editPerson("eva@exemple.fr", p -> p.put("first_name", "Evelyne").put("name", "Evelyne Egal")
+                .put("date_modified", T0 + 100));
+        editMember("eva@exemple.fr", m -> {
+            ((ObjectNode) m.path("merge_fields")).put("FNAME", "Eve");
+            m.put("last_changed", "2025-06-01T00:00:00+00:00");
+        });
+
+        assertThat(h.run()).isZero();
+
+        assertThat(h.copperPerson("eva@exemple.fr").path("first_name").asText()).isEqualTo("Eve");
+        assertThat(h.member("eva@exemple.fr").path("merge_fields").path("FNAME").asText()).isEqualTo("Eve");
+        String report = h.latestReport();
+        assertThat(report).contains("CONFLITS:", "eva@exemple.fr", "Evelyne", "Eve");
+    }
+
+    @Test
+    void copperTagsFollowWhileMarketerTagsSurvive() throws Exception {
+        harness(new Seed().person("fab@exemple.fr", "Fabien", "Faure", "alpha")
+                .member("fab@exemple.fr", "subscribed", "Fabien", "Faure", "Webinar 2025"));
+        assertThat(h.run()).isZero();
+        assertThat(Seed.tagNames(h.member("fab@exemple.fr"))).contains("alpha", "Webinar 2025");
+
+        editPerson("fab@exemple.fr", p -> {
+            p.putArray("tags").add("beta");
+            p.put("date_modified", T0 + 3600);
+        });
+        assertThat(h.run()).isZero();
+
+        assertThat(Seed.tagNames(h.member("fab@exemple.fr")))
+                .contains("beta", "Webinar 2025")
+                .doesNotContain("alpha");
+    }
+
+    @Test
+    void unsubscribedCleanedAndArchivedMembersAreNeverResubscribed() throws Exception {
+        harness(new Seed()
+                .person("unsub@exemple.fr", "Ursule", "Nouveau-Nom").member("unsub@exemple.fr", "unsubscribed", "Ursule", "Ancien")
+                .person("clean@exemple.fr", "Claude", "Nouveau-Nom").member("clean@exemple.fr", "cleaned", "Claude", "Ancien")
+                .person("arch@exemple.fr", "Arthur", "Nouveau-Nom").member("arch@exemple.fr", "archived", "Arthur", "Ancien"));
+
+        h.run();
+        h.run();
+
+        assertThat(h.member("unsub@exemple.fr").path("status").asText()).isEqualTo("unsubscribed");
+        assertThat(h.member("clean@exemple.fr").path("status").asText()).isEqualTo("cleaned");
+        assertThat(h.member("arch@exemple.fr").path("status").asText()).isEqualTo("archived");
+        // the status is mirrored in Copper as a tag
+        assertThat(Seed.tagNames(h.copperPerson("unsub@exemple.fr"))).contains("Mailchimp: désabonné");
+        assertThat(Seed.tagNames(h.copperPerson("clean@exemple.fr"))).contains("Mailchimp: nettoyé");
+    }
+
+    @Test
+    void deletionTagVariantsAreExcludedAndSentToTheArchiveChannel() throws Exception {
+        harness(new Seed()
+                .person("del1@exemple.fr", "Denis", "Un", "🗑️ À SUPPRIMER")
+                .person("del2@exemple.fr", "Denis", "Deux", "🗑 a supprimer")
+                .person("del3@exemple.fr", "Denis", "Trois", "DELETE")
+                .person("keep@exemple.fr", "Kevin", "Garde", "NE PAS SUPPRIMER LE DEVIS"));
+
+        assertThat(h.run()).isZero();
+        assertThat(h.run()).isZero(); // seen again: refreshed, not duplicated
+
+        assertThat(h.member("del1@exemple.fr")).isNull();
+        assertThat(h.member("del2@exemple.fr")).isNull();
+        assertThat(h.member("del3@exemple.fr")).isNull();
+        assertThat(h.member("keep@exemple.fr")).isNotNull();
+        assertThat(h.latestReport()).contains("CONTACTS MARQUÉS POUR SUPPRESSION:", "del1@exemple.fr", "del2@exemple.fr",
+                "del3@exemple.fr", "Tag détecté: 🗑 a supprimer");
+        try (StateStore store = StateStore.open(h.settings().stateJdbcUrl())) {
+            assertThat(store.pending()).extracting(StateStore.PendingFlagged::email)
+                    .containsExactly("del1@exemple.fr", "del2@exemple.fr", "del3@exemple.fr");
+            assertThat(store.pending().get(0).copperJson()).contains("Denis");
+        }
+    }
+
+    @Test
+    void inactiveContactsAreExcluded() throws Exception {
+        harness(new Seed().person("ina@exemple.fr", "Ines", "Inactive", "📥 INACTIF"));
+
+        assertThat(h.run()).isZero();
+
+        assertThat(h.member("ina@exemple.fr")).isNull();
+        assertThat(h.latestReport()).contains("CONTACTS EXCLUS:", "ina@exemple.fr");
+    }
+
+    @Test
+    void testModeWritesNothingOutsideTheMarker() throws Exception {
+        harness(new Seed()
+                .person("t1@exemple.fr", "Tina", "Test")
+                .person("real.person@acme-corp.fr", "Real", "Person")
+                .member("other@acme-corp.fr", "subscribed", "Other", "Member"));
+
+        assertThat(h.run()).isZero();
+
+        assertThat(h.member("t1@exemple.fr")).isNotNull();
+        assertThat(h.member("real.person@acme-corp.fr")).isNull();
+        assertThat(h.copperPerson("other@acme-corp.fr")).isNull();
+        assertThat(h.latestReport()).doesNotContain("acme-corp");
+    }
+
+    @Test
+    void invalidDuplicateAndMissingEmailsAreReportedAndSkipped() throws Exception {
+        harness(new Seed()
+                .person("ok@acme-corp.fr", "Olivier", "Ok")
+                .person("jean.dupont@", "Jean", "Dupont")
+                .person("dup@acme-corp.fr", "Denise", "Double")
+                .person("DUP@acme-corp.fr", "Denis", "Double")
+                .person(null, "Sans", "Adresse"));
+        h.properties.put("sync.mode", "PRODUCTION");
+
+        assertThat(h.run()).isZero();
+
+        assertThat(h.member("ok@acme-corp.fr")).isNotNull();
+        assertThat(h.member("dup@acme-corp.fr")).isNull();
+        String report = h.latestReport();
+        assertThat(report).contains("Mode: PRODUCTION", "CONTACTS NON SYNCHRONISÉS:", "adresse e-mail invalide",
+                "adresse e-mail en double dans Copper", "pas d'adresse e-mail", "✅ SUCCÈS | ok@acme-corp.fr");
+    }
+
+    @Test
+    void oneRejectedMemberIsReportedWhileTheRestOfTheBatchSucceeds() throws Exception {
+        harness(new Seed()
+                .person("good1@acme-corp.fr", "Gaspard", "Un")
+                .person("fake@example.com", "Faux", "Contact")
+                .person("good2@acme-corp.fr", "Gaspard", "Deux"));
+        h.properties.put("sync.mode", "PRODUCTION");
+
+        assertThat(h.run()).as("some contacts failed").isEqualTo(1);
+
+        assertThat(h.member("good1@acme-corp.fr")).isNotNull();
+        assertThat(h.member("good2@acme-corp.fr")).isNotNull();
+        assertThat(h.member("fake@example.com")).isNull();
+        String report = h.latestReport();
+        assertThat(report).contains("❌ ERREUR | fake@example.com", "Erreur:", "✅ SUCCÈS | good1@acme-corp.fr",
+                "✅ SUCCÈS | good2@acme-corp.fr", "❌ Erreurs: 1");
+        // not recorded as synced: the next run tries it again, and only it
+        h.sandbox.resetCalls();
+        assertThat(h.run()).isEqualTo(1);
+        assertThat(h.latestReport()).contains("Total d'opérations: 1", "❌ ERREUR | fake@example.com");
+    }
+
+    @Test
+    void dryRunPlansAndReportsButWritesNothing() throws Exception {
+        harness(new Seed()
+                .person("anna@exemple.fr", "Anna", "Arnaud", "vip")
+                .member("bob@exemple.fr", "subscribed", "Bob", "Bernard"));
+
+        assertThat(h.run(true)).isZero();
+
+        assertThat(h.writeCalls()).as("calls: %s", h.sandbox.calls()).isZero();
+        assertThat(h.member("anna@exemple.fr")).isNull();
+        assertThat(h.copperPerson("bob@exemple.fr")).isNull();
+        assertThat(h.latestReport()).contains("simulation", "anna@exemple.fr", "bob@exemple.fr");
+
+        // nothing was recorded as synced either: a real run still does the work
+        assertThat(h.run()).isZero();
+        assertThat(h.member("anna@exemple.fr")).isNotNull();
+    }
+
+    @Test
+    void aRunHeldByAnotherProcessIsSkipped() throws Exception {
+        harness(new Seed().person("anna@exemple.fr", "Anna", "Arnaud"));
+        try (RunLock held = RunLock.tryAcquire(h.settings().lockFile()).orElseThrow()) {
+            assertThat(h.run()).isZero();
+        }
+        assertThat(h.sandbox.totalCalls()).isZero();
+        assertThat(h.member("anna@exemple.fr")).isNull();
+    }
+
+    @Test
+    void rejectedCredentialsStopTheRunWithExitCode2AndNameTheKey() throws Exception {
+        harness(new Seed().person("anna@exemple.fr", "Anna", "Arnaud"));
+        h.properties.put("copper.base-url", h.sandbox.copperBaseUrl());
+        // a wrong key, given the way a user would: in .env
+        Files.writeString(dir.resolve(".env"), "COPPER_API_KEY=wrong-key-123\n");
+        SyncHarness harness = h;
+        int code = new io.cmsync.app.SyncApplication(withoutEnvCopperKey(harness), false, false).runOnceStandalone();
+        assertThat(code).isEqualTo(2);
+        String report = h.latestReport();
+        assertThat(report).contains("COPPER_API_KEY").doesNotContain("wrong-key-123");
+    }
+
+    private static io.cmsync.config.Settings withoutEnvCopperKey(SyncHarness h) {
+        java.util.Map<String, String> env = new java.util.HashMap<>();
+        env.put("COPPER_API_EMAIL", io.cmsync.sandbox.SandboxServer.COPPER_USER_EMAIL);
+        env.put("MAILCHIMP_API_KEY", io.cmsync.sandbox.SandboxServer.MAILCHIMP_API_KEY);
+        env.put("MAILCHIMP_LIST_ID", io.cmsync.sandbox.SandboxServer.LIST_ID);
+        env.put("COPPER_BASE_URL", h.sandbox.copperBaseUrl());
+        env.put("MAILCHIMP_BASE_URL", h.sandbox.mailchimpBaseUrl());
+        return new io.cmsync.config.SettingsLoader(h.dir.resolve("config/application.properties"), h.dir.resolve(".env"),
+                env, h.properties).load();
+    }
+}
