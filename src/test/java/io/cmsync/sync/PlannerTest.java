@@ -520,9 +520,33 @@ class PlannerTest {
         SyncPlan plan = plan(List.of(cp("jean@exemple", "Jean", "Dupont"), cp("ok@exemple.fr", "Ok", "Ok")),
                 List.of(mc("jean@exemple", "subscribed", "Jean", "Dupont")));
         assertThat(plan.actionsFor("jean@exemple")).containsExactly(
-                new NotSynced("jean@exemple", Planner.SIDE_COPPER, Planner.REASON_INVALID_EMAIL));
+                new NotSynced("jean@exemple", Planner.SIDE_COPPER, Planner.REASON_INVALID_EMAIL),
+                new NotSynced("jean@exemple", Planner.SIDE_MAILCHIMP, Planner.REASON_INVALID_EMAIL));
         assertThat(plan.actionsOf(CreateCopperPerson.class)).isEmpty();
         assertThat(plan.actionsOf(CreateMailchimpMember.class)).hasSize(1);
+    }
+
+    @Test
+    void mailchimpOnlyMemberWithAnAddressCopperCouldNotSyncIsNotCreated() {
+        SyncPlan plan = plan(List.of(), List.of(mc("jéan@exemple.fr", "subscribed", "Jean", "Dupont")));
+        assertThat(plan.actions()).containsExactly(
+                new NotSynced("jéan@exemple.fr", Planner.SIDE_MAILCHIMP, Planner.REASON_INVALID_EMAIL));
+    }
+
+    @Test
+    void performanceSmoke() {
+        List<Contact> copper = new ArrayList<>();
+        List<Contact> mailchimp = new ArrayList<>();
+        for (int i = 0; i < 50_000; i++) {
+            copper.add(cp("c" + i + "@exemple.fr", "C", "N" + i, "client", "Salon " + (i % 50), "VIP"));
+            mailchimp.add(mc("c" + i + "@exemple.fr", "subscribed", "C", "N" + i, "client", "webinar"));
+        }
+        long start = System.nanoTime();
+        SyncPlan plan = plan(copper, mailchimp);
+        long millis = (System.nanoTime() - start) / 1_000_000;
+        assertThat(plan.actionsOf(UpdateMailchimpMember.class)).hasSize(50_000);
+        assertThat(millis).as("planning 50k contacts took %d ms", millis).isLessThan(20_000);
+        System.out.println("planning 50k x 50k: " + millis + " ms");
     }
 
     @Test
