@@ -616,6 +616,13 @@ class PlannerTest {
     }
 
     @Test
+    void deletionTagWinsOverAMissingEmail() {
+        Contact person = new Contact("", "", "Sans", "Adresse", List.of("à supprimer"), null, "9", EARLY);
+        SyncPlan plan = plan(List.of(person), List.of());
+        assertThat(plan.actions()).containsExactly(new Flagged("", person, null, "à supprimer"));
+    }
+
+    @Test
     void tagsThatOnlyMentionDeletionAreSynced() {
         SyncPlan plan = plan(List.of(cp("a@exemple.fr", "Jean", "Dupont", "NE PAS SUPPRIMER LE DEVIS",
                 "Removed from webinar", "supprimer-ancien-devis")), List.of());
