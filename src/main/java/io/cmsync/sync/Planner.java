@@ -28,7 +28,8 @@ import java.util.function.Predicate;
  *     <li>Copper person with the deletion tag (or an alias) → {@link Action.Flagged}; with the inactive tag →
  *     {@link Action.Excluded}; nothing else is done for that e-mail on either side.</li>
  *     <li>Copper person without e-mail, with an invalid e-mail, or sharing its e-mail with another Copper person
- *     → {@link Action.NotSynced} (each person); nothing else is done for that e-mail.</li>
+ *     → {@link Action.NotSynced} (each person); the same for a Mailchimp member with an address this product
+ *     deems invalid (or, defensively, a duplicate); nothing else is done for that e-mail.</li>
  *     <li>Copper only → {@link Action.CreateMailchimpMember}; Mailchimp only → {@link Action.CreateCopperPerson}
  *     for imported statuses, else {@link Action.Excluded}; in both → field-by-field three-way merge of the names,
  *     tags Copper → Mailchimp, Mailchimp status mirrored into Copper tags; {@link Action.SkipIdentical} when
@@ -121,6 +122,10 @@ public final class Planner {
             } else if (e.getValue().size() > 1) {
                 e.getValue().forEach(m -> mailchimpIssues.add(
                         new Action.NotSynced(key, SIDE_MAILCHIMP, REASON_DUPLICATE_MAILCHIMP)));
+                blocked.add(key);
+            } else if (!Emails.isValid(key)) {
+                // Mailchimp accepted it, but a Copper person could not be synced with it afterwards
+                mailchimpIssues.add(new Action.NotSynced(key, SIDE_MAILCHIMP, REASON_INVALID_EMAIL));
                 blocked.add(key);
             } else {
                 members.put(key, e.getValue().get(0));

@@ -4,9 +4,12 @@ import java.text.Normalizer;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The tags this product gives a meaning to, and how a person's tags are matched against them.
@@ -17,19 +20,23 @@ import java.util.Set;
  * be the same. {@code "🗑 a   supprimer"} matches {@code "🗑️ À SUPPRIMER"}; {@code "NE PAS SUPPRIMER LE DEVIS"} does
  * not.
  *
- * @param deletionTag       tag that sends a Copper person to the archive channel (default {@code 🗑️ À SUPPRIMER})
- * @param deletionAliases   other tags with the same meaning (default {@code DELETE}, {@code REMOVE})
- * @param inactiveTag       tag that excludes a Copper person from the sync (default {@code 📥 INACTIF}); also the tag
- *                          the archive command puts in place of the deletion tag
- * @param inactiveAliases   other tags with the same meaning (default {@code INACTIVE}, {@code ARCHIVED})
- * @param unsubscribedTag   Copper tag mirroring Mailchimp status {@code unsubscribed} (default
- *                          {@code Mailchimp: désabonné})
- * @param cleanedTag        Copper tag mirroring Mailchimp status {@code cleaned} (default {@code Mailchimp: nettoyé})
- * @param resubscribeTag    Copper tag for addresses Mailchimp refuses to re-add (default {@code Réinscription requise})
+ * <p>
+ * Settings (constructor arguments, in order):
+ * <ul>
+ *     <li>deletion tag: sends a Copper person to the archive channel (default {@code 🗑️ À SUPPRIMER});</li>
+ *     <li>deletion aliases: other tags with the same meaning (default {@code DELETE}, {@code REMOVE});</li>
+ *     <li>inactive tag: excludes a Copper person from the sync (default {@code 📥 INACTIF}); also the tag the
+ *     archive command puts in place of the deletion tag;</li>
+ *     <li>inactive aliases: other tags with the same meaning (default {@code INACTIVE}, {@code ARCHIVED});</li>
+ *     <li>unsubscribed tag: Copper tag mirroring Mailchimp status {@code unsubscribed} (default
+ *     {@code Mailchimp: désabonné});</li>
+ *     <li>cleaned tag: Copper tag mirroring Mailchimp status {@code cleaned} (default {@code Mailchimp: nettoyé});</li>
+ *     <li>resubscribe tag: Copper tag for addresses Mailchimp refuses to re-add (default
+ *     {@code Réinscription requise}).</li>
+ * </ul>
+ * Immutable and thread-safe; the matching keys are computed once.
  */
-public record TagRules(String deletionTag, List<String> deletionAliases, String inactiveTag,
-                       List<String> inactiveAliases, String unsubscribedTag, String cleanedTag,
-                       String resubscribeTag) {
+public final class TagRules {
 
     public static final String DEFAULT_DELETION_TAG = "🗑️ À SUPPRIMER";
     public static final List<String> DEFAULT_DELETION_ALIASES = List.of("DELETE", "REMOVE");
@@ -39,14 +46,74 @@ public record TagRules(String deletionTag, List<String> deletionAliases, String 
     public static final String DEFAULT_CLEANED_TAG = "Mailchimp: nettoyé";
     public static final String DEFAULT_RESUBSCRIBE_TAG = "Réinscription requise";
 
-    public TagRules {
-        deletionTag = requireTag(deletionTag, "deletionTag");
-        inactiveTag = requireTag(inactiveTag, "inactiveTag");
-        unsubscribedTag = requireTag(unsubscribedTag, "unsubscribedTag");
-        cleanedTag = requireTag(cleanedTag, "cleanedTag");
-        resubscribeTag = requireTag(resubscribeTag, "resubscribeTag");
-        deletionAliases = cleanAliases(deletionAliases);
-        inactiveAliases = cleanAliases(inactiveAliases);
+    private final String deletionTag;
+    private final List<String> deletionAliases;
+    private final String inactiveTag;
+    private final List<String> inactiveAliases;
+    private final String unsubscribedTag;
+    private final String cleanedTag;
+    private final String resubscribeTag;
+
+    // matching keys, computed once (the planner asks for every tag of every contact)
+    private final Set<String> deletionKeys;
+    private final Set<String> inactiveKeys;
+    private final Set<String> productKeys;
+    private final String unsubscribedKey;
+    private final String cleanedKey;
+    private final String resubscribeKey;
+
+    /** Blank aliases are dropped; a null alias list means none; a blank tag is refused. */
+    public TagRules(String deletionTag, List<String> deletionAliases, String inactiveTag,
+                    List<String> inactiveAliases, String unsubscribedTag, String cleanedTag, String resubscribeTag) {
+        this.deletionTag = requireTag(deletionTag, "deletionTag");
+        this.inactiveTag = requireTag(inactiveTag, "inactiveTag");
+        this.unsubscribedTag = requireTag(unsubscribedTag, "unsubscribedTag");
+        this.cleanedTag = requireTag(cleanedTag, "cleanedTag");
+        this.resubscribeTag = requireTag(resubscribeTag, "resubscribeTag");
+        this.deletionAliases = cleanAliases(deletionAliases);
+        this.inactiveAliases = cleanAliases(inactiveAliases);
+        this.deletionKeys = keys(this.deletionTag, this.deletionAliases);
+        this.inactiveKeys = keys(this.inactiveTag, this.inactiveAliases);
+        this.unsubscribedKey = key(this.unsubscribedTag);
+        this.cleanedKey = key(this.cleanedTag);
+        this.resubscribeKey = key(this.resubscribeTag);
+        Set<String> product = new LinkedHashSet<>(deletionKeys);
+        product.addAll(inactiveKeys);
+        product.add(unsubscribedKey);
+        product.add(cleanedKey);
+        product.add(resubscribeKey);
+        product.remove("");
+        this.productKeys = Set.copyOf(product);
+    }
+
+    /** The configured deletion tag, as configured (trimmed). */
+    public String deletionTag() {
+        return deletionTag;
+    }
+
+    public List<String> deletionAliases() {
+        return deletionAliases;
+    }
+
+    /** The configured inactive tag, as configured (trimmed): the one to add when archiving. */
+    public String inactiveTag() {
+        return inactiveTag;
+    }
+
+    public List<String> inactiveAliases() {
+        return inactiveAliases;
+    }
+
+    public String unsubscribedTag() {
+        return unsubscribedTag;
+    }
+
+    public String cleanedTag() {
+        return cleanedTag;
+    }
+
+    public String resubscribeTag() {
+        return resubscribeTag;
     }
 
     /** The defaults of the old tool (plus the status mirror tags). */
@@ -79,32 +146,32 @@ public record TagRules(String deletionTag, List<String> deletionAliases, String 
 
     /** The first of {@code tags} that is the deletion tag or one of its aliases, as the person carries it. */
     public Optional<String> deletionTag(List<String> tags) {
-        return firstMatching(tags, deletionKeys());
+        return firstMatching(tags, deletionKeys);
     }
 
     /** The first of {@code tags} that is the inactive tag or one of its aliases, as the person carries it. */
     public Optional<String> inactiveTag(List<String> tags) {
-        return firstMatching(tags, inactiveKeys());
+        return firstMatching(tags, inactiveKeys);
     }
 
     public boolean isDeletionTag(String tag) {
-        return deletionKeys().contains(key(tag));
+        return deletionKeys.contains(key(tag));
     }
 
     public boolean isInactiveTag(String tag) {
-        return inactiveKeys().contains(key(tag));
+        return inactiveKeys.contains(key(tag));
     }
 
     public boolean isUnsubscribedTag(String tag) {
-        return same(tag, unsubscribedTag);
+        return unsubscribedKey.equals(key(tag));
     }
 
     public boolean isCleanedTag(String tag) {
-        return same(tag, cleanedTag);
+        return cleanedKey.equals(key(tag));
     }
 
     public boolean isResubscribeTag(String tag) {
-        return same(tag, resubscribeTag);
+        return resubscribeKey.equals(key(tag));
     }
 
     /**
@@ -112,20 +179,7 @@ public record TagRules(String deletionTag, List<String> deletionAliases, String 
      * such tags describe the sync itself and are never pushed to Mailchimp.
      */
     public boolean isProductTag(String tag) {
-        String k = key(tag);
-        if (k.isEmpty()) {
-            return false;
-        }
-        return deletionKeys().contains(k) || inactiveKeys().contains(k) || k.equals(key(unsubscribedTag))
-                || k.equals(key(cleanedTag)) || k.equals(key(resubscribeTag));
-    }
-
-    private Set<String> deletionKeys() {
-        return keys(deletionTag, deletionAliases);
-    }
-
-    private Set<String> inactiveKeys() {
-        return keys(inactiveTag, inactiveAliases);
+        return productKeys.contains(key(tag));
     }
 
     private static Set<String> keys(String main, List<String> aliases) {
@@ -135,7 +189,7 @@ public record TagRules(String deletionTag, List<String> deletionAliases, String 
             keys.add(key(alias));
         }
         keys.remove("");
-        return keys;
+        return Set.copyOf(keys);
     }
 
     private static Optional<String> firstMatching(List<String> tags, Set<String> keys) {
@@ -200,6 +254,25 @@ public record TagRules(String deletionTag, List<String> deletionAliases, String 
      * white space — so that two different emoji-only tags never match each other. {@code ""} for a blank tag.
      */
     public static String key(String tag) {
+        if (tag == null) {
+            return "";
+        }
+        String cached = KEY_CACHE.get(tag);
+        if (cached != null) {
+            return cached;
+        }
+        String key = computeKey(tag);
+        if (KEY_CACHE.size() < KEY_CACHE_LIMIT) {
+            KEY_CACHE.put(tag, key);
+        }
+        return key;
+    }
+
+    /** Tags repeat across thousands of contacts: their keys are memoised (bounded, so memory cannot grow). */
+    private static final int KEY_CACHE_LIMIT = 20_000;
+    private static final Map<String, String> KEY_CACHE = new ConcurrentHashMap<>();
+
+    private static String computeKey(String tag) {
         String normalised = normalise(tag);
         if (!normalised.isEmpty() || tag == null) {
             return normalised;
@@ -211,6 +284,20 @@ public record TagRules(String deletionTag, List<String> deletionAliases, String 
                 .filter(cp -> Character.getType(cp) != Character.NON_SPACING_MARK) // VS15/VS16 are Mn
                 .forEach(symbols::appendCodePoint);
         return symbols.isEmpty() ? "" : "#" + symbols;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof TagRules t && deletionTag.equals(t.deletionTag)
+                && deletionAliases.equals(t.deletionAliases) && inactiveTag.equals(t.inactiveTag)
+                && inactiveAliases.equals(t.inactiveAliases) && unsubscribedTag.equals(t.unsubscribedTag)
+                && cleanedTag.equals(t.cleanedTag) && resubscribeTag.equals(t.resubscribeTag);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(deletionTag, deletionAliases, inactiveTag, inactiveAliases, unsubscribedTag, cleanedTag,
+                resubscribeTag);
     }
 
     @Override
