@@ -121,42 +121,45 @@ final class CopperStore {
         searchCache.clear();
     }
 
-    /** Replaces the state from the "copper" object of the state JSON. Caller holds the write lock. */
-    void load(JsonNode copper) {
+    private long loadMaxId;
+
+    /** Starts a (streamed) load: clears the state. Caller holds the write lock. */
+    void beginLoad() {
         clear();
-        long maxId = 0;
-        JsonNode people = copper == null ? null : copper.get("people");
-        if (people != null) {
-            for (JsonNode n : people) {
-                Person p = new Person();
-                Long id = lng(n.get("id"));
-                p.id = id == null ? maxId + 1 : id;
-                maxId = Math.max(maxId, p.id);
-                p.name = text(n, "name");
-                p.firstName = text(n, "first_name");
-                p.lastName = text(n, "last_name");
-                setEmails(p, n.get("emails"));
-                setTags(p, n.get("tags"));
-                long now = now();
-                Long dc = lng(n.get("date_created"));
-                Long dm = lng(n.get("date_modified"));
-                p.dateCreated = dc == null ? now : dc;
-                p.dateModified = dm == null ? p.dateCreated : dm;
-                for (String f : EXTRA_FIELDS) {
-                    if (n.has(f)) {
-                        setExtra(p, f, n.get(f));
-                    }
-                }
-                Person old = byId.get(p.id);
-                if (old != null) {
-                    unindex(old);
-                }
-                byId.put(p.id, p);
-                index(p);
+        loadMaxId = 0;
+    }
+
+    /** Adds one person of the state JSON. */
+    void loadPerson(JsonNode n) {
+        Person p = new Person();
+        Long id = lng(n.get("id"));
+        p.id = id == null ? loadMaxId + 1 : id;
+        loadMaxId = Math.max(loadMaxId, p.id);
+        p.name = text(n, "name");
+        p.firstName = text(n, "first_name");
+        p.lastName = text(n, "last_name");
+        setEmails(p, n.get("emails"));
+        setTags(p, n.get("tags"));
+        Long dc = lng(n.get("date_created"));
+        Long dm = lng(n.get("date_modified"));
+        p.dateCreated = dc == null ? now() : dc;
+        p.dateModified = dm == null ? p.dateCreated : dm;
+        for (String f : EXTRA_FIELDS) {
+            if (n.has(f)) {
+                setExtra(p, f, n.get(f));
             }
         }
-        Long ni = copper == null ? null : lng(copper.get("next_id"));
-        nextId = Math.max(ni == null ? 1 : ni, maxId + 1);
+        Person old = byId.get(p.id);
+        if (old != null) {
+            unindex(old);
+        }
+        byId.put(p.id, p);
+        index(p);
+    }
+
+    void endLoad(Long nextIdHint) {
+        nextId = Math.max(nextIdHint == null ? 1 : nextIdHint, loadMaxId + 1);
+        version++;
     }
 
     /** Streams the "copper" state object. Caller holds the read lock. */

@@ -17,6 +17,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -220,104 +221,131 @@ final class MailchimpStore {
 
     // ------------------------------------------------------------------ state
 
-    void load(JsonNode mc) {
+    /** Starts a (streamed) load: clears the state. Caller holds the write lock. */
+    void beginLoad() {
         lists.clear();
         cache.clear();
-        JsonNode ls = mc == null ? null : mc.get("lists");
-        if (ls != null) {
-            for (JsonNode ln : ls) {
-                MList l = new MList();
-                l.id = text(ln, "id");
-                l.name = text(ln, "name") == null ? "Audience" : text(ln, "name");
-                l.subscribeUrlLong = text(ln, "subscribe_url_long") != null ? text(ln, "subscribe_url_long")
-                        : "https://sandbox.us1.list-manage.com/subscribe?u=" + ACCOUNT_U + "&id=" + l.id;
-                l.dateCreated = ln.has("date_created") ? parseTs(ln.get("date_created")) : now();
-                l.webId = (int) (Long.parseLong(Http.md5(l.id).substring(0, 6), 16));
-                Long ns = lng(ln.get("next_segment_id"));
-                if (ns != null) {
-                    l.nextSegmentId = ns.intValue();
+    }
+
+    /** Creates or updates a list from its non-member fields (id required). */
+    MList loadListHeader(ObjectNode ln) {
+        String id = text(ln, "id");
+        if (id == null) {
+            throw new IllegalArgumentException("a Mailchimp list needs an \"id\"");
+        }
+        MList l = lists.get(id);
+        if (l == null) {
+            l = new MList();
+            l.id = id;
+            l.name = "Audience";
+            l.subscribeUrlLong = "https://sandbox.us1.list-manage.com/subscribe?u=" + ACCOUNT_U + "&id=" + id;
+            l.dateCreated = now();
+            l.webId = (int) Long.parseLong(Http.md5(id).substring(0, 6), 16);
+            lists.put(id, l);
+        }
+        if (text(ln, "name") != null) {
+            l.name = text(ln, "name");
+        }
+        if (text(ln, "subscribe_url_long") != null) {
+            l.subscribeUrlLong = text(ln, "subscribe_url_long");
+        }
+        if (ln.has("date_created")) {
+            l.dateCreated = parseTs(ln.get("date_created"));
+        }
+        Long ns = lng(ln.get("next_segment_id"));
+        if (ns != null) {
+            l.nextSegmentId = Math.max(l.nextSegmentId, ns.intValue());
+        }
+        JsonNode segs = ln.get("segments");
+        if (segs != null) {
+            for (JsonNode sn : segs) {
+                String name = text(sn, "name");
+                int sid = sn.path("id").asInt();
+                if (name == null || l.segmentByName(name) != null || l.segments.containsKey(sid)) {
+                    continue;
                 }
-                JsonNode segs = ln.get("segments");
-                if (segs != null) {
-                    for (JsonNode sn : segs) {
-                        Segment s = new Segment();
-                        s.id = sn.path("id").asInt();
-                        s.name = text(sn, "name");
-                        s.createdAt = parseTs(sn.get("created_at"));
-                        s.updatedAt = parseTs(sn.get("updated_at"));
-                        l.segments.put(s.id, s);
-                        l.segByName.put(s.name.toLowerCase(Locale.ROOT), s);
-                        l.nextSegmentId = Math.max(l.nextSegmentId, s.id + 1);
-                    }
-                }
-                JsonNode ms = ln.get("members");
-                if (ms != null) {
-                    long now = now();
-                    for (JsonNode mn : ms) {
-                        Member m = new Member();
-                        m.email = text(mn, "email_address");
-                        m.hash = hashOf(m.email);
-                        m.status = text(mn, "status") == null ? "subscribed" : text(mn, "status");
-                        JsonNode mf = mn.get("merge_fields");
-                        if (mf != null) {
-                            m.fname = trunc255(text(mf, "FNAME"));
-                            m.lname = trunc255(text(mf, "LNAME"));
-                        }
-                        if (text(mn, "email_type") != null) {
-                            m.emailType = text(mn, "email_type");
-                        }
-                        if (text(mn, "language") != null) {
-                            m.language = text(mn, "language");
-                        }
-                        m.vip = mn.path("vip").asBoolean(false);
-                        m.unsubscribeReason = text(mn, "unsubscribe_reason");
-                        if (text(mn, "source") != null) {
-                            m.source = text(mn, "source");
-                        }
-                        m.lastChanged = mn.has("last_changed") ? parseTs(mn.get("last_changed")) : now;
-                        m.timestampSignup = parseTs(mn.get("timestamp_signup"));
-                        m.timestampOpt = parseTs(mn.get("timestamp_opt"));
-                        JsonNode tags = mn.get("tags");
-                        if (tags != null) {
-                            for (JsonNode t : tags) {
-                                String name = t.isTextual() ? t.asText() : text(t, "name");
-                                if (name == null) {
-                                    continue;
-                                }
-                                Segment s = l.segmentByName(name);
-                                if (s == null && t.has("id")) {
-                                    s = new Segment();
-                                    s.id = t.get("id").asInt();
-                                    s.name = name;
-                                    s.createdAt = m.lastChanged;
-                                    s.updatedAt = m.lastChanged;
-                                    l.segments.put(s.id, s);
-                                    l.segByName.put(name.toLowerCase(Locale.ROOT), s);
-                                    l.nextSegmentId = Math.max(l.nextSegmentId, s.id + 1);
-                                } else if (s == null) {
-                                    s = l.ensureSegment(name, m.lastChanged);
-                                }
-                                l.addTag(m, s, m.lastChanged);
-                            }
-                        }
-                        Member old = l.members.get(m.hash);
-                        if (old != null) {
-                            l.removeMember(old);
-                        }
-                        l.members.put(m.hash, m);
-                    }
-                }
-                JsonNode fg = ln.get("forgotten");
-                if (fg != null) {
-                    fg.forEach(f -> l.forgotten.add(f.asText().trim().toLowerCase(Locale.ROOT)));
-                }
-                lists.put(l.id, l);
+                Segment s = new Segment();
+                s.id = sid;
+                s.name = name;
+                s.createdAt = parseTs(sn.get("created_at"));
+                s.updatedAt = parseTs(sn.get("updated_at"));
+                l.segments.put(s.id, s);
+                l.segByName.put(name.toLowerCase(Locale.ROOT), s);
+                l.nextSegmentId = Math.max(l.nextSegmentId, s.id + 1);
             }
         }
-        JsonNode fg = mc == null ? null : mc.get("forgotten");
-        if (fg != null && !lists.isEmpty()) {
+        JsonNode fg = ln.get("forgotten");
+        if (fg != null) {
+            for (JsonNode f : fg) {
+                l.forgotten.add(f.asText().trim().toLowerCase(Locale.ROOT));
+            }
+        }
+        return l;
+    }
+
+    void loadMember(MList l, JsonNode mn) {
+        String email = text(mn, "email_address");
+        if (email == null) {
+            return;
+        }
+        Member m = new Member();
+        m.email = email.trim();
+        m.hash = hashOf(m.email);
+        m.status = text(mn, "status") == null ? "subscribed" : text(mn, "status");
+        JsonNode mf = mn.get("merge_fields");
+        if (mf != null) {
+            m.fname = trunc255(text(mf, "FNAME"));
+            m.lname = trunc255(text(mf, "LNAME"));
+        }
+        if (text(mn, "email_type") != null) {
+            m.emailType = text(mn, "email_type");
+        }
+        if (text(mn, "language") != null) {
+            m.language = text(mn, "language");
+        }
+        m.vip = mn.path("vip").asBoolean(false);
+        m.unsubscribeReason = text(mn, "unsubscribe_reason");
+        if (text(mn, "source") != null) {
+            m.source = text(mn, "source");
+        }
+        m.lastChanged = mn.has("last_changed") ? parseTs(mn.get("last_changed")) : now();
+        m.timestampSignup = parseTs(mn.get("timestamp_signup"));
+        m.timestampOpt = parseTs(mn.get("timestamp_opt"));
+        Member old = l.members.get(m.hash);
+        if (old != null) {
+            l.removeMember(old);
+        }
+        l.members.put(m.hash, m);
+        JsonNode tags = mn.get("tags");
+        if (tags != null) {
+            for (JsonNode t : tags) {
+                String name = t.isTextual() ? t.asText() : text(t, "name");
+                if (name == null) {
+                    continue;
+                }
+                Segment s = l.segmentByName(name);
+                if (s == null && t.has("id") && !l.segments.containsKey(t.get("id").asInt())) {
+                    s = new Segment();
+                    s.id = t.get("id").asInt();
+                    s.name = name;
+                    s.createdAt = m.lastChanged;
+                    s.updatedAt = m.lastChanged;
+                    l.segments.put(s.id, s);
+                    l.segByName.put(name.toLowerCase(Locale.ROOT), s);
+                    l.nextSegmentId = Math.max(l.nextSegmentId, s.id + 1);
+                } else if (s == null) {
+                    s = l.ensureSegment(name, m.lastChanged);
+                }
+                l.addTag(m, s, m.lastChanged);
+            }
+        }
+    }
+
+    /** Ends a load: applies top-level forgotten addresses (to the first list) and drops forgotten members. */
+    void endLoad(List<String> topForgotten) {
+        if (topForgotten != null && !lists.isEmpty()) {
             MList first = lists.values().iterator().next();
-            fg.forEach(f -> first.forgotten.add(f.asText().trim().toLowerCase(Locale.ROOT)));
+            topForgotten.forEach(f -> first.forgotten.add(f.trim().toLowerCase(Locale.ROOT)));
         }
         for (MList l : lists.values()) {
             for (String f : l.forgotten) {
@@ -326,7 +354,9 @@ final class MailchimpStore {
                     l.removeMember(m);
                 }
             }
+            l.version++;
         }
+        cache.clear();
     }
 
     void write(JsonGenerator g) throws IOException {

@@ -2,6 +2,7 @@ package io.cmsync.sandbox;
 
 import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
@@ -72,16 +73,16 @@ public final class SandboxServer implements AutoCloseable {
     private Random random = new Random(FaultConfig.none().seed());
     private final AtomicInteger mcInFlight = new AtomicInteger();
     private final Map<String, ArrayDeque<Long>> copperWindows = new HashMap<>();
-    private final JsonNode seed;
+    private final Path seedFile;
 
     private SandboxServer(SandboxOptions options) throws IOException {
         this.options = options;
-        this.seed = readSeed(options.dataFile());
-        JsonNode initial = seed;
+        this.seedFile = options.dataFile();
         if (options.stateFile() != null && !options.reset() && Files.exists(options.stateFile())) {
-            initial = Http.MAPPER.readTree(options.stateFile().toFile());
+            loadFile(options.stateFile());
+        } else {
+            loadSeed();
         }
-        load(initial);
         registerRoutes();
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), options.port()), 1024);
         AtomicInteger n = new AtomicInteger();
@@ -133,15 +134,40 @@ public final class SandboxServer implements AutoCloseable {
 
     // ------------------------------------------------------------------ state
 
-    private static JsonNode readSeed(Path dataFile) throws IOException {
-        if (dataFile != null) {
-            return Http.MAPPER.readTree(dataFile.toFile());
+    private void loadSeed() throws IOException {
+        if (seedFile != null) {
+            loadFile(seedFile);
+            return;
         }
         try (InputStream in = SandboxServer.class.getResourceAsStream(DEMO_RESOURCE)) {
             if (in == null) {
                 throw new IOException("missing resource " + DEMO_RESOURCE);
             }
-            return Http.MAPPER.readTree(in);
+            loadStream(in);
+        }
+    }
+
+    private void loadFile(Path file) throws IOException {
+        try (InputStream in = new java.io.BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
+            loadStream(in);
+        }
+    }
+
+    /** Streams a state document (record by record) into the stores. */
+    private void loadStream(InputStream in) throws IOException {
+        try (JsonParser p = Http.MAPPER.getFactory().createParser(in)) {
+            loadParser(p);
+        }
+    }
+
+    private void loadParser(JsonParser p) throws IOException {
+        copper.lock.writeLock().lock();
+        mailchimp.lock.writeLock().lock();
+        try {
+            StateLoader.load(p, copper, mailchimp);
+        } finally {
+            mailchimp.lock.writeLock().unlock();
+            copper.lock.writeLock().unlock();
         }
     }
 
@@ -174,20 +200,20 @@ public final class SandboxServer implements AutoCloseable {
 
     /** Replaces the whole state. */
     public void load(JsonNode state) {
-        copper.lock.writeLock().lock();
-        mailchimp.lock.writeLock().lock();
-        try {
-            copper.load(state == null ? null : state.get("copper"));
-            mailchimp.load(state == null ? null : state.get("mailchimp"));
-        } finally {
-            mailchimp.lock.writeLock().unlock();
-            copper.lock.writeLock().unlock();
+        try (JsonParser p = Http.MAPPER.treeAsTokens(state == null ? Http.obj() : state)) {
+            loadParser(p);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 
     /** Back to the seed (demo data or the --data file). */
     public void reset() {
-        load(seed);
+        try {
+            loadSeed();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     public void save() throws IOException {
@@ -341,7 +367,12 @@ public final class SandboxServer implements AutoCloseable {
             String method = ex.getRequestMethod().toUpperCase();
             String path = ex.getRequestURI().getRawPath();
             if (path.startsWith("/_sandbox/") || path.equals("/_sandbox")) {
-                send(ex, admin(ex, method, path), null);
+                Resp ar = admin(ex, method, path);
+                if (ar != null) {
+                    send(ex, ar, null);
+                } else {
+                    ex.close();
+                }
                 return;
             }
             Side side = path.startsWith(COPPER_PREFIX + "/") ? Side.COPPER
@@ -523,14 +554,17 @@ public final class SandboxServer implements AutoCloseable {
         try {
             switch (method + " " + p) {
                 case "GET /_sandbox/state" -> {
-                    ByteArrayOutputStream bos = new ByteArrayOutputStream();
-                    writeState(bos);
-                    Resp r = new Resp(200);
-                    r.raw = bos.toByteArray();
-                    return r;
+                    ex.getResponseHeaders().set("Content-Type", "application/json; charset=utf-8");
+                    ex.sendResponseHeaders(200, 0); // chunked: streamed record by record
+                    try (OutputStream os = new java.io.BufferedOutputStream(ex.getResponseBody(), 1 << 16)) {
+                        writeState(os);
+                    }
+                    return null;
                 }
                 case "PUT /_sandbox/state" -> {
-                    load(Http.MAPPER.readTree(body));
+                    try (JsonParser jp = Http.MAPPER.getFactory().createParser(body)) {
+                        loadParser(jp);
+                    }
                     return Resp.empty(204);
                 }
                 case "POST /_sandbox/reset" -> {
