@@ -89,9 +89,10 @@ public final class SyncApplication {
         main.bind("syncScope", new SyncScope(settings, runs));
         main.bind("copperReader", new CopperReader(copper, runs, settings.copperPageSize()));
         main.bind("mailchimpReader", new MailchimpReader(mailchimp, runs, settings.mailchimpPageSize()));
-        main.bind("planStep", new PlanStep(new Planner(PlannerSettingsFactory.from(settings)), runs, clock));
+        var plannerSettings = PlannerSettingsFactory.from(settings);
+        main.bind("planStep", new PlanStep(new Planner(plannerSettings), runs, clock));
         main.bind("mailchimpWriter", new MailchimpWriter(mailchimp, runs, settings.newMemberStatus()));
-        main.bind("copperWriter", new CopperWriter(copper, runs));
+        main.bind("copperWriter", new CopperWriter(copper, runs, plannerSettings.tagRules()));
         main.bind("archiveChannel", new ArchiveChannel(runs, clock));
         main.bind("reports", new ReportStep(settings, runs));
         main.bind("groupedBody", new GroupedBodyAggregationStrategy());

@@ -3,13 +3,19 @@ package io.cmsync.run;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import io.cmsync.copper.CopperClient;
 import io.cmsync.copper.CopperMapping;
 import io.cmsync.http.ApiException;
 import io.cmsync.report.OperationOutcome;
+import io.cmsync.report.ResubscribedEntry;
 import io.cmsync.sync.Action;
+import io.cmsync.sync.Contact;
 import io.cmsync.sync.Direction;
+import io.cmsync.sync.Planner;
+import io.cmsync.sync.SyncedRecord;
+import io.cmsync.sync.TagRules;
 
 /**
  * Executes the Copper side of a plan through the bulk endpoints (≤ 10 people a call, results in request order);
@@ -21,10 +27,12 @@ public final class CopperWriter {
 
     private final CopperClient client;
     private final SyncRuns runs;
+    private final TagRules tagRules;
 
-    public CopperWriter(CopperClient client, SyncRuns runs) {
+    public CopperWriter(CopperClient client, SyncRuns runs, TagRules tagRules) {
         this.client = client;
         this.runs = runs;
+        this.tagRules = tagRules;
     }
 
     public void createPeople(List<Action.CreateCopperPerson> batch) {
@@ -67,9 +75,65 @@ public final class CopperWriter {
             }
             for (int i = 0; i < chunk.size(); i++) {
                 Action.UpdateCopperPerson a = chunk.get(i);
-                record(run, a.email(), name(a.firstName(), a.lastName()), UPDATE, results.get(i).error());
+                String error = results.get(i).error();
+                record(run, a.email(), name(a.firstName(), a.lastName()), UPDATE, error);
+                if (error == null && hasResubscribeTag(a.copper().tags()) && !hasResubscribeTag(a.tags())) {
+                    run.resubscribed().add(new ResubscribedEntry(a.email()));
+                    run.log().success("De retour dans l'audience Mailchimp, tag « " + tagRules.resubscribeTag()
+                            + " » retiré dans Copper: " + a.email());
+                }
             }
         }
+    }
+
+    /**
+     * Tags the Copper people whose address Mailchimp refused in this run (forgotten or compliance state) with the
+     * resubscribe tag, and remembers them in the synced state so later runs do not ask Mailchimp again.
+     */
+    public void markResubscriptionRequired() {
+        SyncRun run = runs.current();
+        if (run.dryRun() || run.refusedByMailchimp().isEmpty()) {
+            return;
+        }
+        List<Contact> toTag = new ArrayList<>();
+        List<Contact> remembered = new ArrayList<>();
+        for (Contact c : run.refusedByMailchimp().values()) {
+            if (c.sideId() == null) {
+                continue;
+            }
+            (hasResubscribeTag(c.tags()) ? remembered : toTag).add(c);
+        }
+        for (int from = 0; from < toTag.size(); from += CopperClient.BULK_LIMIT) {
+            List<Contact> chunk = toTag.subList(from, Math.min(from + CopperClient.BULK_LIMIT, toTag.size()));
+            List<Map<String, Object>> bodies = new ArrayList<>();
+            for (Contact c : chunk) {
+                List<String> tags = new ArrayList<>(c.tags());
+                tags.add(tagRules.resubscribeTag());
+                bodies.add(CopperMapping.personUpdate(Long.parseLong(c.sideId()), null, null, false, tags));
+            }
+            try {
+                List<CopperClient.BulkItem> results = client.bulkUpdate(bodies);
+                for (int i = 0; i < chunk.size(); i++) {
+                    if (results.get(i).ok()) {
+                        remembered.add(chunk.get(i));
+                        run.log().info("Tag « " + tagRules.resubscribeTag() + " » ajouté dans Copper: " + chunk.get(i).email());
+                    } else {
+                        run.log().error("Tag « " + tagRules.resubscribeTag() + " » non ajouté pour " + chunk.get(i).email()
+                                + ": " + results.get(i).error());
+                    }
+                }
+            } catch (ApiException e) {
+                run.log().error("Tag « " + tagRules.resubscribeTag() + " » non ajouté: " + e.getMessage());
+            }
+        }
+        for (Contact c : remembered) {
+            run.store().save(new SyncedRecord(c.email(), Long.parseLong(c.sideId()), c.firstName(), c.lastName(),
+                    Set.of(), Set.of(), Planner.FORGOTTEN_STATUS, java.time.Instant.now()));
+        }
+    }
+
+    private boolean hasResubscribeTag(List<String> tags) {
+        return tags != null && tags.stream().anyMatch(tagRules::isResubscribeTag);
     }
 
     private static String name(String first, String last) {

@@ -19,6 +19,7 @@ import io.cmsync.mailchimp.MailchimpMapping;
 import io.cmsync.report.ForgottenEntry;
 import io.cmsync.report.OperationOutcome;
 import io.cmsync.sync.Action;
+import io.cmsync.sync.Contact;
 import io.cmsync.sync.Direction;
 
 /**
@@ -30,6 +31,7 @@ public final class MailchimpWriter {
     private static final Logger LOG = LoggerFactory.getLogger(MailchimpWriter.class);
     private static final String CREATE = "création";
     private static final String UPDATE = "mise à jour";
+    private static final String SUBSCRIBE_URL = "mailchimp.subscribe_url_long";
 
     private final MailchimpClient client;
     private final SyncRuns runs;
@@ -78,7 +80,7 @@ public final class MailchimpWriter {
                 created.put(a.email(), a);
                 a.tags().forEach(t -> tagAdds.computeIfAbsent(t, k -> new ArrayList<>()).add(a.email()));
             } else if (r.error().needsResubscription()) {
-                awaitingResubscription(run, a.email(), a.copper().displayName(), r.error());
+                awaitingResubscription(run, a.copper(), r.error());
             } else {
                 fail(run, a.email(), a.copper().displayName(), CREATE, r.error().text());
             }
@@ -108,7 +110,7 @@ public final class MailchimpWriter {
                 }
                 if (!r.ok()) {
                     if (r.error().needsResubscription()) {
-                        awaitingResubscription(run, a.email(), a.copper().displayName(), r.error());
+                        awaitingResubscription(run, a.copper(), r.error());
                     } else {
                         failures.put(a.email(), r.error().text());
                     }
@@ -184,19 +186,32 @@ public final class MailchimpWriter {
         return chunks;
     }
 
-    private void awaitingResubscription(SyncRun run, String email, String name, MailchimpError error) {
+    private void awaitingResubscription(SyncRun run, Contact copper, MailchimpError error) {
+        String link = MailchimpClient.resubscribeLink(subscribeUrl(run), copper.email());
+        run.holdBack(copper.email());
+        run.refusedByMailchimp(copper.email(), copper);
+        run.forgotten().add(new ForgottenEntry(copper.email(), copper.displayName(), link, true));
+        run.log().warn("Adresse refusée par Mailchimp (" + error.text() + "): réinscription requise pour "
+                + copper.email() + " — " + link);
+    }
+
+    /** The audience's hosted signup form: asked once, then kept in the synced state. */
+    public String subscribeUrl(SyncRun run) {
+        if (subscribeUrl == null) {
+            subscribeUrl = run.store() == null ? null : run.store().meta(SUBSCRIBE_URL).orElse(null);
+        }
         if (subscribeUrl == null) {
             try {
                 subscribeUrl = client.list().subscribeUrlLong();
+                if (!run.dryRun() && run.store() != null) {
+                    run.store().putMeta(SUBSCRIBE_URL, subscribeUrl);
+                }
             } catch (ApiException e) {
-                subscribeUrl = "";
+                LOG.warn("Signup form of the audience unknown: {}", e.getMessage());
+                return "";
             }
         }
-        String link = MailchimpClient.resubscribeLink(subscribeUrl, email);
-        run.holdBack(email);
-        run.forgotten().add(new ForgottenEntry(email, name, link, true));
-        run.log().warn("Adresse refusée par Mailchimp (" + error.title() + "), réinscription requise: " + email
-                + " — " + link);
+        return subscribeUrl;
     }
 
     private void fail(SyncRun run, String email, String name, String operation, String error) {

@@ -47,6 +47,9 @@ public final class SyncRun {
     private final List<NotSyncedEntry> notSynced = Collections.synchronizedList(new ArrayList<>());
     private final List<ForgottenEntry> forgotten = Collections.synchronizedList(new ArrayList<>());
     private final List<ResubscribedEntry> resubscribed = Collections.synchronizedList(new ArrayList<>());
+    /** Addresses Mailchimp refused in this run (forgotten / compliance state), with their Copper person. */
+    private final Map<String, Contact> refusedByMailchimp = Collections.synchronizedMap(new LinkedHashMap<>());
+    private Map<String, Contact> copperByEmail;
     private int identical;
     private String fatalError;
     private int fatalExitCode;
@@ -139,6 +142,23 @@ public final class SyncRun {
 
     public Long createdCopperId(String email) {
         return createdCopperIds.get(email);
+    }
+
+    public void refusedByMailchimp(String email, Contact copperPerson) {
+        refusedByMailchimp.put(email, copperPerson);
+    }
+
+    public Map<String, Contact> refusedByMailchimp() {
+        return refusedByMailchimp;
+    }
+
+    /** The Copper person read for an e-mail, if any (first one when duplicated). */
+    public synchronized Contact copperPerson(String email) {
+        if (copperByEmail == null) {
+            copperByEmail = new LinkedHashMap<>();
+            copper.forEach(c -> copperByEmail.putIfAbsent(c.email(), c));
+        }
+        return copperByEmail.get(email);
     }
 
     public List<OperationOutcome> operations() {

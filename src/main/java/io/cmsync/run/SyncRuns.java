@@ -24,6 +24,7 @@ import io.cmsync.state.RunLock;
 import io.cmsync.state.StateException;
 import io.cmsync.state.StateStore;
 import io.cmsync.sync.Action;
+import io.cmsync.sync.Planner;
 import io.cmsync.sync.SyncedRecord;
 
 /**
@@ -147,7 +148,14 @@ public final class SyncRuns {
     /** Decisions that write nothing: exclusions and contacts that cannot be synced. */
     public void recordNotWritten(Action action) {
         SyncRun run = current();
-        if (action instanceof Action.Excluded e) {
+        if (action instanceof Action.Excluded e && Planner.REASON_FORGOTTEN.equals(e.reason())) {
+            // remembered from an earlier run: awaiting resubscription, not an error and no Mailchimp call
+            io.cmsync.sync.Contact person = run.copperPerson(e.email());
+            String url = run.store() == null ? null : run.store().meta("mailchimp.subscribe_url_long").orElse(null);
+            run.forgotten().add(new io.cmsync.report.ForgottenEntry(e.email(), person == null ? "" : person.displayName(),
+                    url == null ? "" : io.cmsync.mailchimp.MailchimpClient.resubscribeLink(url, e.email()), false));
+            run.log().info("En attente de réinscription (adresse refusée par Mailchimp): " + e.email());
+        } else if (action instanceof Action.Excluded e) {
             run.excluded().add(new ExcludedEntry(e.email(), e.side(), e.reason()));
             run.log().info("Contact exclu (" + e.side() + "): " + e.email() + " — " + e.reason());
         } else if (action instanceof Action.NotSynced n) {

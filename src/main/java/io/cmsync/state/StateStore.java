@@ -67,6 +67,7 @@ public final class StateStore implements AutoCloseable {
                       mailchimp_json CLOB,
                       first_seen TIMESTAMP WITH TIME ZONE,
                       last_seen TIMESTAMP WITH TIME ZONE)""");
+            s.execute("CREATE TABLE IF NOT EXISTS sync_meta (name VARCHAR(200) PRIMARY KEY, val CLOB)");
         }
     }
 
@@ -118,6 +119,28 @@ public final class StateStore implements AutoCloseable {
             return rs.getLong(1);
         } catch (SQLException e) {
             throw new StateException("cannot read the synced state: " + e.getMessage(), e);
+        }
+    }
+
+    /** A small named value kept between runs (the audience's signup form, watermarks...). */
+    public Optional<String> meta(String name) {
+        try (PreparedStatement ps = connection.prepareStatement("SELECT val FROM sync_meta WHERE name = ?")) {
+            ps.setString(1, name);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.ofNullable(rs.getString(1)) : Optional.empty();
+            }
+        } catch (SQLException e) {
+            throw new StateException("cannot read the synced state: " + e.getMessage(), e);
+        }
+    }
+
+    public void putMeta(String name, String value) {
+        try (PreparedStatement ps = connection.prepareStatement("MERGE INTO sync_meta (name, val) KEY (name) VALUES (?, ?)")) {
+            ps.setString(1, name);
+            ps.setString(2, value);
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            throw new StateException("cannot write the synced state: " + e.getMessage(), e);
         }
     }
 

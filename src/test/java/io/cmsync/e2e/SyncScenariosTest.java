@@ -286,6 +286,41 @@ class SyncScenariosTest {
     }
 
     @Test
+    void forgottenAddressIsTaggedRememberedAndClearedWhenBack() throws Exception {
+        harness(new Seed().person("gone@exemple.fr", "Gaston", "Oublie").forgotten("gone@exemple.fr")
+                .person("ok@exemple.fr", "Octave", "Ok"));
+
+        assertThat(h.run()).as("a forgotten address is not a failure").isZero();
+        assertThat(Seed.tagNames(h.copperPerson("gone@exemple.fr"))).contains("Réinscription requise");
+        assertThat(h.member("ok@exemple.fr")).isNotNull();
+        String first = h.latestReport();
+        assertThat(first).contains("EMAILS SUPPRIMÉS DÉFINITIVEMENT", "gone@exemple.fr", "MERGE0=gone%40exemple.fr",
+                "❌ Erreurs: 0");
+
+        h.sandbox.resetCalls();
+        assertThat(h.run()).isZero();
+        assertThat(h.writeCalls()).as("remembered: Mailchimp is not asked again: %s", h.sandbox.calls()).isZero();
+        assertThat(h.latestReport()).contains("gone@exemple.fr", "MERGE0=gone%40exemple.fr");
+
+        // the person resubscribed through the hosted form
+        ObjectNode state = h.sandbox.dump();
+        ObjectNode list = (ObjectNode) state.path("mailchimp").path("lists").get(0);
+        list.putArray("forgotten");
+        ObjectNode back = ((com.fasterxml.jackson.databind.node.ArrayNode) list.path("members")).addObject();
+        back.put("id", io.cmsync.mailchimp.MailchimpMapping.subscriberHash("gone@exemple.fr"));
+        back.put("email_address", "gone@exemple.fr");
+        back.put("status", "subscribed");
+        back.putObject("merge_fields").put("FNAME", "Gaston").put("LNAME", "Oublie");
+        back.putArray("tags");
+        back.put("last_changed", "2026-01-01T00:00:00+00:00");
+        h.sandbox.load(state);
+
+        assertThat(h.run()).isZero();
+        assertThat(Seed.tagNames(h.copperPerson("gone@exemple.fr"))).doesNotContain("Réinscription requise");
+        assertThat(h.latestReport()).contains("RÉINSCRITS", "gone@exemple.fr");
+    }
+
+    @Test
     void dryRunPlansAndReportsButWritesNothing() throws Exception {
         harness(new Seed()
                 .person("anna@exemple.fr", "Anna", "Arnaud", "vip")
