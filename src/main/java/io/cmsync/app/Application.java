@@ -71,6 +71,10 @@ public final class Application implements Callable<Integer> {
                 cmd.getErr().println("Configuration error: " + e.getMessage());
                 return 2;
             }
+            if (e instanceof CommandLine.ParameterException) {
+                cmd.getErr().println(e.getMessage());
+                return 2;
+            }
             throw e;
         });
         return cli.execute(args);
