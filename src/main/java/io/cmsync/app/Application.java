@@ -33,6 +33,9 @@ import picocli.CommandLine.Option;
 public final class Application implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(Application.class);
 
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
     @Option(names = "--once", description = "Run one sync, then exit.")
     boolean once;
 
@@ -83,7 +86,7 @@ public final class Application implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (reset && !sandbox) {
-            throw new CommandLine.ParameterException(new CommandLine(this), "--reset only works with --sandbox");
+            throw new CommandLine.ParameterException(spec.commandLine(), "--reset only works with --sandbox");
         }
         Map<String, String> environment = new HashMap<>(System.getenv());
         Map<String, String> overrides = new HashMap<>();
@@ -153,6 +156,9 @@ public final class Application implements Callable<Integer> {
     @Command(name = "serve", mixinStandardHelpOptions = true,
             description = "Serve the sandbox alone (for tests, demos and benchmarks) until stopped.")
     static final class ServeCommand implements Callable<Integer> {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
         @Option(names = "--port", defaultValue = "18080", description = "Port on 127.0.0.1 (default: ${DEFAULT-VALUE}; 0 = any free port).")
         int port;
 
@@ -165,7 +171,7 @@ public final class Application implements Callable<Integer> {
         @Override
         public Integer call() throws Exception {
             if (data != null && !Files.isRegularFile(data)) {
-                throw new CommandLine.ParameterException(new CommandLine(this), "--data: no such file: " + data);
+                throw new CommandLine.ParameterException(spec.commandLine(), "--data: no such file: " + data);
             }
             SandboxServer server = SandboxServer.start(new SandboxOptions(port, data, state, false));
             PrintWriter out = new PrintWriter(System.out, true);
