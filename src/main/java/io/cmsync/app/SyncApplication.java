@@ -18,6 +18,8 @@ import io.cmsync.http.RateLimiter;
 import io.cmsync.http.RetryingCaller;
 import io.cmsync.mailchimp.MailchimpClient;
 import io.cmsync.run.CopperReader;
+import io.cmsync.run.Hydrator;
+import io.cmsync.run.Watermarks;
 import io.cmsync.run.CopperWriter;
 import io.cmsync.run.MailchimpReader;
 import io.cmsync.run.MailchimpWriter;
@@ -86,11 +88,15 @@ public final class SyncApplication {
         MailchimpClient mailchimp = new MailchimpClient(mailchimpCaller, settings.secrets().mailchimpListId());
 
         main.bind("syncRuns", runs);
-        main.bind("syncScope", new SyncScope(settings, runs));
         main.bind("copperReader", new CopperReader(copper, runs, settings.copperPageSize()));
         main.bind("mailchimpReader", new MailchimpReader(mailchimp, runs, settings.mailchimpPageSize()));
         var plannerSettings = PlannerSettingsFactory.from(settings);
-        main.bind("planStep", new PlanStep(new Planner(plannerSettings), runs, clock));
+        Planner planner = new Planner(plannerSettings);
+        SyncScope scope = new SyncScope(settings, runs);
+        main.bind("syncScope", scope);
+        main.bind("planStep", new PlanStep(planner, runs, clock));
+        main.bind("watermarks", new Watermarks(settings, runs, copper, mailchimp, planner));
+        main.bind("hydrator", new Hydrator(copper, runs, scope));
         main.bind("mailchimpWriter", new MailchimpWriter(mailchimp, runs, settings.newMemberStatus()));
         main.bind("copperWriter", new CopperWriter(copper, runs, plannerSettings.tagRules()));
         main.bind("archiveChannel", new ArchiveChannel(runs, clock));

@@ -22,6 +22,9 @@ public record Settings(
         Set<String> importStatuses,
         boolean createCopperWithoutName,
         boolean mirrorStatuses,
+        boolean incremental,
+        int incrementalOverlapSeconds,
+        String fullReconciliationCron,
         // tags
         String deletionTag,
         List<String> deletionAliases,

@@ -91,10 +91,15 @@ public final class SettingsLoader {
         URI mailchimpBase = url("mailchimp.base-url", env(MAILCHIMP_BASE_URL_ENV) != null
                 ? env(MAILCHIMP_BASE_URL_ENV)
                 : (mailchimpConfigured.isEmpty() ? mailchimpDefault : mailchimpConfigured));
+        String fullCron = text("sync.full-reconciliation-cron");
+        if (!CronExpression.isValidExpression(fullCron)) {
+            throw bad("sync.full-reconciliation-cron", "not a valid Quartz cron expression (e.g. 0 0 2 * * ?)");
+        }
         Path dataDir = Path.of(text("paths.data-dir"));
         return new Settings(propertiesFile, envFile, secrets, production, text("sync.test-marker"), cron,
                 newStatus, Set.copyOf(importStatuses), bool("sync.create-copper-without-name"),
-                bool("sync.mirror-statuses"),
+                bool("sync.mirror-statuses"), bool("sync.incremental"),
+                integer("sync.incremental-overlap-seconds", 0, 86_400), fullCron,
                 text("tags.deletion"), list("tags.deletion-aliases"), text("tags.inactive"),
                 list("tags.inactive-aliases"), text("tags.mailchimp-unsubscribed"), text("tags.mailchimp-cleaned"),
                 text("tags.resubscribe-required"),

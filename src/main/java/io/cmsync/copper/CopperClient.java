@@ -43,13 +43,37 @@ public final class CopperClient {
         }
     }
 
-    /** One page of people, oldest first (sorted so that pages do not shift while read). */
-    public List<CopperPerson> searchPage(int pageNumber, int pageSize) {
+    /** Copper returns at most the first 100,000 results of a search, whatever the paging (CONTRACT.md §3). */
+    public static final int SEARCH_CAP = 100_000;
+
+    /**
+     * One page of people sorted by {@code date_modified} ascending (pages do not shift under edits made while reading,
+     * and the last date seen is a cursor past the 100,000-result cap).
+     *
+     * @param minimumModified Unix seconds, inclusive; null for every person
+     */
+    public List<CopperPerson> searchPage(Long minimumModified, int pageNumber, int pageSize) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("page_number", pageNumber);
         body.put("page_size", pageSize);
-        body.put("sort_by", "date_created");
+        body.put("sort_by", "date_modified");
         body.put("sort_direction", "asc");
+        if (minimumModified != null) {
+            body.put("minimum_modified_date", minimumModified);
+        }
+        ApiResponse r = call(ApiRequest.post("people/search", write(body), "POST people/search"));
+        return read(r, new TypeReference<List<CopperPerson>>() { }, "POST people/search");
+    }
+
+    /** The people with these ids (at most 200 per call); deleted ones are simply absent. */
+    public List<CopperPerson> byIds(List<Long> ids) {
+        if (ids.size() > 200) {
+            throw new IllegalArgumentException("at most 200 ids per search");
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("ids", ids);
+        body.put("page_size", 200);
+        body.put("page_number", 1);
         ApiResponse r = call(ApiRequest.post("people/search", write(body), "POST people/search"));
         return read(r, new TypeReference<List<CopperPerson>>() { }, "POST people/search");
     }

@@ -59,10 +59,15 @@ public final class MailchimpClient {
         return new ListInfo(n.path("id").asText(), n.path("name").asText(), n.path("subscribe_url_long").asText(""));
     }
 
-    /** A page of members; {@code status} null reads every status Mailchimp lists by default. */
-    public MembersPage membersPage(int offset, int count, String status) {
+    /**
+     * A page of members; {@code status} null reads every status Mailchimp lists by default; {@code sinceLastChanged}
+     * (ISO-8601, inclusive) reads only members changed since then, null reads all.
+     */
+    public MembersPage membersPage(int offset, int count, String status, String sinceLastChanged) {
         String query = "count=" + count + "&offset=" + offset + "&fields=" + MEMBER_FIELDS
-                + (status == null ? "" : "&status=" + status);
+                + (status == null ? "" : "&status=" + status)
+                + (sinceLastChanged == null ? ""
+                        : "&since_last_changed=" + URLEncoder.encode(sinceLastChanged, StandardCharsets.UTF_8));
         String label = "GET lists/{list_id}/members";
         ApiResponse r = call(ApiRequest.get("lists/" + listId + "/members", query, label));
         JsonNode n = tree(r, label);

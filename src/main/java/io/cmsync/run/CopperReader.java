@@ -1,20 +1,31 @@
 package io.cmsync.run;
 
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 import io.cmsync.copper.CopperClient;
 import io.cmsync.copper.CopperMapping;
 import io.cmsync.copper.CopperPerson;
 import io.cmsync.sync.Contact;
 
-/** Pages through Copper people for the read-copper route: {@link #hasMore()} drives the loop, {@link #nextPage()} reads. */
+/**
+ * Pages through Copper people for the read-copper route: {@link #hasMore()} drives the loop, {@link #nextPage()}
+ * reads. Sorted by {@code date_modified}; when a search reaches Copper's 100,000-result cap, the next search starts
+ * from the last date seen (skipping the people of that second already read), so an account of any size is read whole.
+ * An incremental run starts from the run's watermark instead of the beginning.
+ */
 public final class CopperReader {
     private final CopperClient client;
     private final SyncRuns runs;
     private final int pageSize;
+    private Long cursor;
     private int page;
     private boolean more;
     private long read;
+    private long lastModified = Long.MIN_VALUE;
+    private final Set<Long> seenAtLastModified = new HashSet<>();
 
     public CopperReader(CopperClient client, SyncRuns runs, int pageSize) {
         this.client = client;
@@ -23,9 +34,12 @@ public final class CopperReader {
     }
 
     public void start() {
+        cursor = runs.current().copperSince();
         page = 0;
         more = true;
         read = 0;
+        lastModified = Long.MIN_VALUE;
+        seenAtLastModified.clear();
     }
 
     public boolean hasMore() {
@@ -34,10 +48,32 @@ public final class CopperReader {
 
     public List<Contact> nextPage() {
         page++;
-        List<CopperPerson> people = client.searchPage(page, pageSize);
+        if ((long) (page - 1) * pageSize >= CopperClient.SEARCH_CAP) {
+            cursor = lastModified; // past the cap: a new search from the last second read
+            page = 1;
+        }
+        List<CopperPerson> people = client.searchPage(cursor, page, pageSize);
         more = people.size() == pageSize; // Copper's documented strategy: stop on a short page
-        read += people.size();
-        runs.current().log().info("Copper: page " + page + " lue, " + read + " personne(s) au total");
-        return people.stream().map(CopperMapping::toContact).toList();
+        SyncRun run = runs.current();
+        List<Contact> contacts = new ArrayList<>(people.size());
+        for (CopperPerson p : people) {
+            long modified = p.dateModified() == null ? 0 : p.dateModified();
+            if (modified == lastModified && p.id() != null && !seenAtLastModified.add(p.id())) {
+                continue; // read before the cursor moved
+            }
+            if (modified > lastModified) {
+                lastModified = modified;
+                seenAtLastModified.clear();
+                if (p.id() != null) {
+                    seenAtLastModified.add(p.id());
+                }
+            }
+            run.copperModified(modified);
+            contacts.add(CopperMapping.toContact(p));
+        }
+        read += contacts.size();
+        run.log().info("Copper: page " + page + " lue, " + read + " personne(s) au total"
+                + (run.copperSince() == null ? "" : " modifiée(s) depuis la dernière synchronisation"));
+        return contacts;
     }
 }

@@ -127,8 +127,10 @@ public final class CopperWriter {
             }
         }
         for (Contact c : remembered) {
+            Set<String> tags = new java.util.LinkedHashSet<>();
+            c.tags().stream().filter(t -> !tagRules.isProductTag(t)).forEach(tags::add);
             run.store().save(new SyncedRecord(c.email(), Long.parseLong(c.sideId()), c.firstName(), c.lastName(),
-                    Set.of(), Set.of(), Planner.FORGOTTEN_STATUS, java.time.Instant.now()));
+                    tags, Set.of(), Planner.FORGOTTEN_STATUS, java.time.Instant.now()));
         }
     }
 

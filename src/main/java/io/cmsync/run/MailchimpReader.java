@@ -39,7 +39,8 @@ public final class MailchimpReader {
     }
 
     public List<Contact> nextPage() {
-        MailchimpClient.MembersPage page = client.membersPage(offset, pageSize, PASSES[pass]);
+        SyncRun run = runs.current();
+        MailchimpClient.MembersPage page = client.membersPage(offset, pageSize, PASSES[pass], run.mailchimpSince());
         offset += page.members().size();
         read += page.members().size();
         if (page.members().size() < pageSize || offset >= page.totalItems()) {
@@ -47,7 +48,10 @@ public final class MailchimpReader {
             offset = 0;
             more = pass < PASSES.length;
         }
-        runs.current().log().info("Mailchimp: " + read + " membre(s) lus au total");
-        return page.members().stream().map(MailchimpMapping::toContact).toList();
+        run.log().info("Mailchimp: " + read + " membre(s) lus au total"
+                + (run.mailchimpSince() == null ? "" : " modifié(s) depuis la dernière synchronisation"));
+        List<Contact> contacts = page.members().stream().map(MailchimpMapping::toContact).toList();
+        contacts.forEach(c -> run.mailchimpChanged(c.modifiedAt()));
+        return contacts;
     }
 }

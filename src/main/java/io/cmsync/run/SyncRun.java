@@ -51,6 +51,11 @@ public final class SyncRun {
     private final Map<String, Contact> refusedByMailchimp = Collections.synchronizedMap(new LinkedHashMap<>());
     private Map<String, Contact> copperByEmail;
     private int identical;
+    /** Incremental read starts (null: read everything) and the newest change seen on each side. */
+    private Long copperSince;
+    private String mailchimpSince;
+    private long maxCopperModified = Long.MIN_VALUE;
+    private Instant maxMailchimpChanged;
     private String fatalError;
     private int fatalExitCode;
     private Instant finishedAt;
@@ -102,6 +107,47 @@ public final class SyncRun {
 
     public List<Contact> mailchimp() {
         return new ArrayList<>(mailchimp.values());
+    }
+
+    /** Decided when the run starts: null means a full read of that side. */
+    void readFrom(Long copperSince, String mailchimpSince) {
+        this.copperSince = copperSince;
+        this.mailchimpSince = mailchimpSince;
+    }
+
+    public Long copperSince() {
+        return copperSince;
+    }
+
+    public String mailchimpSince() {
+        return mailchimpSince;
+    }
+
+    public boolean fullSync() {
+        return copperSince == null;
+    }
+
+    public synchronized void copperModified(long dateModified) {
+        maxCopperModified = Math.max(maxCopperModified, dateModified);
+    }
+
+    public synchronized void mailchimpChanged(Instant lastChanged) {
+        if (lastChanged != null && (maxMailchimpChanged == null || lastChanged.isAfter(maxMailchimpChanged))) {
+            maxMailchimpChanged = lastChanged;
+        }
+    }
+
+    public synchronized Long maxCopperModified() {
+        return maxCopperModified == Long.MIN_VALUE ? null : maxCopperModified;
+    }
+
+    public synchronized Instant maxMailchimpChanged() {
+        return maxMailchimpChanged;
+    }
+
+    /** Writes were attempted (their echo will show up in the next incremental read). */
+    public boolean wroteSomething() {
+        return !operations.isEmpty() || !refusedByMailchimp.isEmpty();
     }
 
     public void countOutsideTestMarker() {

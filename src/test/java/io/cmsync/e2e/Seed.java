@@ -33,8 +33,9 @@ final class Seed {
         for (String tag : tags) {
             t.add(tag);
         }
-        p.put("date_created", T0);
-        p.put("date_modified", T0);
+        // one second apart, as real data is: the incremental read's inclusive boundary then holds one person
+        p.put("date_created", T0 + (nextId - 5000));
+        p.put("date_modified", T0 + (nextId - 5000));
         return this;
     }
 
@@ -49,7 +50,7 @@ final class Seed {
         for (String tag : tags) {
             t.addObject().put("id", id++).put("name", tag);
         }
-        m.put("last_changed", "2025-01-01T00:00:00+00:00");
+        m.put("last_changed", java.time.Instant.ofEpochSecond(T0 + members.size()).toString().replace("Z", "+00:00"));
         return this;
     }
 

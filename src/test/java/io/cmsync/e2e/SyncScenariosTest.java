@@ -105,8 +105,36 @@ class SyncScenariosTest {
         assertThat(h.run()).isZero();
 
         assertThat(h.writeCalls()).as("write calls on the second run: %s", h.sandbox.calls()).isZero();
+        // incremental: one page per side (plus Mailchimp's archived pass), the first run's own writes not read again
+        assertThat(h.sandbox.totalCalls()).as("calls: %s", h.sandbox.calls()).isLessThanOrEqualTo(4);
         assertThat(h.latestReport()).contains("Aucune synchronisation nécessaire - tous les contacts sont à jour",
                 "Total d'opérations: 0");
+    }
+
+    @Test
+    void incrementalRunsReadOnlyChangesAndAFullReconciliationReadsEverything() throws Exception {
+        Seed seed = new Seed();
+        for (int i = 0; i < 450; i++) {
+            seed.person("p" + i + "@exemple.fr", "Prenom" + i, "Nom" + i).member("p" + i + "@exemple.fr", "subscribed",
+                    "Prenom" + i, "Nom" + i);
+        }
+        harness(seed);
+        assertThat(h.run()).isZero();
+        assertThat(h.sandbox.calls().get("POST /developer_api/v1/people/search")).as("full read: 3 pages of 200").isEqualTo(3);
+
+        editPerson("p7@exemple.fr", p -> p.put("first_name", "Septime").put("date_modified", System.currentTimeMillis() / 1000));
+        h.sandbox.resetCalls();
+        assertThat(h.run()).isZero();
+        assertThat(h.member("p7@exemple.fr").path("merge_fields").path("FNAME").asText()).isEqualTo("Septime");
+        assertThat(h.sandbox.calls().get("POST /developer_api/v1/people/search"))
+                .as("incremental read and the read-back of its own write").isLessThanOrEqualTo(2);
+
+        // a reconciliation cron that fired since the last full sync: everything is read again
+        h.properties.put("sync.full-reconciliation-cron", "* * * * * ?");
+        h.sandbox.resetCalls();
+        assertThat(h.run()).isZero();
+        assertThat(h.sandbox.calls().get("POST /developer_api/v1/people/search")).isGreaterThanOrEqualTo(3);
+        assertThat(Files.readString(h.latest("sync_log_"))).contains("réconciliation périodique");
     }
 
     @Test
@@ -312,7 +340,7 @@ class SyncScenariosTest {
         back.put("status", "subscribed");
         back.putObject("merge_fields").put("FNAME", "Gaston").put("LNAME", "Oublie");
         back.putArray("tags");
-        back.put("last_changed", "2026-01-01T00:00:00+00:00");
+        back.put("last_changed", java.time.OffsetDateTime.now(java.time.ZoneOffset.UTC).withNano(0).toString());
         h.sandbox.load(state);
 
         assertThat(h.run()).isZero();
