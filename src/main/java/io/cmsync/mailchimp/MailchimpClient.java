@@ -122,6 +122,22 @@ public final class MailchimpClient {
         return new MemberResult(email, memberError(r, label));
     }
 
+    /**
+     * Brings back a member this product archived (deletion workflow), with its names: the one write that sets
+     * {@code status}, used only for members whose archiving the synced state attributes to the product.
+     */
+    public MemberResult restoreMember(String email, String status, String firstName, String lastName) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("email_address", email);
+        body.put("status_if_new", status);
+        body.put("status", status);
+        body.put("merge_fields", MailchimpMapping.mergeFields(firstName, lastName));
+        String label = "PUT lists/{list_id}/members/{subscriber_hash}";
+        ApiResponse r = caller.call(ApiRequest.put("lists/" + listId + "/members/" + MailchimpMapping.subscriberHash(email),
+                write(body), label));
+        return r.ok() ? new MemberResult(email, null) : new MemberResult(email, memberError(r, label));
+    }
+
     /** Static segments (= tags) by lower-cased name → id. */
     public Map<String, Long> tagSegments() {
         Map<String, Long> byName = new LinkedHashMap<>();

@@ -31,6 +31,7 @@ public final class MailchimpWriter {
     private static final Logger LOG = LoggerFactory.getLogger(MailchimpWriter.class);
     private static final String CREATE = "création";
     private static final String UPDATE = "mise à jour";
+    private static final String REACTIVATE = "réactivation";
     private static final String SUBSCRIBE_URL = "mailchimp.subscribe_url_long";
 
     private final MailchimpClient client;
@@ -128,6 +129,25 @@ public final class MailchimpWriter {
             String error = failures.getOrDefault(a.email(), tagFailures.get(a.email()));
             record(run, a.email(), a.firstName() + " " + a.lastName(), UPDATE, PlanStep.movedTags(a), error);
         }
+    }
+
+    /** A member archived by the deletion workflow, back because the Copper person is active again. */
+    public void reactivate(Action.ReactivateMailchimpMember a) {
+        SyncRun run = runs.current();
+        MailchimpClient.MemberResult r;
+        try {
+            r = client.restoreMember(a.email(), a.status(), a.copper().firstName(), a.copper().lastName());
+        } catch (ApiException e) {
+            r = new MailchimpClient.MemberResult(a.email(), new MailchimpError(e.status(), "HTTP", e.getMessage()));
+        }
+        if (!r.ok()) {
+            record(run, a.email(), a.copper().displayName(), REACTIVATE, List.of(), r.error().text());
+            return;
+        }
+        Map<String, List<String>> adds = new TreeMap<>();
+        a.tags().forEach(t -> adds.computeIfAbsent(t, k -> new ArrayList<>()).add(a.email()));
+        Map<String, String> tagFailures = applyTags(adds, Map.of());
+        record(run, a.email(), a.copper().displayName(), REACTIVATE, List.copyOf(a.tags()), tagFailures.get(a.email()));
     }
 
     /** Tag changes grouped by tag: one segment call per tag and 500 members; returns e-mail → failure. */

@@ -43,6 +43,9 @@ public final class PlanStep {
         if (action instanceof Action.CreateMailchimpMember a) {
             planned = planned(a.email(), Direction.COPPER_TO_MAILCHIMP, "création", a.copper().displayName(),
                     List.copyOf(a.tags()));
+        } else if (action instanceof Action.ReactivateMailchimpMember a) {
+            planned = planned(a.email(), Direction.COPPER_TO_MAILCHIMP, "réactivation", a.copper().displayName(),
+                    List.copyOf(a.tags()));
         } else if (action instanceof Action.UpdateMailchimpMember a) {
             planned = planned(a.email(), Direction.COPPER_TO_MAILCHIMP, "mise à jour",
                     (a.firstName() + " " + a.lastName()).strip(), movedTags(a));

@@ -25,6 +25,14 @@ public sealed interface Action {
                                  List<Conflict> conflicts) implements Action {
     }
 
+    /**
+     * The member was archived by this product's deletion workflow and the Copper person is active again (inactive
+     * tag removed): the member comes back with the Copper data. Members archived by anyone else are never touched.
+     */
+    record ReactivateMailchimpMember(String email, Contact copper, Contact mailchimp, String status, Set<String> tags)
+            implements Action {
+    }
+
     /** Mailchimp-only member: create the Copper person (e-mail category work). */
     record CreateCopperPerson(String email, Contact mailchimp, String firstName, String lastName) implements Action {
     }

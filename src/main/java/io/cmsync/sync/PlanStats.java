@@ -31,7 +31,7 @@ public record PlanStats(int copperToMailchimp, int mailchimpToCopper, int identi
         int notSynced = 0;
         int conflicts = 0;
         for (Action action : actions) {
-            if (action instanceof Action.CreateMailchimpMember) {
+            if (action instanceof Action.CreateMailchimpMember || action instanceof Action.ReactivateMailchimpMember) {
                 c2m++;
             } else if (action instanceof Action.UpdateMailchimpMember u) {
                 c2m++;

@@ -70,6 +70,12 @@ public final class Planner {
      */
     public static final String FORGOTTEN_STATUS = "forgotten";
 
+    /**
+     * Value of {@link SyncedRecord#mailchimpStatus()} stored by the {@code flagged archive} command: the member was
+     * archived by this product, so it comes back when the Copper person is active again.
+     */
+    public static final String ARCHIVED_BY_SYNC_STATUS = "archived_by_sync";
+
     /** Member statuses meaning the person is on the audience again (clears the resubscribe tag). */
     private static final Set<String> ON_AUDIENCE = Set.of("subscribed", "pending");
 
@@ -241,6 +247,14 @@ public final class Planner {
 
     private void planBoth(String key, Contact person, Contact member, Optional<SyncedRecord> base, Instant now,
                           List<Action> actions, Map<String, SyncedRecord> targets) {
+        if ("archived".equals(statusOf(member))
+                && base.map(b -> ARCHIVED_BY_SYNC_STATUS.equals(b.mailchimpStatus())).orElse(false)) {
+            Set<String> desired = desiredTags(person.tags());
+            actions.add(new Action.ReactivateMailchimpMember(key, person, member, settings.newMemberStatus(), desired));
+            targets.put(key, new SyncedRecord(key, parseCopperId(person), person.firstName(), person.lastName(),
+                    desired, desired, settings.newMemberStatus(), now));
+            return;
+        }
         List<Conflict> copperWon = new ArrayList<>();     // written to Mailchimp
         List<Conflict> mailchimpWon = new ArrayList<>();  // written to Copper
         String first = mergeField(key, FIELD_FIRST_NAME, person.firstName(), member.firstName(),

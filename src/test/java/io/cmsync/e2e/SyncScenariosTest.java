@@ -258,6 +258,38 @@ class SyncScenariosTest {
     }
 
     @Test
+    void removingTheInactiveTagBringsBackAMemberTheDeletionWorkflowArchived() throws Exception {
+        harness(new Seed()
+                .person("revient@exemple.fr", "Renée", "Retour", "📥 INACTIF", "client")
+                .member("revient@exemple.fr", "archived", "Renee", "Ancienne")
+                .person("autre@exemple.fr", "Autre", "Archive")
+                .member("autre@exemple.fr", "archived", "Autre", "Archive"));
+        // what `flagged archive` leaves in the synced state for the member it archived
+        try (StateStore store = StateStore.open(h.settings().stateJdbcUrl())) {
+            store.save(new io.cmsync.sync.SyncedRecord("revient@exemple.fr", null, "Renée", "Retour",
+                    java.util.Set.of("client"), java.util.Set.of("client"), io.cmsync.sync.Planner.ARCHIVED_BY_SYNC_STATUS,
+                    java.time.Instant.now()));
+        }
+        assertThat(h.run()).isZero();
+        assertThat(h.member("revient@exemple.fr").path("status").asText()).as("inactive: excluded").isEqualTo("archived");
+
+        editPerson("revient@exemple.fr", p -> {
+            p.putArray("tags").add("client");
+            p.put("date_modified", System.currentTimeMillis() / 1000);
+        });
+        assertThat(h.run()).isZero();
+
+        JsonNode back = h.member("revient@exemple.fr");
+        assertThat(back.path("status").asText()).isEqualTo("subscribed");
+        assertThat(back.path("merge_fields").path("FNAME").asText()).isEqualTo("Renée");
+        assertThat(back.path("merge_fields").path("LNAME").asText()).isEqualTo("Retour");
+        assertThat(Seed.tagNames(back)).contains("client");
+        assertThat(h.member("autre@exemple.fr").path("status").asText())
+                .as("archived by someone else: never brought back").isEqualTo("archived");
+        assertThat(h.latestReport()).contains("✅ SUCCÈS | revient@exemple.fr");
+    }
+
+    @Test
     void testModeWritesNothingOutsideTheMarker() throws Exception {
         harness(new Seed()
                 .person("t1@exemple.fr", "Tina", "Test")
