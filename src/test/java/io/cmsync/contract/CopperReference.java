@@ -113,6 +113,42 @@ final class CopperReference {
     }
 
     /**
+     * A bulk item failure against the documented one: the same top-level members ({@code success}, {@code message},
+     * plus {@code id} for updates), {@code success} false, and {@code message} a map of field name → array of
+     * {@code {"error": string}} (the example's field, "name", is just one such key).
+     */
+    static List<String> bulkFailureDiff(JsonNode reference, JsonNode item) {
+        List<String> out = new ArrayList<>();
+        java.util.Set<String> expected = new java.util.TreeSet<>();
+        reference.fieldNames().forEachRemaining(expected::add);
+        java.util.Set<String> actual = new java.util.TreeSet<>();
+        item.fieldNames().forEachRemaining(actual::add);
+        if (!expected.equals(actual)) {
+            out.add("members " + actual + " instead of " + expected + ": " + item);
+        }
+        if (!item.path("success").isBoolean() || item.path("success").asBoolean()) {
+            out.add("success is not false: " + item);
+        }
+        if (reference.has("id") && !item.path("id").isIntegralNumber()) {
+            out.add("id is not an integer: " + item);
+        }
+        JsonNode message = item.path("message");
+        JsonNode refItem = reference.path("message").elements().next().get(0);
+        if (!message.isObject() || message.isEmpty()) {
+            out.add("message is not a non-empty object: " + item);
+        } else {
+            message.fields().forEachRemaining(f -> {
+                if (!f.getValue().isArray() || f.getValue().isEmpty()) {
+                    out.add("message." + f.getKey() + " is not a non-empty array");
+                } else {
+                    f.getValue().forEach(e -> out.addAll(shapeDiff(refItem, e)));
+                }
+            });
+        }
+        return out;
+    }
+
+    /**
      * The subset of JSON Schema the tap-copper schemas use: {@code type} (string or array), {@code properties},
      * {@code items}, {@code anyOf}, {@code additionalProperties}. Unlike the schemas themselves (which allow anything
      * else), an actual field the schema does not list is reported: a renamed or invented field must fail.

@@ -207,8 +207,7 @@ class CopperSandboxContractTest {
         assertThat(items.size()).isEqualTo(2);
         assertPerson(items.get(0), SEARCH_EXAMPLE_PERSON);
         JsonNode createFailure = CopperReference.errorBody("docs__bulk-create-item-failure.json");
-        assertThat(fieldNames(items.get(1))).isEqualTo(fieldNames(createFailure));
-        assertThat(CopperReference.shapeDiff(createFailure, items.get(1))).isEmpty();
+        assertThat(CopperReference.bulkFailureDiff(createFailure, items.get(1))).isEmpty();
 
         long id = items.get(0).get("id").asLong();
         Wire.Exchange updated = copper("POST", "/people/bulk_update", Wire.json(Map.of("people", List.of(
@@ -216,8 +215,7 @@ class CopperSandboxContractTest {
         assertThat(updated.status()).isEqualTo(200);
         assertPerson(updated.json().get(0), SEARCH_EXAMPLE_PERSON);
         JsonNode updateFailure = CopperReference.errorBody("docs__bulk-update-item-failure.json");
-        assertThat(fieldNames(updated.json().get(1))).isEqualTo(fieldNames(updateFailure));
-        assertThat(CopperReference.shapeDiff(updateFailure, updated.json().get(1))).isEmpty();
+        assertThat(CopperReference.bulkFailureDiff(updateFailure, updated.json().get(1))).isEmpty();
     }
 
     static List<String> fieldNames(JsonNode n) {
