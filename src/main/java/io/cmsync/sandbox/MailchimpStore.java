@@ -431,6 +431,39 @@ final class MailchimpStore {
 
     // ------------------------------------------------------------------ JSON views
 
+    /**
+     * A date-time field of an API response: ISO 8601, or left out when unknown. The official spec types these
+     * {@code format: date-time}; an empty string is not one (found by the contract tests).
+     */
+    static void putIso(ObjectNode o, String field, long epochS) {
+        if (epochS > 0) {
+            o.put(field, iso(epochS));
+        }
+    }
+
+    /** Member fields the spec does not list in the member objects of batch subscribe and segment add/remove results. */
+    static final List<String> NOT_IN_BATCH_MEMBER = List.of("contact_id", "full_name", "web_id", "unsubscribe_reason",
+            "consents_to_one_to_one_messaging", "source");
+    /** Member fields the spec does not list in GET /lists/{list_id}/segments/{segment_id}/members. */
+    static final List<String> NOT_IN_SEGMENT_MEMBER = List.of("contact_id", "web_id", "unsubscribe_reason",
+            "consents_to_one_to_one_messaging", "source", "tags_count", "tags");
+
+    /** The member as the batch subscribe and segment add/remove results show it (their schema is narrower). */
+    ObjectNode batchMemberJson(MList l, Member m) {
+        return without(memberJson(l, m), NOT_IN_BATCH_MEMBER);
+    }
+
+    /** The member as GET .../segments/{segment_id}/members shows it. */
+    ObjectNode segmentMemberJson(MList l, Member m) {
+        return without(memberJson(l, m), NOT_IN_SEGMENT_MEMBER);
+    }
+
+    private static ObjectNode without(ObjectNode member, List<String> fields) {
+        member.remove(fields);
+        ((ObjectNode) member.get("location")).remove("region");
+        return member;
+    }
+
     ObjectNode memberJson(MList l, Member m) {
         ObjectNode o = obj();
         o.put("id", m.hash);
@@ -453,11 +486,11 @@ final class MailchimpStore {
         st.put("avg_open_rate", 0);
         st.put("avg_click_rate", 0);
         o.put("ip_signup", "");
-        o.put("timestamp_signup", iso(m.timestampSignup));
+        putIso(o, "timestamp_signup", m.timestampSignup);
         o.put("ip_opt", "");
-        o.put("timestamp_opt", iso(m.timestampOpt));
+        putIso(o, "timestamp_opt", m.timestampOpt);
         o.put("member_rating", 2);
-        o.put("last_changed", iso(m.lastChanged));
+        putIso(o, "last_changed", m.lastChanged);
         o.put("language", m.language);
         o.put("vip", m.vip);
         o.put("email_client", "");
@@ -488,8 +521,8 @@ final class MailchimpStore {
         o.put("name", s.name);
         o.put("member_count", s.memberCount);
         o.put("type", "static");
-        o.put("created_at", iso(s.createdAt));
-        o.put("updated_at", iso(s.updatedAt));
+        putIso(o, "created_at", s.createdAt);
+        putIso(o, "updated_at", s.updatedAt);
         o.put("list_id", l.id);
         o.putArray("_links");
         return o;
@@ -518,7 +551,7 @@ final class MailchimpStore {
         cd.put("language", "fr");
         o.put("notify_on_subscribe", "");
         o.put("notify_on_unsubscribe", "");
-        o.put("date_created", iso(l.dateCreated));
+        putIso(o, "date_created", l.dateCreated);
         o.put("list_rating", 0);
         o.put("email_type_option", false);
         o.put("subscribe_url_short", "http://eepurl.com/sandbox");
@@ -558,15 +591,15 @@ final class MailchimpStore {
         s.put("unsubscribe_count_since_send", unsub);
         s.put("cleaned_count_since_send", cleaned);
         s.put("campaign_count", 0);
-        s.put("campaign_last_sent", "");
+        // campaign_last_sent: no campaign is ever sent; omitted (the spec types it date-time, "" is not one)
         s.put("merge_field_count", 2);
         s.put("avg_sub_rate", 0);
         s.put("avg_unsub_rate", 0);
         s.put("target_sub_rate", 0);
         s.put("open_rate", 0);
         s.put("click_rate", 0);
-        s.put("last_sub_date", iso(lastSub));
-        s.put("last_unsub_date", iso(lastUnsub));
+        putIso(s, "last_sub_date", lastSub);
+        putIso(s, "last_unsub_date", lastUnsub);
         o.putArray("_links");
         return o;
     }

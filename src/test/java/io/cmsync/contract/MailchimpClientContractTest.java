@@ -1,0 +1,160 @@
+package io.cmsync.contract;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import io.cmsync.http.ApiException;
+import io.cmsync.http.RateLimiter;
+import io.cmsync.http.RetryingCaller;
+import io.cmsync.mailchimp.MailchimpClient;
+import io.cmsync.mailchimp.MailchimpMapping;
+import io.cmsync.sandbox.FaultConfig;
+import io.cmsync.sandbox.SandboxOptions;
+import io.cmsync.sandbox.SandboxServer;
+
+/**
+ * The product's {@link MailchimpClient}, every method, over a transport of the tests' own that validates each
+ * outgoing request and each incoming response against the official spec (trimmed copy). What the client sends is
+ * checked as strictly as what the sandbox answers: a body member the spec does not define is a violation.
+ */
+class MailchimpClientContractTest {
+    static SandboxServer server;
+    WireTransport transport;
+    MailchimpClient client;
+
+    @BeforeAll
+    static void start() throws Exception {
+        server = SandboxServer.start(new SandboxOptions(0, null, null, false));
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+    }
+
+    @BeforeEach
+    void setUp() {
+        server.faults(FaultConfig.none());
+        server.reset();
+        transport = new WireTransport(server.mailchimpBaseUrl(), MailchimpSpec::validate,
+                "Authorization", Wire.mailchimpAuthorization(), "Accept", "application/json");
+        RetryingCaller caller = new RetryingCaller(MailchimpClient.SIDE, transport, 3, Duration.ofMillis(1),
+                Duration.ofMillis(5), RateLimiter.unlimited(), ms -> { });
+        client = new MailchimpClient(caller, SandboxServer.LIST_ID);
+    }
+
+    @AfterEach
+    void noViolation() {
+        assertThat(transport.violations()).isEmpty();
+    }
+
+    Set<String> operationsCalled() {
+        Set<String> ops = new TreeSet<>();
+        for (Wire.Exchange x : transport.exchanges()) {
+            MailchimpSpec.Operation op = MailchimpSpec.operation(x.method(), x.path());
+            ops.add(op == null ? "?? " + x.method() + " " + x.path() : op.key());
+        }
+        return ops;
+    }
+
+    @Test
+    void pingAndList() {
+        assertThat(client.ping().path("health_status").asText()).isEqualTo("Everything's Chimpy!");
+        MailchimpClient.ListInfo info = client.list();
+        assertThat(info.id()).isEqualTo(SandboxServer.LIST_ID);
+        assertThat(info.subscribeUrlLong()).startsWith("https://");
+        assertThat(operationsCalled()).containsExactly("GET /lists/{list_id}", "GET /ping");
+    }
+
+    @Test
+    void membersPagesWithAndWithoutStatus() {
+        MailchimpClient.MembersPage first = client.membersPage(0, 10, null);
+        assertThat(first.members()).hasSize(10);
+        int total = first.totalItems();
+        List<String> emails = new ArrayList<>();
+        for (int off = 0; off < total; off += 7) {
+            client.membersPage(off, 7, null).members().forEach(m -> emails.add(m.emailAddress()));
+        }
+        assertThat(emails).hasSize(total).doesNotHaveDuplicates();
+        for (String status : List.of("subscribed", "unsubscribed", "cleaned", "pending", "transactional", "archived")) {
+            client.membersPage(0, 1000, status).members().forEach(m -> assertThat(m.status()).isEqualTo(status));
+        }
+        assertThat(client.membersPage(0, 1000, "archived").members()).isNotEmpty();
+        assertThat(operationsCalled()).containsExactly("GET /lists/{list_id}/members");
+    }
+
+    @Test
+    void batchSubscribeReportsEachMember() {
+        List<Map<String, Object>> members = new ArrayList<>();
+        for (String email : List.of("lot.un@exemple.fr", "sophie.bernard@exemple.fr", "oublie.definitif@exemple.fr",
+                "faux@example.com")) {
+            // built as the product's MailchimpWriter builds them
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("email_address", email);
+            m.put("status", "subscribed");
+            m.put("merge_fields", MailchimpMapping.mergeFields("Prénom", "Nom"));
+            members.add(m);
+        }
+        List<MailchimpClient.MemberResult> results = client.batchSubscribe(members);
+        assertThat(results).extracting(MailchimpClient.MemberResult::ok).containsExactly(true, false, false, false);
+        assertThat(results.get(2).error().forgotten()).isTrue();
+        assertThat(operationsCalled()).containsExactly("POST /lists/{list_id}");
+    }
+
+    @Test
+    void updateMemberSuccessAndRefusals() {
+        assertThat(client.updateMember("lucas.petit@exemple.fr", "subscribed", "Luc", "Petit").ok()).isTrue();
+        assertThat(client.updateMember("tout.nouveau@exemple.fr", "pending", "Tout", "Nouveau").ok()).isTrue();
+        MailchimpClient.MemberResult forgotten = client.updateMember("oublie.definitif@exemple.fr", "subscribed", "G", "O");
+        assertThat(forgotten.ok()).isFalse();
+        assertThat(forgotten.error().forgotten()).isTrue();
+        // a 255-byte merge value cut on a character boundary is still a valid request
+        String longName = "é".repeat(200);
+        assertThat(client.updateMember("long.nom@exemple.fr", "subscribed", longName, longName).ok()).isTrue();
+        assertThat(operationsCalled()).containsExactly("PUT /lists/{list_id}/members/{subscriber_hash}");
+    }
+
+    @Test
+    void tagsAsStaticSegments() {
+        Map<String, Long> tags = client.tagSegments();
+        assertThat(tags).containsKey("webinar 2025");
+        long id = client.createTag("Salon 2026", List.of("sophie.bernard@exemple.fr", "lucas.petit@exemple.fr"));
+        assertThat(client.tagSegments()).containsEntry("salon 2026", id);
+        Map<String, String> refused = client.updateTag(id, List.of("camille.durand@exemple.com", "inconnu@exemple.fr"),
+                List.of("lucas.petit@exemple.fr"));
+        assertThat(refused).containsOnlyKeys("inconnu@exemple.fr");
+        assertThat(operationsCalled()).containsExactly("GET /lists/{list_id}/segments", "POST /lists/{list_id}/segments",
+                "POST /lists/{list_id}/segments/{segment_id}");
+    }
+
+    @Test
+    void errorAnswersReachTheClientAsProblems() {
+        MailchimpClient other = new MailchimpClient(new RetryingCaller(MailchimpClient.SIDE, transport, 1,
+                Duration.ofMillis(1), Duration.ofMillis(1), RateLimiter.unlimited(), ms -> { }), "0000000000");
+        assertThatThrownBy(other::list).isInstanceOf(ApiException.class).hasMessageContaining("404")
+                .hasMessageContaining("Resource Not Found");
+        assertThatThrownBy(() -> other.membersPage(0, 10, null)).isInstanceOf(ApiException.class);
+        assertThatThrownBy(() -> other.createTag("X", List.of())).isInstanceOf(ApiException.class);
+        // a duplicate tag name
+        assertThatThrownBy(() -> client.createTag("Webinar 2025", List.of())).isInstanceOf(ApiException.class)
+                .hasMessageContaining("400");
+        // 429 and 500 from the fault injector are retried, and follow the spec too
+        server.faults(new FaultConfig(0, 0, 0, 1.0, 0.0, 0.0, 30000, 7));
+        assertThatThrownBy(client::ping).isInstanceOf(ApiException.class);
+        server.faults(FaultConfig.none());
+    }
+}
