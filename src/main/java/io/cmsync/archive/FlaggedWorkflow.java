@@ -103,6 +103,16 @@ public final class FlaggedWorkflow {
                     fatal(e), false);
         }
 
+        // the decision was taken on the tag: if someone removed it in Copper since, act on nothing
+        if (person.isPresent() && noDeletionTag(person.get())) {
+            store.removePending(email);
+            steps.add("Copper: le tag de suppression a été retiré de la personne, rien n'est fait");
+            steps.add("Retiré des contacts en attente");
+            LOG.info("Contact marqué {}: tag de suppression retiré dans Copper, rien n'est fait, retiré de l'attente",
+                    email);
+            return new Result(p, decision, perm, true, steps, null, false, false);
+        }
+
         // 2. the archive record, on disk before anything changes
         ObjectNode record = record(p, decision, perm, person.orElse(null), member.orElse(null));
         try {
@@ -255,6 +265,15 @@ public final class FlaggedWorkflow {
         pending.set("copper", parse(p.copperJson()));
         pending.set("mailchimp", parse(p.mailchimpJson()));
         return r;
+    }
+
+    private boolean noDeletionTag(JsonNode person) {
+        for (JsonNode t : person.path("tags")) {
+            if (rules.isDeletionTag(t.asText())) {
+                return false;
+            }
+        }
+        return true;
     }
 
     static Long copperId(PendingFlagged p) {

@@ -298,6 +298,26 @@ class FlaggedCommandTest {
     }
 
     @Test
+    void aContactWhoseTagWasRemovedInCopperIsLeftAlone() throws Exception {
+        synced(new FlaggedHarness.Seed().flagged("oops@exemple.fr", "Olga", "Erreur", DELETION));
+        long id = h.person("oops@exemple.fr").path("id").asLong();
+        try (ApiClients.Standalone api = ApiClients.standalone(h.settings())) {
+            api.clients().copper().updateTags(id, List.of("client"));
+        }
+        assertThat(h.tags("oops@exemple.fr")).containsExactly("client");
+        h.sandbox.resetCalls();
+
+        assertThat(h.flagged("delete", "--confirm", "--all")).isZero();
+
+        assertThat(h.writeCalls()).as("%s %s", h.sandbox.calls(), h.out).isZero();
+        assertThat(h.person("oops@exemple.fr")).isNotNull();
+        assertThat(h.status("oops@exemple.fr")).isEqualTo("subscribed");
+        assertThat(h.archiveLines()).isEmpty();
+        assertThat(h.pendingEmails()).isEmpty();
+        assertThat(h.lastFlaggedReport()).contains("le tag de suppression a été retiré");
+    }
+
+    @Test
     void aSyncRunWithFlaggedContactsNeverReadsStdin() throws Exception {
         h = new FlaggedHarness(dir, new FlaggedHarness.Seed()
                 .flagged("del1@exemple.fr", "Denis", "Un", DELETION)
