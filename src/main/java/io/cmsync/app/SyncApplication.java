@@ -1,11 +1,8 @@
 package io.cmsync.app;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Base64;
 
-import org.apache.camel.Message;
 import org.apache.camel.main.Main;
 import org.apache.camel.processor.aggregate.GroupedBodyAggregationStrategy;
 import org.apache.camel.util.concurrent.SynchronousExecutorService;
@@ -13,9 +10,6 @@ import org.apache.camel.util.concurrent.SynchronousExecutorService;
 import io.cmsync.archive.ArchiveChannel;
 import io.cmsync.config.Settings;
 import io.cmsync.copper.CopperClient;
-import io.cmsync.http.CamelApiTransport;
-import io.cmsync.http.RateLimiter;
-import io.cmsync.http.RetryingCaller;
 import io.cmsync.mailchimp.MailchimpClient;
 import io.cmsync.run.CopperReader;
 import io.cmsync.run.Hydrator;
@@ -65,27 +59,9 @@ public final class SyncApplication {
         }
 
         runs = new SyncRuns(settings, clock, dryRun);
-        var secrets = settings.secrets();
-        String basic = "Basic " + Base64.getEncoder().encodeToString(
-                ("cmsync:" + secrets.mailchimpApiKey()).getBytes(StandardCharsets.UTF_8));
-        CamelApiTransport copperTransport = new CamelApiTransport(this::template, "direct:copper-api",
-                (Message m) -> {
-                    m.setHeader("X-PW-AccessToken", secrets.copperApiKey());
-                    m.setHeader("X-PW-Application", "developer_api");
-                    m.setHeader("X-PW-UserEmail", secrets.copperApiEmail());
-                });
-        CamelApiTransport mailchimpTransport = new CamelApiTransport(this::template, "direct:mailchimp-api",
-                (Message m) -> m.setHeader("Authorization", basic));
-        RetryingCaller copperCaller = new RetryingCaller(CopperClient.SIDE, copperTransport, settings.httpMaxAttempts(),
-                Duration.ofMillis(500), Duration.ofSeconds(30), RateLimiter.perMinute(settings.copperRequestsPerMinute()),
-                RetryingCaller.threadSleep());
-        RetryingCaller mailchimpCaller = new RetryingCaller(MailchimpClient.SIDE, mailchimpTransport,
-                settings.httpMaxAttempts(), Duration.ofMillis(500), Duration.ofSeconds(30), RateLimiter.unlimited(),
-                RetryingCaller.threadSleep());
-        // Copper's bulk endpoints add a limit of 3 requests per second
-        RateLimiter bulk = new RateLimiter(3, 1000, System::currentTimeMillis, RetryingCaller.threadSleep());
-        CopperClient copper = new CopperClient(copperCaller, bulk);
-        MailchimpClient mailchimp = new MailchimpClient(mailchimpCaller, settings.secrets().mailchimpListId());
+        ApiClients clients = ApiClients.create(settings, this::template);
+        CopperClient copper = clients.copper();
+        MailchimpClient mailchimp = clients.mailchimp();
 
         main.bind("syncRuns", runs);
         main.bind("copperReader", new CopperReader(copper, runs, settings.copperPageSize()));

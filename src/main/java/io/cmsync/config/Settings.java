@@ -50,7 +50,13 @@ public record Settings(
         String stateJdbcUrl,
         String reportLanguage,
         ZoneId reportZone,
-        int reportRetentionDays) {
+        int reportRetentionDays,
+        // flagged contacts
+        String flaggedMailchimpAction) {
+
+    /** {@code flagged.mailchimp-action}: what {@code flagged archive} does to the Mailchimp member. */
+    public static final String FLAGGED_ARCHIVE = "archive";
+    public static final String FLAGGED_UNSUBSCRIBE = "unsubscribe";
 
     public String modeLabel() {
         return productionMode ? "PRODUCTION" : "TEST";

@@ -108,7 +108,16 @@ public final class SettingsLoader {
                 integer("http.connect-timeout-seconds", 1, 600), integer("http.response-timeout-seconds", 1, 600),
                 integer("http.max-attempts", 1, 20),
                 dataDir, Path.of(text("paths.reports-dir")), Path.of(text("paths.archive-dir")),
-                jdbcUrl(dataDir), language(), zone(), integer("report.retention-days", 1, 36_500));
+                jdbcUrl(dataDir), language(), zone(), integer("report.retention-days", 1, 36_500),
+                flaggedMailchimpAction());
+    }
+
+    private String flaggedMailchimpAction() {
+        String v = text("flagged.mailchimp-action").toLowerCase(Locale.ROOT);
+        if (!Set.of(Settings.FLAGGED_ARCHIVE, Settings.FLAGGED_UNSUBSCRIBE).contains(v)) {
+            throw bad("flagged.mailchimp-action", "must be archive or unsubscribe");
+        }
+        return v;
     }
 
     private Secrets secrets() {

@@ -126,6 +126,42 @@ public final class CopperClient {
         return parts.isEmpty() ? item.toString() : String.join("; ", parts);
     }
 
+    /** One person as Copper returns it (full JSON), or empty when Copper does not know the id (404). */
+    public java.util.Optional<JsonNode> person(long id) {
+        String label = "GET people/{id}";
+        ApiResponse r = caller.call(ApiRequest.get("people/" + id, null, label));
+        if (r.status() == 404) {
+            return java.util.Optional.empty();
+        }
+        check(r, label);
+        return java.util.Optional.of(read(r, new TypeReference<JsonNode>() { }, label));
+    }
+
+    /** Replaces the person's tags with exactly {@code tags} (Copper takes the complete array, CONTRACT.md §4.6). */
+    public JsonNode updateTags(long id, List<String> tags) {
+        String label = "PUT people/{id}";
+        ApiResponse r = call(ApiRequest.put("people/" + id, write(Map.of("tags", tags)), label));
+        return read(r, new TypeReference<JsonNode>() { }, label);
+    }
+
+    /** Deletes the person for good (CONTRACT.md §4.7). Returns false when Copper no longer knew it (404). */
+    public boolean deletePerson(long id) {
+        String label = "DELETE people/{id}";
+        ApiResponse r = caller.call(new ApiRequest("DELETE", "people/" + id, null, null, label));
+        if (r.status() == 404) {
+            return false;
+        }
+        check(r, label);
+        return true;
+    }
+
+    private static void check(ApiResponse r, String label) {
+        if (!r.ok()) {
+            throw new ApiException(SIDE, r.status(), SIDE + " " + label + " answered " + r.status() + ": "
+                    + message(r.body()));
+        }
+    }
+
     private ApiResponse call(ApiRequest request) {
         ApiResponse r = caller.call(request);
         if (!r.ok()) {

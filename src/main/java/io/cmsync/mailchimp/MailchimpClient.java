@@ -195,6 +195,60 @@ public final class MailchimpClient {
         return subscribeUrlLong + sep + "MERGE0=" + URLEncoder.encode(email, StandardCharsets.UTF_8);
     }
 
+    /** The member as Mailchimp returns it (full JSON, any status), or empty when the address is unknown (404). */
+    public java.util.Optional<JsonNode> member(String email) {
+        String label = "GET lists/{list_id}/members/{subscriber_hash}";
+        ApiResponse r = caller.call(ApiRequest.get(memberPath(email), null, label));
+        if (r.status() == 404) {
+            return java.util.Optional.empty();
+        }
+        if (!r.ok()) {
+            throw new ApiException(SIDE, r.status(), SIDE + " " + label + " answered " + r.status() + ": "
+                    + memberError(r, label).text());
+        }
+        return java.util.Optional.of(tree(r, label));
+    }
+
+    /**
+     * Archives the member (DELETE, recoverable; CONTRACT.md §4.7). Null when done (204), or Mailchimp's refusal: 404
+     * for an unknown address, 405 for a pending, cleaned or already archived member.
+     */
+    public MailchimpError archiveMember(String email) {
+        String label = "DELETE lists/{list_id}/members/{subscriber_hash}";
+        return outcome(caller.call(new ApiRequest("DELETE", memberPath(email), null, null, label)), label);
+    }
+
+    /** Sets the member's status to unsubscribed (PATCH). Null when done, else Mailchimp's refusal. */
+    public MailchimpError unsubscribe(String email) {
+        String label = "PATCH lists/{list_id}/members/{subscriber_hash}";
+        return outcome(caller.call(new ApiRequest("PATCH", memberPath(email), null,
+                write(Map.of("status", "unsubscribed")), label)), label);
+    }
+
+    /**
+     * Deletes the member permanently (CONTRACT.md §4.8): the address can never be re-imported through the API.
+     * Null when done (204), else Mailchimp's refusal (404 for an unknown address).
+     */
+    public MailchimpError deletePermanent(String email) {
+        String label = "POST lists/{list_id}/members/{subscriber_hash}/actions/delete-permanent";
+        return outcome(caller.call(ApiRequest.post(memberPath(email) + "/actions/delete-permanent", null, label)), label);
+    }
+
+    private String memberPath(String email) {
+        return "lists/" + listId + "/members/" + MailchimpMapping.subscriberHash(email);
+    }
+
+    private static MailchimpError outcome(ApiResponse r, String label) {
+        if (r.ok()) {
+            return null;
+        }
+        if (r.status() == 401 || r.status() == 403 || r.status() == 429 || r.status() >= 500) {
+            throw new ApiException(SIDE, r.status(), SIDE + " " + label + " answered " + r.status() + ": "
+                    + memberError(r, label).text());
+        }
+        return memberError(r, label);
+    }
+
     private ApiResponse call(ApiRequest request) {
         ApiResponse r = caller.call(request);
         if (!r.ok()) {

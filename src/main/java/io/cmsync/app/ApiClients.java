@@ -1,0 +1,102 @@
+package io.cmsync.app;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.Properties;
+import java.util.function.Supplier;
+
+import org.apache.camel.CamelContext;
+import org.apache.camel.Message;
+import org.apache.camel.ProducerTemplate;
+import org.apache.camel.component.http.HttpComponent;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.apache.camel.support.PluginHelper;
+import org.apache.camel.support.ResourceHelper;
+
+import io.cmsync.config.Settings;
+import io.cmsync.copper.CopperClient;
+import io.cmsync.http.CamelApiTransport;
+import io.cmsync.http.RateLimiter;
+import io.cmsync.http.RetryingCaller;
+import io.cmsync.mailchimp.MailchimpClient;
+
+/**
+ * The two API clients, built the same way for the sync and for the management commands: credentials as headers,
+ * retries, Copper's rate limits, and every call through the {@code direct:copper-api} / {@code direct:mailchimp-api}
+ * routes of {@code routes/api.yaml} (camel-http).
+ */
+public record ApiClients(CopperClient copper, MailchimpClient mailchimp) {
+
+    /** Clients sending through whatever Camel context {@code template} belongs to (the routes must be loaded). */
+    public static ApiClients create(Settings settings, Supplier<ProducerTemplate> template) {
+        var secrets = settings.secrets();
+        String basic = "Basic " + Base64.getEncoder().encodeToString(
+                ("cmsync:" + secrets.mailchimpApiKey()).getBytes(StandardCharsets.UTF_8));
+        CamelApiTransport copperTransport = new CamelApiTransport(template, "direct:copper-api",
+                (Message m) -> {
+                    m.setHeader("X-PW-AccessToken", secrets.copperApiKey());
+                    m.setHeader("X-PW-Application", "developer_api");
+                    m.setHeader("X-PW-UserEmail", secrets.copperApiEmail());
+                });
+        CamelApiTransport mailchimpTransport = new CamelApiTransport(template, "direct:mailchimp-api",
+                (Message m) -> m.setHeader("Authorization", basic));
+        RetryingCaller copperCaller = new RetryingCaller(CopperClient.SIDE, copperTransport, settings.httpMaxAttempts(),
+                Duration.ofMillis(500), Duration.ofSeconds(30), RateLimiter.perMinute(settings.copperRequestsPerMinute()),
+                RetryingCaller.threadSleep());
+        RetryingCaller mailchimpCaller = new RetryingCaller(MailchimpClient.SIDE, mailchimpTransport,
+                settings.httpMaxAttempts(), Duration.ofMillis(500), Duration.ofSeconds(30), RateLimiter.unlimited(),
+                RetryingCaller.threadSleep());
+        // Copper's bulk endpoints add a limit of 3 requests per second
+        RateLimiter bulk = new RateLimiter(3, 1000, System::currentTimeMillis, RetryingCaller.threadSleep());
+        return new ApiClients(new CopperClient(copperCaller, bulk),
+                new MailchimpClient(mailchimpCaller, secrets.mailchimpListId()));
+    }
+
+    /**
+     * A minimal Camel context with only the two API routes of {@code routes/api.yaml} (no sync route, no schedule),
+     * for the management commands. Close it when done.
+     */
+    public static Standalone standalone(Settings settings) throws Exception {
+        return standalone(settings, Path.of("routes/api.yaml"));
+    }
+
+    public static Standalone standalone(Settings settings, Path apiRoutes) throws Exception {
+        DefaultCamelContext ctx = new DefaultCamelContext();
+        Properties p = new Properties();
+        p.setProperty("copper.base-url", settings.copperBaseUrl().toString());
+        p.setProperty("mailchimp.base-url", settings.mailchimpBaseUrl().toString());
+        ctx.getPropertiesComponent().setInitialProperties(p);
+        HttpComponent http = ctx.getComponent("http", HttpComponent.class);
+        HttpComponent https = ctx.getComponent("https", HttpComponent.class);
+        for (HttpComponent c : new HttpComponent[] {http, https}) {
+            c.setConnectTimeout(Duration.ofSeconds(settings.httpConnectTimeoutSeconds()).toMillis());
+            c.setResponseTimeout(Duration.ofSeconds(settings.httpResponseTimeoutSeconds()).toMillis());
+            c.setSoTimeout(Duration.ofSeconds(settings.httpResponseTimeoutSeconds()).toMillis());
+        }
+        PluginHelper.getRoutesLoader(ctx).loadRoutes(
+                ResourceHelper.resolveResource(ctx, "file:" + apiRoutes.toAbsolutePath()));
+        ctx.start();
+        ProducerTemplate template = ctx.createProducerTemplate();
+        return new Standalone(ctx, template, create(settings, () -> template));
+    }
+
+    /** A started command context and its clients. */
+    public record Standalone(CamelContext context, ProducerTemplate template, ApiClients clients)
+            implements AutoCloseable {
+        @Override
+        public void close() {
+            try {
+                template.close();
+            } catch (Exception ignored) {
+                // closing anyway
+            }
+            try {
+                context.close();
+            } catch (Exception e) {
+                throw new IllegalStateException("cannot stop Camel: " + e.getMessage(), e);
+            }
+        }
+    }
+}
