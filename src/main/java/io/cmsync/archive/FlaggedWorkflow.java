@@ -150,6 +150,14 @@ public final class FlaggedWorkflow {
             LOG.error("Contact marqué {}: {} incomplet, reste en attente: {}", email, decision.code, error);
             return failed(p, decision, perm, steps, error, fatal, true);
         }
+        if (decision == Decision.ARCHIVE && !Settings.FLAGGED_UNSUBSCRIBE.equals(mailchimpAction)) {
+            // archived by the product: the member comes back if the person is reactivated (inactive tag removed)
+            JsonNode pj = person.orElse(null);
+            store.save(new io.cmsync.sync.SyncedRecord(email, copperId,
+                    pj == null ? "" : pj.path("first_name").asText(""), pj == null ? "" : pj.path("last_name").asText(""),
+                    java.util.Set.of(), java.util.Set.of(), io.cmsync.sync.Planner.ARCHIVED_BY_SYNC_STATUS,
+                    java.time.Instant.now()));
+        }
         store.removePending(email);
         steps.add("Retiré des contacts en attente");
         LOG.info("Contact marqué {}: {} terminé, retiré des contacts en attente", email, decision.code);

@@ -102,6 +102,27 @@ class FlaggedCommandTest {
     }
 
     @Test
+    void anArchivedContactComesBackWhenItsInactiveTagIsRemoved() throws Exception {
+        synced(new FlaggedHarness.Seed().flagged("del1@exemple.fr", "Denis", "Un", DELETION));
+        assertThat(h.flagged("archive", "--confirm", "--all")).isZero();
+        assertThat(h.status("del1@exemple.fr")).isEqualTo("archived");
+
+        // someone removes the inactive tag in Copper
+        com.fasterxml.jackson.databind.node.ObjectNode state = h.sandbox.dump();
+        for (JsonNode p : state.path("copper").path("people")) {
+            if (p.path("emails").path(0).path("email").asText().equals("del1@exemple.fr")) {
+                ((com.fasterxml.jackson.databind.node.ObjectNode) p).putArray("tags").add("client");
+                ((com.fasterxml.jackson.databind.node.ObjectNode) p).put("date_modified", System.currentTimeMillis() / 1000);
+            }
+        }
+        h.sandbox.load(state);
+        assertThat(h.sync()).isZero();
+
+        assertThat(h.status("del1@exemple.fr")).isEqualTo("subscribed");
+        assertThat(h.member("del1@exemple.fr").path("merge_fields").path("FNAME").asText()).isEqualTo("Denis");
+    }
+
+    @Test
     void archiveCanUnsubscribeInsteadBySetting() throws Exception {
         synced(new FlaggedHarness.Seed().flagged("del1@exemple.fr", "Denis", "Un", DELETION));
         h.properties.put("flagged.mailchimp-action", "unsubscribe");

@@ -188,7 +188,7 @@ class CopperClientContractTest {
         assertThat(client.account().path("id").isIntegralNumber()).isTrue();
         List<CopperPerson> all = new ArrayList<>();
         for (int page = 1; ; page++) {
-            List<CopperPerson> p = client.searchPage(page, 7);
+            List<CopperPerson> p = client.searchPage(null, page, 7);
             all.addAll(p);
             if (p.size() < 7) {
                 break;
@@ -196,7 +196,13 @@ class CopperClientContractTest {
         }
         assertThat(all).hasSizeGreaterThan(20);
         assertThat(all).extracting(CopperPerson::id).doesNotHaveDuplicates();
-        assertThat(client.searchPage(1, 200)).hasSize(all.size());
+        assertThat(client.searchPage(null, 1, 200)).hasSize(all.size());
+        // the incremental read and the read of people by id send only documented attributes too
+        long newest = all.stream().mapToLong(CopperPerson::dateModified).max().orElseThrow();
+        assertThat(client.searchPage(newest, 1, 200)).isNotEmpty()
+                .allSatisfy(p -> assertThat(p.dateModified()).isGreaterThanOrEqualTo(newest));
+        assertThat(client.byIds(List.of(all.get(0).id(), all.get(1).id()))).extracting(CopperPerson::id)
+                .containsExactlyInAnyOrder(all.get(0).id(), all.get(1).id());
     }
 
     @Test

@@ -82,18 +82,20 @@ class MailchimpClientContractTest {
 
     @Test
     void membersPagesWithAndWithoutStatus() {
-        MailchimpClient.MembersPage first = client.membersPage(0, 10, null);
+        MailchimpClient.MembersPage first = client.membersPage(0, 10, null, null);
         assertThat(first.members()).hasSize(10);
         int total = first.totalItems();
         List<String> emails = new ArrayList<>();
         for (int off = 0; off < total; off += 7) {
-            client.membersPage(off, 7, null).members().forEach(m -> emails.add(m.emailAddress()));
+            client.membersPage(off, 7, null, null).members().forEach(m -> emails.add(m.emailAddress()));
         }
         assertThat(emails).hasSize(total).doesNotHaveDuplicates();
         for (String status : List.of("subscribed", "unsubscribed", "cleaned", "pending", "transactional", "archived")) {
-            client.membersPage(0, 1000, status).members().forEach(m -> assertThat(m.status()).isEqualTo(status));
+            client.membersPage(0, 1000, status, null).members().forEach(m -> assertThat(m.status()).isEqualTo(status));
         }
-        assertThat(client.membersPage(0, 1000, "archived").members()).isNotEmpty();
+        assertThat(client.membersPage(0, 1000, "archived", null).members()).isNotEmpty();
+        // the incremental read's filter is a documented parameter
+        assertThat(client.membersPage(0, 1000, null, "2000-01-01T00:00:00+00:00").members()).isNotEmpty();
         assertThat(operationsCalled()).containsExactly("GET /lists/{list_id}/members");
     }
 
@@ -147,7 +149,7 @@ class MailchimpClientContractTest {
                 Duration.ofMillis(1), Duration.ofMillis(1), RateLimiter.unlimited(), ms -> { }), "0000000000");
         assertThatThrownBy(other::list).isInstanceOf(ApiException.class).hasMessageContaining("404")
                 .hasMessageContaining("Resource Not Found");
-        assertThatThrownBy(() -> other.membersPage(0, 10, null)).isInstanceOf(ApiException.class);
+        assertThatThrownBy(() -> other.membersPage(0, 10, null, null)).isInstanceOf(ApiException.class);
         assertThatThrownBy(() -> other.createTag("X", List.of())).isInstanceOf(ApiException.class);
         // a duplicate tag name
         assertThatThrownBy(() -> client.createTag("Webinar 2025", List.of())).isInstanceOf(ApiException.class)
