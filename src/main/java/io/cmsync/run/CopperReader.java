@@ -72,8 +72,11 @@ public final class CopperReader {
             contacts.add(CopperMapping.toContact(p));
         }
         read += contacts.size();
-        run.log().info("Copper: page " + page + " lue, " + read + " personne(s) au total"
-                + (run.copperSince() == null ? "" : " modifiée(s) depuis la dernière synchronisation"));
+        if (run.progress().readDue(!more)) {
+            run.log().info("Copper: page " + page + " lue, " + read + " personne(s) au total"
+                    + (run.copperSince() == null ? "" : " modifiée(s) depuis la dernière synchronisation")
+                    + (more ? "…" : ""));
+        }
         return contacts;
     }
 }

@@ -48,8 +48,11 @@ public final class MailchimpReader {
             offset = 0;
             more = pass < PASSES.length;
         }
-        run.log().info("Mailchimp: " + read + " membre(s) lus au total"
-                + (run.mailchimpSince() == null ? "" : " modifié(s) depuis la dernière synchronisation"));
+        if (run.progress().readDue(!more)) {
+            run.log().info("Mailchimp: " + read + " membre(s) lus" + (page.totalItems() > 0 ? " (liste de " + page.totalItems()
+                    + ")" : "") + (run.mailchimpSince() == null ? "" : " modifié(s) depuis la dernière synchronisation")
+                    + (more ? "…" : ""));
+        }
         List<Contact> contacts = page.members().stream().map(MailchimpMapping::toContact).toList();
         contacts.forEach(c -> run.mailchimpChanged(c.modifiedAt()));
         return contacts;

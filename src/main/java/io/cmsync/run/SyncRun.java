@@ -51,6 +51,8 @@ public final class SyncRun {
     private final Map<String, Contact> refusedByMailchimp = Collections.synchronizedMap(new LinkedHashMap<>());
     private Map<String, Contact> copperByEmail;
     private int identical;
+    private final Progress progress = new Progress(5_000, System::currentTimeMillis);
+    private int plannedWrites;
     /** Incremental read starts (null: read everything) and the newest change seen on each side. */
     private Long copperSince;
     private String mailchimpSince;
@@ -164,12 +166,21 @@ public final class SyncRun {
 
     void plan(SyncPlan plan) {
         this.plan = plan;
+        this.plannedWrites = plan.stats().writes();
+    }
+
+    Progress progress() {
+        return progress;
     }
 
     public void outcome(OperationOutcome o) {
         operations.add(o);
         if (!o.success()) {
             failedEmails.add(o.email());
+        }
+        int done = operations.size();
+        if (plannedWrites > 0 && progress.writeDue(done >= plannedWrites)) {
+            log.info("Progression: " + done + " / " + plannedWrites + " écriture(s) faites");
         }
     }
 
