@@ -93,7 +93,8 @@ if [ "$ACTION" = remove ]; then
         echo "❌ Annulé : la crontab n'a pas été modifiée."
         exit 1
     fi
-    if ! other_lines | crontab -; then
+    KEPT="$(other_lines)"   # read the whole table before writing it back
+    if ! { [ -n "$KEPT" ] && printf '%s\n' "$KEPT"; } | crontab -; then
         echo "❌ La crontab n'a pas pu être mise à jour."
         exit 2
     fi
@@ -168,7 +169,8 @@ if [ -n "$EXISTING" ]; then
 fi
 
 mkdir -p "$PROJECT_DIR/logs"
-if ! { other_lines; printf '%s\n' "$LINE"; } | crontab -; then
+KEPT="$(other_lines)"   # read the whole table before writing it back
+if ! { [ -n "$KEPT" ] && printf '%s\n' "$KEPT"; printf '%s\n' "$LINE"; } | crontab -; then
     echo "❌ La crontab n'a pas pu être mise à jour."
     exit 2
 fi
