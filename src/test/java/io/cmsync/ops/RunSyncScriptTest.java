@@ -23,8 +23,12 @@ class RunSyncScriptTest {
     @Test
     void runsOneSyncAgainstTheSandboxAndSummarisesTheNewReport() throws Exception {
         TestProject p = new TestProject(dir).withLauncherJar();
+        // retention is the daemon's job: a one-shot run leaves old reports alone
+        Path old = Files.writeString(Files.createDirectories(dir.resolve("reports"))
+                .resolve("sync_log_2020-01-01_00-00-00.txt"), "old");
 
         TestProject.Result r = p.bash("bin/run_sync.sh", "--sandbox");
+        assertThat(old).exists();
 
         assertThat(r.code()).as(r.out()).isZero();
         Path json;
