@@ -21,7 +21,7 @@ import picocli.CommandLine.Parameters;
 
 /** {@code report summary [FILE]}: the short summary of a run, read from its JSON report (used by bin/run_sync.sh). */
 @Command(name = "report", mixinStandardHelpOptions = true, description = "Reports of the past runs.",
-        subcommands = {ReportCommand.Summary.class})
+        subcommands = {ReportCommand.Summary.class, ReportCommand.Purge.class})
 final class ReportCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -179,6 +179,47 @@ final class ReportCommand implements Callable<Integer> {
                     out.println("   " + p.normalize());
                 }
             }
+        }
+    }
+
+    @Command(name = "purge", mixinStandardHelpOptions = true,
+            description = "Remove the run files (sync_log_*, import_report_*, flagged_report_*) older than "
+                    + "report.retention-days from the reports folder, now; nothing else is ever removed. The daemon "
+                    + "does this by itself every day (route report-retention); this is for cron-only set-ups.")
+    static final class Purge implements Callable<Integer> {
+        @Option(names = "--config", paramLabel = "FILE", defaultValue = "config/application.properties",
+                description = "Settings file, for paths.reports-dir, report.retention-days and report.timezone "
+                        + "(default: ${DEFAULT-VALUE}).")
+        Path config;
+
+        @Option(names = "--days", paramLabel = "N", description = "Retention in days (default: report.retention-days).")
+        Integer days;
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            PrintWriter out = spec.commandLine().getOut();
+            java.util.Properties p = SettingsLoader.readProperties(config);
+            int retention;
+            try {
+                retention = days != null ? days : Integer.parseInt(p.getProperty("report.retention-days", "30").strip());
+            } catch (NumberFormatException e) {
+                throw new io.cmsync.config.ConfigException("report.retention-days", config.toString(),
+                        "must be a whole number of days");
+            }
+            if (retention < 1) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--days must be at least 1");
+            }
+            Path dir = Summary.reportsDirOf(config);
+            java.util.List<String> removed = new io.cmsync.report.ReportRetention(dir, retention, Summary.zoneOf(config),
+                    java.time.Clock.systemUTC()).purge();
+            out.println((removed.isEmpty() ? "ℹ️ Aucun rapport de plus de " : "✅ " + removed.size()
+                    + " fichier(s) de plus de ") + retention + " jours" + (removed.isEmpty() ? " dans " : " supprimé(s) de ")
+                    + dir.toAbsolutePath().normalize());
+            removed.forEach(n -> out.println("   - " + n));
+            return 0;
         }
     }
 }

@@ -71,4 +71,27 @@ class ReportSummaryCommandTest {
         assertThat(run("report", "summary", broken.toString())).isEqualTo(1);
         assertThat(err.toString()).contains("Rapport illisible");
     }
+
+    @Test
+    void purgeRemovesOnlyRunFilesOlderThanTheRetention() throws Exception {
+        Path reports = Files.createDirectories(dir.resolve("reports"));
+        Path config = dir.resolve("app.properties");
+        Files.writeString(config, "paths.reports-dir=" + reports + "\nreport.retention-days=30\nreport.timezone=UTC\n");
+        Path old = Files.writeString(reports.resolve("import_report_2020-01-01_00-00-00.json"), "{}");
+        String recentName = "sync_log_" + java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd_HH-mm-ss")
+                .format(java.time.LocalDateTime.now(java.time.ZoneOffset.UTC).minusDays(10)) + ".txt";
+        Path recent = Files.writeString(reports.resolve(recentName), "recent");
+        Path mine = Files.writeString(reports.resolve("notes_2020-01-01_00-00-00.txt"), "mine");
+
+        assertThat(run("report", "purge", "--config", config.toString())).isZero();
+        assertThat(old).doesNotExist();
+        assertThat(recent).exists();
+        assertThat(mine).exists();
+        assertThat(out.toString()).contains("✅ 1 fichier(s) de plus de 30 jours", "import_report_2020-01-01_00-00-00.json");
+
+        assertThat(run("report", "purge", "--days", "5", "--config", config.toString())).isZero();
+        assertThat(recent).doesNotExist();
+        assertThat(mine).exists();
+        assertThat(run("report", "purge", "--days", "0", "--config", config.toString())).isEqualTo(2);
+    }
 }
