@@ -123,7 +123,7 @@ echo
 if [ "$DAEMON" = 1 ]; then
     echo "🚀 Démarrage du service permanent (synchronisation selon sync.cron de config/application.properties)"
     echo "   Arrêt : Ctrl+C, ou bin/stop_sync.sh depuis un autre terminal."
-    exec java -jar "$JAR" "${PASS[@]}"
+    exec java -jar "$JAR" ${PASS[@]+"${PASS[@]}"}
 fi
 
 # ------------------------------------------------------------------ une synchronisation
@@ -132,15 +132,15 @@ REPORTS_DIR="$(sed -n "s/^[[:space:]]*paths\.reports-dir[[:space:]]*=[[:space:]]
 REPORTS_DIR="${REPORTS_DIR:-reports}"
 newest_report() { ls -1 "$REPORTS_DIR"/import_report_*.json 2>/dev/null | sort | tail -n 1; }
 BEFORE="$(newest_report)"
-case " ${PASS[*]} " in *" --dry-run "*) echo "🧪 Mode simulation (--dry-run) : rien ne sera écrit." ;; esac
+case " ${PASS[*]:-} " in *" --dry-run "*) echo "🧪 Mode simulation (--dry-run) : rien ne sera écrit." ;; esac
 echo "🚀 Synchronisation en cours... (journal technique : $PROJECT_DIR/$RUN_LOG)"
 START_MARK="$(date '+%Y-%m-%d %H:%M:%S')"
-{ echo; echo "===== $START_MARK bin/run_sync.sh ${PASS[*]}"; } >> "$RUN_LOG"
+{ echo; echo "===== $START_MARK bin/run_sync.sh ${PASS[*]:-}"; } >> "$RUN_LOG"
 if [ "$VERBOSE" = 1 ]; then
-    java -jar "$JAR" --once "${PASS[@]}" 2>&1 | tee -a "$RUN_LOG"
+    java -jar "$JAR" --once ${PASS[@]+"${PASS[@]}"} 2>&1 | tee -a "$RUN_LOG"
     CODE=${PIPESTATUS[0]}
 else
-    java -jar "$JAR" --once "${PASS[@]}" >> "$RUN_LOG" 2>&1
+    java -jar "$JAR" --once ${PASS[@]+"${PASS[@]}"} >> "$RUN_LOG" 2>&1
     CODE=$?
 fi
 echo

@@ -17,8 +17,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A real daemon against the sandbox, stopped with bin/stop_sync.sh. On the way: the daemon writes data/daemon.pid and
- * the report-retention route cleans the reports folder at start (and nothing else).
+ * A real daemon against the sandbox, stopped with bin/stop_sync.sh. On the way: the daemon writes data/daemon.pid, the
+ * report-retention route cleans the reports folder at start (and nothing else), a broken route edit is refused.
  */
 class StopSyncScriptTest {
     @TempDir
@@ -46,6 +46,12 @@ class StopSyncScriptTest {
             assertThat(oldJson).doesNotExist();
             assertThat(recent).exists();
             assertThat(notes).exists();
+            assertThat(daemon.isAlive()).isTrue();
+
+            // live reload (docs/integration-guide.md): a broken route file is refused with a WARN, the daemon runs on
+            Files.writeString(dir.resolve("routes/plan.yaml"), "- route:\n    id: plan\n    from: [broken\n");
+            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).until(() -> Files.readString(
+                    dir.resolve("daemon.log"), StandardCharsets.UTF_8).contains("Error reloading routes from file"));
             assertThat(daemon.isAlive()).isTrue();
 
             TestProject.Result r = p.bash("bin/stop_sync.sh", "--timeout", "60");
