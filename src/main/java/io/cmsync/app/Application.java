@@ -27,7 +27,8 @@ import picocli.CommandLine.Option;
 @Command(name = "copper-mailchimp-sync", mixinStandardHelpOptions = true, version = "copper-mailchimp-sync 0.1.0",
         description = "Keeps the people of a Copper CRM account and a Mailchimp audience in sync.%n"
                 + "Without options: the daemon (syncs on sync.cron until stopped).",
-        subcommands = {Application.SandboxCommand.class, io.cmsync.archive.FlaggedCommand.class},
+        subcommands = {Application.SandboxCommand.class, io.cmsync.archive.FlaggedCommand.class, ModeCommand.class,
+                ReportCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:success", "1:some contacts failed (see the report)", "2:configuration or connection error"})
 public final class Application implements Callable<Integer> {
@@ -110,7 +111,9 @@ public final class Application implements Callable<Integer> {
             if (once) {
                 return app.runOnceStandalone();
             }
-            app.runDaemon();
+            try (DaemonPidFile pid = DaemonPidFile.write(DaemonPidFile.location(config))) {
+                app.runDaemon();
+            }
             return 0;
         } finally {
             if (server != null) {

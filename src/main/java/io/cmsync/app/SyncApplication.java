@@ -77,6 +77,8 @@ public final class SyncApplication {
         main.bind("copperWriter", new CopperWriter(copper, runs, plannerSettings.tagRules()));
         main.bind("archiveChannel", new ArchiveChannel(runs, clock));
         main.bind("reports", new ReportStep(settings, runs));
+        main.bind("reportRetention", new io.cmsync.report.ReportRetention(settings.reportsDir(),
+                settings.reportRetentionDays(), settings.reportZone(), clock));
         main.bind("groupedBody", new GroupedBodyAggregationStrategy());
         // Camel 4's aggregator completes batches on its own thread by default; the run must know every outcome
         // before it commits state and writes the report, so batches run in the thread that completes them.

@@ -1,0 +1,170 @@
+#!/usr/bin/env bash
+# Synchronisation Copper ↔ Mailchimp : lancement manuel avec vérifications et résumé clair.
+#   bin/run_sync.sh [--sandbox] [--reset] [--dry-run] [--daemon] [--verbose] [--help]
+# Codes de sortie (ceux du programme) : 0 succès, 1 des contacts en erreur, 2 configuration ou connexion.
+set -u
+
+PROJECT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+JAR="target/copper-mailchimp-sync.jar"
+LOG_DIR="logs"
+RUN_LOG="$LOG_DIR/run_sync.log"
+
+usage() {
+    cat <<'USAGE'
+Usage : bin/run_sync.sh [options]
+
+Lance une synchronisation Copper ↔ Mailchimp, puis affiche le résumé et l'emplacement des rapports.
+
+Options :
+  --sandbox    utiliser le bac à sable intégré (données de démonstration, aucun compte réel, pas de .env)
+  --reset      avec --sandbox : repartir des données de démonstration
+  --dry-run    simulation : tout est calculé et rapporté, rien n'est écrit dans Copper ni Mailchimp
+  --daemon     lancer le service permanent (synchronise selon sync.cron) au lieu d'une seule synchronisation
+  --verbose    afficher le journal technique complet pendant l'exécution
+  -h, --help   afficher cette aide
+
+Codes de sortie : 0 succès, 1 certains contacts en erreur, 2 erreur de configuration ou de connexion.
+USAGE
+}
+
+SANDBOX=0; DAEMON=0; VERBOSE=0
+PASS=()
+for arg in "$@"; do
+    case "$arg" in
+        --sandbox) SANDBOX=1; PASS+=("--sandbox") ;;
+        --reset) PASS+=("--reset") ;;
+        --dry-run) PASS+=("--dry-run") ;;
+        --daemon) DAEMON=1 ;;
+        --verbose|-v) VERBOSE=1 ;;
+        -h|--help) usage; exit 0 ;;
+        *) echo "❌ Option inconnue : $arg" >&2; usage >&2; exit 2 ;;
+    esac
+done
+
+cd "$PROJECT_DIR" || exit 2
+
+echo "================================================================"
+echo "🔄 SYNCHRONISATION COPPER ↔ MAILCHIMP"
+echo "================================================================"
+echo "📁 Dossier : $PROJECT_DIR"
+echo
+
+# ------------------------------------------------------------------ prérequis
+echo "🔍 Vérification des prérequis..."
+if ! command -v java >/dev/null 2>&1; then
+    echo "❌ Java n'est pas installé (commande « java » introuvable dans le PATH)."
+    echo "   Installez Java 17 ou plus récent (par exemple : sudo apt install openjdk-17-jre), puis relancez."
+    exit 2
+fi
+JAVA_VERSION_LINE="$(java -version 2>&1 | grep -m1 -i 'version')"
+JAVA_VERSION="$(printf '%s' "$JAVA_VERSION_LINE" | sed -n 's/.*version "\([^"]*\)".*/\1/p')"
+JAVA_MAJOR="${JAVA_VERSION%%.*}"
+if [ "$JAVA_MAJOR" = "1" ]; then   # ancien format 1.8.0_xxx
+    JAVA_MAJOR="$(printf '%s' "$JAVA_VERSION" | cut -d. -f2)"
+fi
+case "$JAVA_MAJOR" in ''|*[!0-9]*) JAVA_MAJOR=0 ;; esac
+if [ "$JAVA_MAJOR" -lt 17 ]; then
+    echo "❌ Java 17 ou plus récent est requis ; version trouvée : ${JAVA_VERSION:-inconnue} ($(command -v java))."
+    echo "   Installez Java 17+ et placez-le en tête du PATH, puis relancez."
+    exit 2
+fi
+echo "✅ Java $JAVA_VERSION"
+
+if [ ! -f "$JAR" ]; then
+    echo "⚠️ Programme non construit ($JAR absent)."
+    if ! command -v mvn >/dev/null 2>&1; then
+        echo "❌ Maven (« mvn ») est introuvable : impossible de construire le programme."
+        echo "   Installez Maven 3.8+ puis lancez : mvn -B -q package -DskipTests"
+        exit 2
+    fi
+    echo "🔨 Construction du programme (mvn -B -q package -DskipTests), patientez..."
+    if ! mvn -B -q package -DskipTests || [ ! -f "$JAR" ]; then
+        echo "❌ La construction a échoué : voir les messages de Maven ci-dessus."
+        exit 2
+    fi
+fi
+echo "✅ Programme : $JAR"
+
+if [ "$SANDBOX" = 1 ]; then
+    echo "✅ Bac à sable : pas besoin de .env (données de démonstration)"
+else
+    MISSING=()
+    for key in COPPER_API_KEY COPPER_API_EMAIL MAILCHIMP_API_KEY MAILCHIMP_LIST_ID; do
+        if [ -n "${!key:-}" ]; then continue; fi   # une vraie variable d'environnement remplace .env
+        if [ -f .env ] && grep -Eq "^[[:space:]]*(export[[:space:]]+)?$key[[:space:]]*=[[:space:]]*[^[:space:]]" .env; then continue; fi
+        MISSING+=("$key")
+    done
+    # MAILCHIMP_DC n'est utile que si la clé Mailchimp ne finit pas par -usNN
+    MC_KEY="${MAILCHIMP_API_KEY:-}"
+    if [ -z "$MC_KEY" ] && [ -f .env ]; then
+        MC_KEY="$(grep -E "^[[:space:]]*(export[[:space:]]+)?MAILCHIMP_API_KEY[[:space:]]*=" .env | tail -1 | sed -e 's/^[^=]*=[[:space:]]*//' -e 's/[[:space:]]*$//' -e 's/^["'\'']//' -e 's/["'\'']$//')"
+    fi
+    if [ -n "$MC_KEY" ] && ! printf '%s' "$MC_KEY" | grep -Eq -- '-[a-z]+[0-9]+$'; then
+        if [ -z "${MAILCHIMP_DC:-}" ] && ! { [ -f .env ] && grep -Eq "^[[:space:]]*(export[[:space:]]+)?MAILCHIMP_DC[[:space:]]*=[[:space:]]*[^[:space:]]" .env; }; then
+            MISSING+=("MAILCHIMP_DC")
+        fi
+    fi
+    if [ ! -f .env ] && [ ${#MISSING[@]} -gt 0 ]; then
+        echo "❌ Fichier .env introuvable dans $PROJECT_DIR"
+        echo "   Créez-le (modèle : .env.example) avec : ${MISSING[*]}"
+        echo "   Pour essayer sans compte réel : bin/run_sync.sh --sandbox"
+        exit 2
+    fi
+    if [ ${#MISSING[@]} -gt 0 ]; then
+        echo "❌ Clé(s) manquante(s) dans .env : ${MISSING[*]}"
+        echo "   Ajoutez-les dans $PROJECT_DIR/.env (une ligne CLE=valeur chacune), puis relancez."
+        exit 2
+    fi
+    echo "✅ Fichier .env complet"
+fi
+echo
+
+# ------------------------------------------------------------------ service permanent
+if [ "$DAEMON" = 1 ]; then
+    echo "🚀 Démarrage du service permanent (synchronisation selon sync.cron de config/application.properties)"
+    echo "   Arrêt : Ctrl+C, ou bin/stop_sync.sh depuis un autre terminal."
+    exec java -jar "$JAR" ${PASS[@]+"${PASS[@]}"}
+fi
+
+# ------------------------------------------------------------------ une synchronisation
+mkdir -p "$LOG_DIR"
+REPORTS_DIR="$(sed -n "s/^[[:space:]]*paths\.reports-dir[[:space:]]*=[[:space:]]*//p" config/application.properties 2>/dev/null | tail -1 | sed "s/[[:space:]]*\$//")"
+REPORTS_DIR="${REPORTS_DIR:-reports}"
+newest_report() { ls -1 "$REPORTS_DIR"/import_report_*.json 2>/dev/null | sort | tail -n 1; }
+BEFORE="$(newest_report)"
+case " ${PASS[*]:-} " in *" --dry-run "*) echo "🧪 Mode simulation (--dry-run) : rien ne sera écrit." ;; esac
+echo "🚀 Synchronisation en cours... (journal technique : $PROJECT_DIR/$RUN_LOG)"
+START_MARK="$(date '+%Y-%m-%d %H:%M:%S')"
+{ echo; echo "===== $START_MARK bin/run_sync.sh ${PASS[*]:-}"; } >> "$RUN_LOG"
+if [ "$VERBOSE" = 1 ]; then
+    java -jar "$JAR" --once ${PASS[@]+"${PASS[@]}"} 2>&1 | tee -a "$RUN_LOG"
+    CODE=${PIPESTATUS[0]}
+else
+    java -jar "$JAR" --once ${PASS[@]+"${PASS[@]}"} >> "$RUN_LOG" 2>&1
+    CODE=$?
+fi
+echo
+
+case "$CODE" in
+    0) echo "✅ Synchronisation terminée avec succès." ;;
+    1) echo "⚠️ Synchronisation terminée, mais certains contacts sont en erreur (détails ci-dessous et dans le rapport)." ;;
+    2) echo "❌ Synchronisation impossible : erreur de configuration ou de connexion."
+       echo "   Dernières lignes du journal ($RUN_LOG) :"
+       THIS_RUN="$(awk -v m="===== $START_MARK" 'index($0, m) == 1 { keep = 1 } keep' "$RUN_LOG" | grep -v '^=====')"
+       IMPORTANT="$(printf '%s\n' "$THIS_RUN" | grep -E '❌|^Configuration error|^[^[:space:]]+ [^[:space:]]+ ERROR .* - [^F]' | cut -c1-300 | tail -n 6)"
+       printf '%s\n' "${IMPORTANT:-$(printf '%s\n' "$THIS_RUN" | tail -n 10)}" | sed 's/^/   │ /'
+       echo "   Voir « Résolution des problèmes » dans docs/DOCUMENTATION.md." ;;
+    *) echo "❌ Le programme s'est arrêté de façon inattendue (code $CODE). Journal : $RUN_LOG" ;;
+esac
+echo
+
+# Résumé du rapport de cette exécution (s'il y en a un)
+AFTER="$(newest_report)"
+if [ -n "$AFTER" ] && [ "$AFTER" != "$BEFORE" ]; then
+    java -jar "$JAR" report summary "$AFTER" 2>&1 || true
+else
+    echo "ℹ️ Aucun nouveau rapport dans $REPORTS_DIR/ (si une autre synchronisation était en cours, elle produit le sien)."
+fi
+echo
+echo "📄 Journal technique : $PROJECT_DIR/$RUN_LOG"
+exit "$CODE"

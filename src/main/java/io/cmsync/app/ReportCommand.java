@@ -1,0 +1,225 @@
+package io.cmsync.app;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.cmsync.config.SettingsLoader;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code report summary [FILE]}: the short summary of a run, read from its JSON report (used by bin/run_sync.sh). */
+@Command(name = "report", mixinStandardHelpOptions = true, description = "Reports of the past runs.",
+        subcommands = {ReportCommand.Summary.class, ReportCommand.Purge.class})
+final class ReportCommand implements Callable<Integer> {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+        return 0;
+    }
+
+    @Command(name = "summary", mixinStandardHelpOptions = true,
+            description = "Print the summary of a run: counts per direction, errors, flagged and forgotten contacts, "
+                    + "and the paths of its files. Without FILE: the newest import_report_*.json of the reports folder.",
+            exitCodeListHeading = "%nExit codes:%n",
+            exitCodeList = {"0:summary printed", "1:no report found or unreadable"})
+    static final class Summary implements Callable<Integer> {
+        private static final ObjectMapper JSON = new ObjectMapper();
+
+        @Parameters(index = "0", arity = "0..1", paramLabel = "FILE", description = "An import_report_*.json file.")
+        Path file;
+
+        @Option(names = "--config", paramLabel = "FILE", defaultValue = "config/application.properties",
+                description = "Settings file, for paths.reports-dir (default: ${DEFAULT-VALUE}).")
+        Path config;
+
+        @Option(names = "--reports-dir", paramLabel = "DIR", description = "Reports folder (default: paths.reports-dir).")
+        Path reportsDir;
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() throws IOException {
+            PrintWriter out = spec.commandLine().getOut();
+            PrintWriter err = spec.commandLine().getErr();
+            Path dir = reportsDir != null ? reportsDir : reportsDirOf(config);
+            Optional<Path> report = file != null ? Optional.of(file) : newest(dir);
+            if (report.isEmpty()) {
+                err.println("❌ Aucun rapport import_report_*.json dans " + dir.toAbsolutePath().normalize());
+                return 1;
+            }
+            Path json = report.get();
+            JsonNode root;
+            try {
+                root = JSON.readTree(json.toFile());
+            } catch (IOException e) {
+                err.println("❌ Rapport illisible: " + json + " (" + e.getMessage() + ")");
+                return 1;
+            }
+            print(out, root, json, zoneOf(config));
+            return 0;
+        }
+
+        static Path reportsDirOf(Path config) {
+            if (!Files.isRegularFile(config)) {
+                return Path.of("reports");
+            }
+            String dir = SettingsLoader.readProperties(config).getProperty("paths.reports-dir", "reports").strip();
+            return Path.of(dir.isEmpty() ? "reports" : dir);
+        }
+
+        static java.time.ZoneId zoneOf(Path config) {
+            try {
+                return java.time.ZoneId.of(SettingsLoader.readProperties(config)
+                        .getProperty("report.timezone", "Europe/Paris").strip());
+            } catch (RuntimeException e) {
+                return java.time.ZoneId.systemDefault();
+            }
+        }
+
+        static String localDate(String instant, java.time.ZoneId zone) {
+            try {
+                return java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss")
+                        .format(java.time.Instant.parse(instant).atZone(zone));
+            } catch (RuntimeException e) {
+                return instant.isEmpty() ? "?" : instant;
+            }
+        }
+
+        static Optional<Path> newest(Path dir) throws IOException {
+            if (!Files.isDirectory(dir)) {
+                return Optional.empty();
+            }
+            try (Stream<Path> files = Files.list(dir)) {
+                // the names carry the run's date (AAAA-MM-JJ_HH-MM-SS): the greatest name is the newest run
+                return files.filter(p -> {
+                    String n = p.getFileName().toString();
+                    return n.startsWith("import_report_") && n.endsWith(".json") && Files.isRegularFile(p);
+                }).max(Comparator.comparing((Path p) -> p.getFileName().toString()));
+            }
+        }
+
+        private static void print(PrintWriter out, JsonNode r, Path json, java.time.ZoneId zone) {
+            JsonNode s = r.path("summary");
+            String rule = "=".repeat(60);
+            out.println(rule);
+            out.println("📊 RÉSUMÉ DE LA SYNCHRONISATION");
+            out.println(rule);
+            out.println("Date: " + localDate(r.path("startedAt").asText(""), zone) + "   Mode: " + r.path("mode").asText("?")
+                    + (r.path("dryRun").asBoolean() ? "   (simulation --dry-run : rien n'a été écrit)" : ""));
+            if (r.hasNonNull("abortedReason")) {
+                out.println("❌ Synchronisation interrompue: " + r.path("abortedReason").asText());
+            }
+            if (r.path("nothingToSync").asBoolean()) {
+                out.println("ℹ️ Aucune synchronisation nécessaire - tous les contacts sont à jour");
+            }
+            out.println("Total d'opérations: " + s.path("totalOperations").asLong());
+            out.println("✅ Succès: " + s.path("success").asLong());
+            out.println("❌ Erreurs: " + s.path("errors").asLong());
+            out.println("📊 Taux de réussite: " + s.path("successRate").asText("0.0") + "%");
+            out.println("   Copper → Mailchimp: " + s.path("copperToMailchimp").asLong());
+            out.println("   Mailchimp → Copper: " + s.path("mailchimpToCopper").asLong());
+            out.println("   ⏭️ Contacts identiques ignorés: " + s.path("identicalSkipped").asLong());
+            out.println("   📥 Contacts exclus: " + s.path("excluded").asLong());
+            out.println("   🗑️ Contacts marqués pour suppression: " + s.path("flagged").asLong());
+            out.println("   📧 Emails oubliés par Mailchimp (réinscription requise): " + s.path("forgotten").asLong());
+            out.println("   ⚠️ Contacts non synchronisés: " + s.path("notSynced").asLong());
+            out.println("   ⚔️ Conflits: " + s.path("conflicts").asLong());
+            boolean errorsHeader = false;
+            for (JsonNode op : r.path("operations")) {
+                if (!op.path("success").asBoolean(true)) {
+                    if (!errorsHeader) {
+                        out.println();
+                        out.println("❌ ERREURS:");
+                        errorsHeader = true;
+                    }
+                    out.println("   - " + op.path("email").asText() + " (" + op.path("directionLabel").asText() + "): "
+                            + op.path("error").asText(""));
+                }
+            }
+            if (r.path("flagged").size() > 0) {
+                out.println();
+                out.println("🗑️ MARQUÉS POUR SUPPRESSION (voir: java -jar target/copper-mailchimp-sync.jar flagged list):");
+                r.path("flagged").forEach(f -> out.println("   - " + f.path("email").asText() + " ["
+                        + f.path("matchedTag").asText() + "]"));
+            }
+            if (r.path("forgotten").size() > 0) {
+                out.println();
+                out.println("📧 À RÉINSCRIRE (lien personnel à transmettre au contact):");
+                r.path("forgotten").forEach(f -> out.println("   - " + f.path("email").asText() + " : "
+                        + f.path("resubscribeLink").asText("")));
+            }
+            out.println();
+            out.println("📁 FICHIERS:");
+            String name = json.getFileName().toString();
+            Path dir = json.toAbsolutePath().getParent();
+            String[] files = {name};
+            if (name.startsWith("import_report_") && name.endsWith(".json")) {
+                String stamp = name.substring("import_report_".length(), name.length() - ".json".length());
+                files = new String[] {"import_report_" + stamp + ".txt", name, "sync_log_" + stamp + ".txt"};
+            }
+            for (String f : files) {
+                Path p = dir.resolve(f);
+                if (Files.exists(p)) {
+                    out.println("   " + p.normalize());
+                }
+            }
+        }
+    }
+
+    @Command(name = "purge", mixinStandardHelpOptions = true,
+            description = "Remove the run files (sync_log_*, import_report_*, flagged_report_*) older than "
+                    + "report.retention-days from the reports folder, now; nothing else is ever removed. The daemon "
+                    + "does this by itself every day (route report-retention); this is for cron-only set-ups.")
+    static final class Purge implements Callable<Integer> {
+        @Option(names = "--config", paramLabel = "FILE", defaultValue = "config/application.properties",
+                description = "Settings file, for paths.reports-dir, report.retention-days and report.timezone "
+                        + "(default: ${DEFAULT-VALUE}).")
+        Path config;
+
+        @Option(names = "--days", paramLabel = "N", description = "Retention in days (default: report.retention-days).")
+        Integer days;
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            PrintWriter out = spec.commandLine().getOut();
+            java.util.Properties p = SettingsLoader.readProperties(config);
+            int retention;
+            try {
+                retention = days != null ? days : Integer.parseInt(p.getProperty("report.retention-days", "30").strip());
+            } catch (NumberFormatException e) {
+                throw new io.cmsync.config.ConfigException("report.retention-days", config.toString(),
+                        "must be a whole number of days");
+            }
+            if (retention < 1) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--days must be at least 1");
+            }
+            Path dir = Summary.reportsDirOf(config);
+            java.util.List<String> removed = new io.cmsync.report.ReportRetention(dir, retention, Summary.zoneOf(config),
+                    java.time.Clock.systemUTC()).purge();
+            out.println((removed.isEmpty() ? "ℹ️ Aucun rapport de plus de " : "✅ " + removed.size()
+                    + " fichier(s) de plus de ") + retention + " jours" + (removed.isEmpty() ? " dans " : " supprimé(s) de ")
+                    + dir.toAbsolutePath().normalize());
+            removed.forEach(n -> out.println("   - " + n));
+            return 0;
+        }
+    }
+}

@@ -1,0 +1,132 @@
+package io.cmsync.ops;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** bin/run_sync.sh: prerequisites, a real run against the sandbox, exit codes passed through. */
+class RunSyncScriptTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void runsOneSyncAgainstTheSandboxAndSummarisesTheNewReport() throws Exception {
+        TestProject p = new TestProject(dir).withLauncherJar();
+        // retention is the daemon's job: a one-shot run leaves old reports alone
+        Path old = Files.writeString(Files.createDirectories(dir.resolve("reports"))
+                .resolve("sync_log_2020-01-01_00-00-00.txt"), "old");
+
+        TestProject.Result r = p.bash("bin/run_sync.sh", "--sandbox");
+        assertThat(old).exists();
+
+        assertThat(r.code()).as(r.out()).isZero();
+        Path json;
+        try (Stream<Path> files = Files.list(dir.resolve("reports"))) {
+            List<Path> all = files.filter(f -> f.getFileName().toString().endsWith(".json")).toList();
+            assertThat(all).hasSize(1);
+            json = all.get(0);
+        }
+        JsonNode summary = new ObjectMapper().readTree(json.toFile()).path("summary");
+        assertThat(summary.path("copperToMailchimp").asLong()).isPositive();
+        assertThat(r.out()).contains("✅ Java", "✅ Bac à sable", "✅ Synchronisation terminée avec succès",
+                "📊 RÉSUMÉ DE LA SYNCHRONISATION",
+                "Copper → Mailchimp: " + summary.path("copperToMailchimp").asLong(),
+                "Mailchimp → Copper: " + summary.path("mailchimpToCopper").asLong(),
+                "❌ Erreurs: " + summary.path("errors").asLong(),
+                "🗑️ Contacts marqués pour suppression: " + summary.path("flagged").asLong(),
+                "📧 Emails oubliés par Mailchimp (réinscription requise): " + summary.path("forgotten").asLong(),
+                json.toString(), json.toString().replace(".json", ".txt"));
+        // the technical log went to logs/, not to the screen
+        assertThat(r.out()).doesNotContain("AbstractCamelContext");
+        assertThat(Files.readString(dir.resolve("logs/run_sync.log"), StandardCharsets.UTF_8))
+                .contains("AbstractCamelContext");
+    }
+
+    @Test
+    void namesTheMissingEnvFileAndKeys() throws Exception {
+        TestProject p = new TestProject(dir).withLauncherJar();
+
+        TestProject.Result none = p.bash("bin/run_sync.sh");
+        assertThat(none.code()).isEqualTo(2);
+        assertThat(none.out()).contains("❌ Fichier .env introuvable",
+                "COPPER_API_KEY COPPER_API_EMAIL MAILCHIMP_API_KEY MAILCHIMP_LIST_ID", "--sandbox");
+
+        Files.writeString(dir.resolve(".env"), "COPPER_API_KEY=abc\nCOPPER_API_EMAIL=\nMAILCHIMP_API_KEY=key-without-dc\n");
+        TestProject.Result partial = p.bash("bin/run_sync.sh");
+        assertThat(partial.code()).isEqualTo(2);
+        assertThat(partial.out()).contains("❌ Clé(s) manquante(s) dans .env : COPPER_API_EMAIL MAILCHIMP_LIST_ID MAILCHIMP_DC");
+
+        // real environment variables count, as they override .env; the program's code 2 is passed through with
+        // the line that explains it (a stand-in java answers as the product does on a configuration error)
+        p.script("java", "#!/bin/bash\nif [ \"$1\" = -version ]; then echo 'openjdk version \"17.0.9\"' >&2; exit 0; fi\n"
+                + "echo '2026-01-01 10:00:00 INFO  [main] X - starting'\n"
+                + "echo 'Configuration error: mailchimp.page-size in config/application.properties must be 1-1000' >&2\nexit 2\n");
+        TestProject.Result env = p.bash(null, Map.of("COPPER_API_EMAIL", "me@x.fr", "MAILCHIMP_LIST_ID", "l1",
+                "MAILCHIMP_DC", "us1"), p.path(true), "bin/run_sync.sh");
+        assertThat(env.out()).contains("✅ Fichier .env complet");
+        assertThat(env.code()).as(env.out()).isEqualTo(2);
+        assertThat(env.out()).contains("❌ Synchronisation impossible",
+                "│ Configuration error: mailchimp.page-size in config/application.properties must be 1-1000")
+                .doesNotContain("X - starting");
+    }
+
+    @Test
+    void saysWhenJavaIsMissingOrTooOld() throws Exception {
+        TestProject p = new TestProject(dir).withLauncherJar();
+        String isolated = p.isolatedPath();
+
+        TestProject.Result missing = p.bash(null, Map.of(), isolated, "bin/run_sync.sh", "--sandbox");
+        assertThat(missing.code()).isEqualTo(2);
+        assertThat(missing.out()).contains("❌ Java n'est pas installé");
+
+        p.script("java", "#!/bin/bash\necho 'openjdk version \"11.0.22\" 2024-01-16' >&2\n");
+        TestProject.Result old = p.bash(null, Map.of(), isolated, "bin/run_sync.sh", "--sandbox");
+        assertThat(old.code()).isEqualTo(2);
+        assertThat(old.out()).contains("Java 17 ou plus récent est requis", "11.0.22");
+
+        p.script("java", "#!/bin/bash\necho 'java version \"1.8.0_381\"' >&2\n");
+        assertThat(p.bash(null, Map.of(), isolated, "bin/run_sync.sh", "--sandbox").out())
+                .contains("Java 17 ou plus récent est requis", "1.8.0_381");
+    }
+
+    @Test
+    void buildsTheJarWhenMissingOrSaysHow() throws Exception {
+        TestProject p = new TestProject(dir);
+        String isolated = p.isolatedPath();
+        Path log = dir.resolve("mvn-args.txt");
+        p.script("java", "#!/bin/bash\nif [ \"$1\" = -version ]; then echo 'openjdk version \"17.0.9\"' >&2; exit 0; fi\n"
+                + "echo \"java $*\" >> '" + dir.resolve("java-args.txt") + "'\nexit 1\n");
+
+        TestProject.Result noMaven = p.bash(null, Map.of(), isolated, "bin/run_sync.sh", "--sandbox");
+        assertThat(noMaven.code()).isEqualTo(2);
+        assertThat(noMaven.out()).contains("Maven (« mvn ») est introuvable", "mvn -B -q package -DskipTests");
+
+        p.script("mvn", "#!/bin/bash\necho \"$*\" > '" + log + "'\nmkdir -p target && : > target/copper-mailchimp-sync.jar\n");
+        TestProject.Result built = p.bash(null, Map.of(), isolated, "bin/run_sync.sh", "--sandbox", "--dry-run");
+        assertThat(Files.readString(log).strip()).isEqualTo("-B -q package -DskipTests");
+        assertThat(built.out()).contains("🔨 Construction du programme", "🧪 Mode simulation");
+        // the fake java fails with 1: the code is passed through, with the options
+        assertThat(built.code()).isEqualTo(1);
+        assertThat(Files.readString(dir.resolve("java-args.txt")))
+                .contains("java -jar target/copper-mailchimp-sync.jar --once --sandbox --dry-run");
+    }
+
+    @Test
+    void rejectsUnknownOptions() throws Exception {
+        TestProject p = new TestProject(dir);
+        TestProject.Result r = p.bash("bin/run_sync.sh", "--bogus");
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.out()).contains("Option inconnue : --bogus", "Usage");
+    }
+}
