@@ -38,6 +38,9 @@ public final class MailchimpWriter {
     private final SyncRuns runs;
     private final String newMemberStatus;
     private Map<String, Long> segments;
+    private final List<Deferred> deferred = new ArrayList<>();
+    private final Map<String, List<String>> pendingAdds = new TreeMap<>();
+    private final Map<String, List<String>> pendingRemoves = new TreeMap<>();
     private String subscribeUrl;
 
     public MailchimpWriter(MailchimpClient client, SyncRuns runs, String newMemberStatus) {
@@ -50,6 +53,9 @@ public final class MailchimpWriter {
     public void start() {
         segments = null;
         subscribeUrl = null;
+        deferred.clear();
+        pendingAdds.clear();
+        pendingRemoves.clear();
     }
 
     public void createMembers(List<Action.CreateMailchimpMember> batch) {
@@ -72,23 +78,20 @@ public final class MailchimpWriter {
             batch.forEach(a -> fail(run, a.email(), a.copper().displayName(), CREATE, e.getMessage()));
             return;
         }
-        Map<String, List<String>> tagAdds = new TreeMap<>();
         Map<String, Action.CreateMailchimpMember> created = new LinkedHashMap<>();
         for (int i = 0; i < batch.size(); i++) {
             Action.CreateMailchimpMember a = batch.get(i);
             MailchimpClient.MemberResult r = results.get(i);
             if (r.ok()) {
                 created.put(a.email(), a);
-                a.tags().forEach(t -> tagAdds.computeIfAbsent(t, k -> new ArrayList<>()).add(a.email()));
             } else if (r.error().needsResubscription()) {
                 awaitingResubscription(run, a.copper(), r.error());
             } else {
                 fail(run, a.email(), a.copper().displayName(), CREATE, r.error().text());
             }
         }
-        Map<String, String> tagFailures = applyTags(tagAdds, Map.of());
-        created.values().forEach(a -> record(run, a.email(), a.copper().displayName(), CREATE,
-                List.copyOf(a.tags()), tagFailures.get(a.email())));
+        created.values().forEach(a -> defer(a.email(), a.copper().displayName(), CREATE, List.copyOf(a.tags()),
+                a.tags(), Set.of()));
         run.log().info("Mailchimp: lot de " + batch.size() + " création(s) envoyé, " + created.size() + " créé(s)");
     }
 
@@ -97,8 +100,6 @@ public final class MailchimpWriter {
             return;
         }
         SyncRun run = runs.current();
-        Map<String, List<String>> adds = new TreeMap<>();
-        Map<String, List<String>> removes = new TreeMap<>();
         Map<String, String> failures = new LinkedHashMap<>();
         for (Action.UpdateMailchimpMember a : batch) {
             if (a.namesChanged()) {
@@ -118,16 +119,15 @@ public final class MailchimpWriter {
                     continue;
                 }
             }
-            a.tagsToAdd().forEach(t -> adds.computeIfAbsent(t, k -> new ArrayList<>()).add(a.email()));
-            a.tagsToRemove().forEach(t -> removes.computeIfAbsent(t, k -> new ArrayList<>()).add(a.email()));
         }
-        Map<String, String> tagFailures = applyTags(adds, removes);
         for (Action.UpdateMailchimpMember a : batch) {
-            if (run.failed(a.email()) && !failures.containsKey(a.email())) {
-                continue; // awaiting resubscription, already reported
+            if (failures.containsKey(a.email())) {
+                record(run, a.email(), a.firstName() + " " + a.lastName(), UPDATE, PlanStep.movedTags(a),
+                        failures.get(a.email()));
+            } else if (!run.failed(a.email())) { // else awaiting resubscription, already reported
+                defer(a.email(), a.firstName() + " " + a.lastName(), UPDATE, PlanStep.movedTags(a), a.tagsToAdd(),
+                        a.tagsToRemove());
             }
-            String error = failures.getOrDefault(a.email(), tagFailures.get(a.email()));
-            record(run, a.email(), a.firstName() + " " + a.lastName(), UPDATE, PlanStep.movedTags(a), error);
         }
     }
 
@@ -144,10 +144,36 @@ public final class MailchimpWriter {
             record(run, a.email(), a.copper().displayName(), REACTIVATE, List.of(), r.error().text());
             return;
         }
-        Map<String, List<String>> adds = new TreeMap<>();
-        a.tags().forEach(t -> adds.computeIfAbsent(t, k -> new ArrayList<>()).add(a.email()));
-        Map<String, String> tagFailures = applyTags(adds, Map.of());
-        record(run, a.email(), a.copper().displayName(), REACTIVATE, List.copyOf(a.tags()), tagFailures.get(a.email()));
+        defer(a.email(), a.copper().displayName(), REACTIVATE, List.copyOf(a.tags()), a.tags(), Set.of());
+    }
+
+    /** A member written; its outcome waits for the tag changes, which are sent for the whole run at once. */
+    private record Deferred(String email, String name, String operation, List<String> tags) {
+    }
+
+    private void defer(String email, String name, String operation, List<String> tags, Set<String> add,
+                       Set<String> remove) {
+        add.forEach(t -> pendingAdds.computeIfAbsent(t, k -> new ArrayList<>()).add(email));
+        remove.forEach(t -> pendingRemoves.computeIfAbsent(t, k -> new ArrayList<>()).add(email));
+        deferred.add(new Deferred(email, name, operation, tags));
+    }
+
+    /**
+     * After every batch of the run: the tag changes of all written members, grouped per tag across the whole run
+     * (one segment call per tag and 500 members, however the members were batched), then their outcomes.
+     */
+    public void flushTags() {
+        if (deferred.isEmpty()) {
+            return;
+        }
+        SyncRun run = runs.current();
+        Map<String, String> tagFailures = applyTags(pendingAdds, pendingRemoves);
+        for (Deferred d : deferred) {
+            record(run, d.email(), d.name(), d.operation(), d.tags(), tagFailures.get(d.email()));
+        }
+        deferred.clear();
+        pendingAdds.clear();
+        pendingRemoves.clear();
     }
 
     /** Tag changes grouped by tag: one segment call per tag and 500 members; returns e-mail → failure. */
