@@ -28,8 +28,8 @@ import io.cmsync.run.SyncRun;
  * <li>{@value #API_CALLS} [cmsync_api_calls_total] every HTTP attempt, tags {@code side} (copper | mailchimp),
  * {@code endpoint} (e.g. "GET account", ids replaced by placeholders) and {@code status} (the HTTP status, or
  * "none" when no answer came)</li>
- * <li>{@value #API_RATE_LIMITED} [cmsync_api_rate_limited_total] 429 answers, tags {@code side} and
- * {@code endpoint}</li>
+ * <li>{@value #API_RATE_LIMITED} [cmsync_api_rate_limited_total] 429 answers, tag {@code side} (the endpoint is in
+ * {@value #API_CALLS} with status 429)</li>
  * <li>{@value #LAST_RUN_EXIT_CODE} [cmsync_last_run_exit_code] exit code of the last run (-1 before any)</li>
  * <li>{@value #LAST_SUCCESS_AGE} [cmsync_last_success_age_seconds] seconds since the last completed run ended (since
  * the start before any)</li>
@@ -65,6 +65,10 @@ public final class SyncMetrics implements CallListener {
         for (String outcome : new String[] {"success", "contacts_failed", "failed"}) {
             runs(outcome);
         }
+        errors("contact");
+        errors("run");
+        rateLimited("copper");
+        rateLimited("mailchimp");
     }
 
     public MeterRegistry registry() {
@@ -126,9 +130,13 @@ public final class SyncMetrics implements CallListener {
     public void answered(String side, String endpoint, int status) {
         calls(side, endpoint, String.valueOf(status)).increment();
         if (status == 429) {
-            Counter.builder(API_RATE_LIMITED).description("429 Too Many Requests answers, by side and endpoint")
-                    .tag("side", side(side)).tag("endpoint", endpoint(endpoint)).register(registry).increment();
+            rateLimited(side(side)).increment();
         }
+    }
+
+    private Counter rateLimited(String side) {
+        return Counter.builder(API_RATE_LIMITED).description("429 Too Many Requests answers, by side")
+                .tag("side", side).register(registry);
     }
 
     @Override
