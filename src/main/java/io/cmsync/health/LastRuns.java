@@ -41,8 +41,12 @@ public final class LastRuns {
     public void ended(SyncRun run) {
         int exit = run.exitCode();
         Instant finished = run.finishedAt() == null ? run.startedAt() : run.finishedAt();
-        Summary s = new Summary(run.runId(), exit, outcome(exit), run.startedAt(), finished, run.dryRun(),
-                Secretless.mask(run.fatalError(), secrets));
+        ended(new Summary(run.runId(), exit, outcome(exit), run.startedAt(), finished, run.dryRun(),
+                Secretless.mask(run.fatalError(), secrets)));
+    }
+
+    void ended(Summary s) {
+        int exit = s.exitCode();
         last = s;
         if (exit <= 1) {
             lastCompleted = s;
