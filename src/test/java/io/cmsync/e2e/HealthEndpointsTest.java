@@ -118,6 +118,11 @@ class HealthEndpointsTest {
                 .contains("cmsync_last_run_exit_code 0.0")
                 .contains("cmsync_last_success_age_seconds")
                 .contains("camel_exchanges_total"); // Camel's own meters share the registry
+
+        // JMX as Camel provides it: the context and route MBeans
+        var jmx = java.lang.management.ManagementFactory.getPlatformMBeanServer();
+        assertThat(jmx.queryNames(new javax.management.ObjectName("org.apache.camel:type=routes,name=\"sync-run\",*"),
+                null)).isNotEmpty();
     }
 
     @Test
