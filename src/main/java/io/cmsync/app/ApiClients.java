@@ -17,6 +17,7 @@ import org.apache.camel.support.ResourceHelper;
 
 import io.cmsync.config.Settings;
 import io.cmsync.copper.CopperClient;
+import io.cmsync.http.CallListener;
 import io.cmsync.http.CamelApiTransport;
 import io.cmsync.http.RateLimiter;
 import io.cmsync.http.RetryingCaller;
@@ -31,6 +32,17 @@ public record ApiClients(CopperClient copper, MailchimpClient mailchimp) {
 
     /** Clients sending through whatever Camel context {@code template} belongs to (the routes must be loaded). */
     public static ApiClients create(Settings settings, Supplier<ProducerTemplate> template) {
+        return create(settings, template, CallListener.NONE, settings.httpMaxAttempts());
+    }
+
+    /** Same, telling {@code listener} about every API call (metrics). */
+    public static ApiClients create(Settings settings, Supplier<ProducerTemplate> template, CallListener listener) {
+        return create(settings, template, listener, settings.httpMaxAttempts());
+    }
+
+    /** Same, with {@code maxAttempts} per call (1 for the health checks: they report, they do not retry). */
+    public static ApiClients create(Settings settings, Supplier<ProducerTemplate> template, CallListener listener,
+                                    int maxAttempts) {
         var secrets = settings.secrets();
         String basic = "Basic " + Base64.getEncoder().encodeToString(
                 ("cmsync:" + secrets.mailchimpApiKey()).getBytes(StandardCharsets.UTF_8));
@@ -42,12 +54,12 @@ public record ApiClients(CopperClient copper, MailchimpClient mailchimp) {
                 });
         CamelApiTransport mailchimpTransport = new CamelApiTransport(template, "direct:mailchimp-api",
                 (Message m) -> m.setHeader("Authorization", basic));
-        RetryingCaller copperCaller = new RetryingCaller(CopperClient.SIDE, copperTransport, settings.httpMaxAttempts(),
+        RetryingCaller copperCaller = new RetryingCaller(CopperClient.SIDE, copperTransport, maxAttempts,
                 Duration.ofMillis(500), Duration.ofSeconds(30), RateLimiter.perMinute(settings.copperRequestsPerMinute()),
-                RetryingCaller.threadSleep());
+                RetryingCaller.threadSleep(), listener);
         RetryingCaller mailchimpCaller = new RetryingCaller(MailchimpClient.SIDE, mailchimpTransport,
-                settings.httpMaxAttempts(), Duration.ofMillis(500), Duration.ofSeconds(30), RateLimiter.unlimited(),
-                RetryingCaller.threadSleep());
+                maxAttempts, Duration.ofMillis(500), Duration.ofSeconds(30), RateLimiter.unlimited(),
+                RetryingCaller.threadSleep(), listener);
         // Copper's bulk endpoints add a limit of 3 requests per second
         RateLimiter bulk = new RateLimiter(3, 1000, System::currentTimeMillis, RetryingCaller.threadSleep());
         return new ApiClients(new CopperClient(copperCaller, bulk),

@@ -59,7 +59,9 @@ public final class SyncApplication {
         }
 
         runs = new SyncRuns(settings, clock, dryRun);
-        ApiClients clients = ApiClients.create(settings, this::template);
+        // health checks and metrics (docs/operations-health.md); the HTTP server is the daemon's only
+        var observability = io.cmsync.health.ObservabilitySetup.install(main, settings, runs, this::template, daemon, clock);
+        ApiClients clients = ApiClients.create(settings, this::template, observability.calls());
         CopperClient copper = clients.copper();
         MailchimpClient mailchimp = clients.mailchimp();
 

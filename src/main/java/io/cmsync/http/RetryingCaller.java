@@ -21,9 +21,16 @@ public final class RetryingCaller {
     private final Duration maxDelay;
     private final LongConsumer sleeper;
     private final RateLimiter limiter;
+    private final CallListener listener;
 
     public RetryingCaller(String side, ApiTransport transport, int maxAttempts, Duration baseDelay, Duration maxDelay,
                           RateLimiter limiter, LongConsumer sleeper) {
+        this(side, transport, maxAttempts, baseDelay, maxDelay, limiter, sleeper, CallListener.NONE);
+    }
+
+    /** @param listener told about every attempt (metrics: calls and 429s per side and endpoint) */
+    public RetryingCaller(String side, ApiTransport transport, int maxAttempts, Duration baseDelay, Duration maxDelay,
+                          RateLimiter limiter, LongConsumer sleeper, CallListener listener) {
         this.side = side;
         this.transport = transport;
         this.maxAttempts = maxAttempts;
@@ -31,6 +38,7 @@ public final class RetryingCaller {
         this.maxDelay = maxDelay;
         this.limiter = limiter;
         this.sleeper = sleeper;
+        this.listener = listener == null ? CallListener.NONE : listener;
     }
 
     public static LongConsumer threadSleep() {
@@ -50,7 +58,7 @@ public final class RetryingCaller {
         for (int attempt = 1; ; attempt++) {
             limiter.acquire();
             try {
-                last = transport.send(request);
+                last = send(request);
                 if (!retryable(last.status())) {
                     return last;
                 }
@@ -71,6 +79,27 @@ public final class RetryingCaller {
                         attempt, maxAttempts, wait);
                 sleeper.accept(wait);
             }
+        }
+    }
+
+    private ApiResponse send(ApiRequest request) {
+        ApiResponse response;
+        try {
+            response = transport.send(request);
+        } catch (ApiIoException e) {
+            tell(() -> listener.noAnswer(side, request.label()));
+            throw e;
+        }
+        tell(() -> listener.answered(side, request.label(), response.status()));
+        return response;
+    }
+
+    /** A failing listener never fails the call. */
+    private static void tell(Runnable event) {
+        try {
+            event.run();
+        } catch (RuntimeException e) {
+            LOG.debug("Call listener failed: {}", e.toString());
         }
     }
 

@@ -42,6 +42,8 @@ public final class SyncRuns {
     private volatile SyncRun current;
     private volatile SyncRun last;
     private RunLock lock;
+    private final java.util.List<java.util.function.Consumer<SyncRun>> endListeners =
+            new java.util.concurrent.CopyOnWriteArrayList<>();
 
     public SyncRuns(Settings settings, Clock clock, boolean dryRun) {
         this.settings = settings;
@@ -105,6 +107,11 @@ public final class SyncRuns {
 
     public boolean dryRun() {
         return dryRun;
+    }
+
+    /** {@code listener} is told about every run that ends (metrics, health); its failures are logged, never thrown. */
+    public void onEnd(java.util.function.Consumer<SyncRun> listener) {
+        endListeners.add(Objects.requireNonNull(listener, "listener"));
     }
 
     /** A run-stopping failure: one clear line, no stack trace for API and state errors. */
@@ -220,6 +227,15 @@ public final class SyncRuns {
                 lock = null;
             }
             running.set(false);
+        }
+        if (run != null) {
+            for (var listener : endListeners) {
+                try {
+                    listener.accept(run);
+                } catch (RuntimeException e) {
+                    LOG.warn("Run end listener failed: {}", e.toString());
+                }
+            }
         }
     }
 }

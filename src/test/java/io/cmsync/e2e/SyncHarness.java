@@ -39,6 +39,9 @@ final class SyncHarness implements AutoCloseable {
         sandbox.resetCalls();
         Files.createDirectories(dir.resolve("config"));
         Files.copy(Path.of("config/application.properties"), dir.resolve("config/application.properties"));
+        // a daemon started by a test serves health and metrics on a free port, never the shared 8080
+        Files.writeString(dir.resolve("config/application.properties"), "\ncamel.management.port=0\n",
+                StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.APPEND);
         properties.put("paths.data-dir", dir.resolve("data").toString());
         properties.put("paths.reports-dir", dir.resolve("reports").toString());
         properties.put("paths.archive-dir", dir.resolve("archive").toString());

@@ -35,6 +35,9 @@ final class TestProject {
         this.dir = dir;
         copyTree(REPO.resolve("bin"), dir.resolve("bin"));
         copyTree(REPO.resolve("config"), dir.resolve("config"));
+        // a daemon started by a test serves health and metrics on a free port, never the shared 8080
+        Files.writeString(dir.resolve("config/application.properties"), "\ncamel.management.port=0\n",
+                StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.APPEND);
         copyTree(REPO.resolve("routes"), dir.resolve("routes"));
         fakeBin = Files.createDirectories(dir.resolve("fake-bin"));
         crontabFile = dir.resolve("fake-crontab.txt");

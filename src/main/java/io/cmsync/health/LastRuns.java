@@ -1,0 +1,68 @@
+package io.cmsync.health;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Optional;
+
+import io.cmsync.config.Secrets;
+import io.cmsync.run.Secretless;
+import io.cmsync.run.SyncRun;
+
+/**
+ * What the health check and the metrics know about finished runs: the last one, and when the last completed one
+ * (exit code 0 or 1: it ran to the end) finished. Fed by {@code SyncRuns.onEnd}; kept in memory, so a restarted
+ * daemon counts the age of its last success from its own start.
+ */
+public final class LastRuns {
+    /** A finished run, as the health page may show it (the error is masked against the secrets). */
+    public record Summary(String runId, int exitCode, String outcome, Instant startedAt, Instant finishedAt,
+                          boolean dryRun, String error) {
+    }
+
+    private final Instant since;
+    private final Secrets secrets;
+    private volatile Summary last;
+    private volatile Summary lastCompleted;
+
+    public LastRuns(Clock clock, Secrets secrets) {
+        this.since = clock.instant();
+        this.secrets = secrets;
+    }
+
+    /** Outcome label of an exit code: success (0), contacts_failed (1), failed (2). */
+    public static String outcome(int exitCode) {
+        return switch (exitCode) {
+            case 0 -> "success";
+            case 1 -> "contacts_failed";
+            default -> "failed";
+        };
+    }
+
+    public void ended(SyncRun run) {
+        int exit = run.exitCode();
+        Instant finished = run.finishedAt() == null ? run.startedAt() : run.finishedAt();
+        ended(new Summary(run.runId(), exit, outcome(exit), run.startedAt(), finished, run.dryRun(),
+                Secretless.mask(run.fatalError(), secrets)));
+    }
+
+    void ended(Summary s) {
+        int exit = s.exitCode();
+        last = s;
+        if (exit <= 1) {
+            lastCompleted = s;
+        }
+    }
+
+    /** When this process started watching (the reference while no run has completed). */
+    public Instant since() {
+        return since;
+    }
+
+    public Optional<Summary> last() {
+        return Optional.ofNullable(last);
+    }
+
+    public Optional<Summary> lastCompleted() {
+        return Optional.ofNullable(lastCompleted);
+    }
+}

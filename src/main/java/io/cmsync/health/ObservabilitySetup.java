@@ -1,0 +1,107 @@
+package io.cmsync.health;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.function.Supplier;
+
+import org.apache.camel.CamelContext;
+import org.apache.camel.ProducerTemplate;
+import org.apache.camel.main.Main;
+
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+
+import io.cmsync.app.ApiClients;
+import io.cmsync.config.Secrets;
+import io.cmsync.config.Settings;
+import io.cmsync.copper.CopperClient;
+import io.cmsync.http.CallListener;
+import io.cmsync.mailchimp.MailchimpClient;
+import io.cmsync.run.SyncRuns;
+
+/**
+ * Health checks and metrics, wired into a Camel Main before it starts (see docs/operations-health.md):
+ * <ul>
+ * <li>a Prometheus meter registry bound as {@code metricsRegistry}, which camel-micrometer-prometheus adopts (Camel's
+ * own route and exchange meters land in it next to ours) and scrapes at {@code camel.metrics.path};</li>
+ * <li>{@link SyncMetrics} fed by every API call ({@link #calls()}) and every run end;</li>
+ * <li>daemon only: the {@code copper-api}, {@code mailchimp-api} and {@code last-sync} checks, bound in the registry
+ * where Camel's health check registry finds them, next to its context, routes and consumers checks.</li>
+ * </ul>
+ * {@code --once} turns the embedded HTTP server ({@code camel.management.enabled}) and Camel's metrics off: a one-shot
+ * run serves no page and must not take the daemon's port.
+ */
+public final class ObservabilitySetup {
+    /** Health check group of the product's checks. */
+    public static final String GROUP = "cmsync";
+    /** Keys of config/application.properties read here (Camel's own keys configure the server). */
+    public static final String API_CACHE_SECONDS = "health.api-cache-seconds";
+    public static final String API_TIMEOUT_SECONDS = "health.api-timeout-seconds";
+    public static final String LAST_SYNC_MAX_PERIODS = "health.last-sync-max-periods";
+
+    private final LastRuns lastRuns;
+    private final SyncMetrics metrics;
+
+    private ObservabilitySetup(LastRuns lastRuns, SyncMetrics metrics) {
+        this.lastRuns = lastRuns;
+        this.metrics = metrics;
+    }
+
+    /**
+     * @param template the Camel template the health probes send through (the same routes as the sync)
+     * @param daemon   false ({@code --once}): no HTTP server, no health checks
+     */
+    public static ObservabilitySetup install(Main main, Settings settings, SyncRuns runs,
+                                             Supplier<ProducerTemplate> template, boolean daemon, Clock clock) {
+        Secrets secrets = settings.secrets();
+        LastRuns lastRuns = new LastRuns(clock, secrets);
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        SyncMetrics metrics = new SyncMetrics(registry, lastRuns, clock);
+        runs.onEnd(lastRuns::ended);
+        runs.onEnd(metrics::runEnded);
+        main.bind("metricsRegistry", registry);
+        if (!daemon) {
+            main.addOverrideProperty("camel.management.enabled", "false");
+            main.addOverrideProperty("camel.metrics.enabled", "false");
+            return new ObservabilitySetup(lastRuns, metrics);
+        }
+
+        Supplier<CamelContext> camel = main::getCamelContext;
+        // the probes make one attempt each: a health check reports, it does not retry
+        ApiClients probes = ApiClients.create(settings, template, metrics, 1);
+        // read when first needed: the properties (file and overrides) are Camel's once it has started
+        Supplier<Duration> cache = () -> Duration.ofSeconds(intProperty(camel, API_CACHE_SECONDS, 60));
+        Supplier<Duration> timeout = () -> Duration.ofSeconds(intProperty(camel, API_TIMEOUT_SECONDS, 10));
+        main.bind("copperApiHealthCheck", new ApiHealthCheck("copper-api", CopperClient.SIDE,
+                Secrets.COPPER_API_KEY + " / " + Secrets.COPPER_API_EMAIL, () -> probes.copper().account(),
+                cache, timeout, clock, secrets));
+        main.bind("mailchimpApiHealthCheck", new ApiHealthCheck("mailchimp-api", MailchimpClient.SIDE,
+                Secrets.MAILCHIMP_API_KEY + " / " + Secrets.MAILCHIMP_DC, () -> probes.mailchimp().ping(),
+                cache, timeout, clock, secrets));
+        main.bind("lastSyncHealthCheck", new LastSyncHealthCheck(lastRuns, settings.cron(), clock,
+                () -> intProperty(camel, LAST_SYNC_MAX_PERIODS, 3)));
+        return new ObservabilitySetup(lastRuns, metrics);
+    }
+
+    /** Tells the metrics about every API call: pass to {@link ApiClients#create(Settings, Supplier, CallListener)}. */
+    public CallListener calls() {
+        return metrics;
+    }
+
+    public SyncMetrics metrics() {
+        return metrics;
+    }
+
+    public LastRuns lastRuns() {
+        return lastRuns;
+    }
+
+    static int intProperty(Supplier<CamelContext> camel, String key, int defaultValue) {
+        CamelContext ctx = camel.get();
+        if (ctx == null) {
+            return defaultValue;
+        }
+        return ctx.getPropertiesComponent().resolveProperty(key)
+                .map(String::strip).filter(v -> !v.isEmpty()).map(Integer::parseInt).orElse(defaultValue);
+    }
+}
