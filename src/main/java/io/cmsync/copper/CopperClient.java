@@ -60,6 +60,29 @@ public final class CopperClient {
         return read(r, new TypeReference<JsonNode>() { }, "GET account");
     }
 
+    /**
+     * The person having this e-mail (CONTRACT.md §4.3), or empty when Copper answers 404. Used to recognise a person
+     * that a retried create already made (e-mails are unique in Copper).
+     */
+    public java.util.Optional<CopperPerson> fetchByEmail(String email) {
+        String label = "POST people/fetch_by_email";
+        ApiResponse r = caller.call(ApiRequest.post("people/fetch_by_email", write(Map.of("email", email)), label));
+        if (r.status() == 404) {
+            return java.util.Optional.empty();
+        }
+        if (!r.ok()) {
+            throw new ApiException(SIDE, r.status(), SIDE + " " + label + " answered " + r.status() + ": "
+                    + message(r.body()));
+        }
+        CopperPerson p = read(r, new TypeReference<CopperPerson>() { }, label);
+        return p == null || p.id() == null ? java.util.Optional.empty() : java.util.Optional.of(p);
+    }
+
+    /** A bulk item refused because the e-mail exists: after a retried call, usually our own earlier attempt. */
+    public static boolean alreadyTaken(String error) {
+        return error != null && error.contains("has already been taken");
+    }
+
     public List<BulkItem> bulkCreate(List<Map<String, Object>> people) {
         return bulk("people/bulk_create", people);
     }
