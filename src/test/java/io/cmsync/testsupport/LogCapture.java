@@ -22,6 +22,7 @@ import org.apache.logging.log4j.core.config.Property;
  */
 public final class LogCapture implements AutoCloseable {
     private final List<String> lines = new ArrayList<>();
+    private final List<Long> times = new ArrayList<>();
     private final Appender appender = new Appender();
     private final Map<String, Level> levels;
     private final Map<String, Level> previous = new java.util.HashMap<>();
@@ -46,6 +47,7 @@ public final class LogCapture implements AutoCloseable {
             }
             synchronized (lines) {
                 lines.add(b.toString());
+                times.add(event.getTimeMillis());
             }
         }
     }
@@ -80,6 +82,18 @@ public final class LogCapture implements AutoCloseable {
         synchronized (lines) {
             return new ArrayList<>(lines);
         }
+    }
+
+    /** Time (epoch ms) of the first event containing the text, or -1. */
+    public long firstTime(String what) {
+        synchronized (lines) {
+            for (int i = 0; i < lines.size(); i++) {
+                if (lines.get(i).contains(what)) {
+                    return times.get(i);
+                }
+            }
+        }
+        return -1;
     }
 
     public String text() {
