@@ -11,6 +11,7 @@ import org.apache.camel.processor.aggregate.GroupedBodyAggregationStrategy;
 import org.apache.camel.util.concurrent.SynchronousExecutorService;
 
 import io.cmsync.archive.ArchiveChannel;
+import io.cmsync.config.SafetySettings;
 import io.cmsync.config.Settings;
 import io.cmsync.copper.CopperClient;
 import io.cmsync.http.CamelApiTransport;
@@ -27,6 +28,7 @@ import io.cmsync.run.SyncRun;
 import io.cmsync.run.SyncRuns;
 import io.cmsync.run.SyncScope;
 import io.cmsync.sync.Planner;
+import io.cmsync.sync.SafetyBrake;
 
 /**
  * Wires the product: validated settings → beans → Camel Main with the YAML routes of {@code routes/}. The only class
@@ -41,6 +43,13 @@ public final class SyncApplication {
      * @param daemon true: Quartz schedule and live route reload on; false: one run on demand ({@link #runOnce()})
      */
     public SyncApplication(Settings settings, boolean daemon, boolean dryRun) {
+        this(settings, daemon, dryRun, false);
+    }
+
+    /**
+     * @param confirmPlan {@code --confirm-plan}: execute the plan even over the safety brake's limits
+     */
+    public SyncApplication(Settings settings, boolean daemon, boolean dryRun, boolean confirmPlan) {
         this.settings = settings;
         Clock clock = Clock.systemUTC();
         this.main = new Main();
@@ -90,7 +99,8 @@ public final class SyncApplication {
         main.bind("copperReader", new CopperReader(copper, runs, settings.copperPageSize()));
         main.bind("mailchimpReader", new MailchimpReader(mailchimp, runs, settings.mailchimpPageSize()));
         var plannerSettings = PlannerSettingsFactory.from(settings);
-        main.bind("planStep", new PlanStep(new Planner(plannerSettings), runs, clock));
+        main.bind("planStep", new PlanStep(new Planner(plannerSettings), runs, clock)
+                .safetyBrake(new SafetyBrake(SafetySettings.load(settings.propertiesFile())), confirmPlan));
         main.bind("mailchimpWriter", new MailchimpWriter(mailchimp, runs, settings.newMemberStatus()));
         main.bind("copperWriter", new CopperWriter(copper, runs, plannerSettings.tagRules()));
         main.bind("archiveChannel", new ArchiveChannel(runs, clock));

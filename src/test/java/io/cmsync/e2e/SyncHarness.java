@@ -39,6 +39,9 @@ final class SyncHarness implements AutoCloseable {
         sandbox.resetCalls();
         Files.createDirectories(dir.resolve("config"));
         Files.copy(Path.of("config/application.properties"), dir.resolve("config/application.properties"));
+        // the scenarios test the sync itself; the safety brake's first-production-run stop has its own tests
+        Files.writeString(dir.resolve("config/application.properties"),
+                "\nsafety.first-production-run-needs-confirmation=false\n", java.nio.file.StandardOpenOption.APPEND);
         properties.put("paths.data-dir", dir.resolve("data").toString());
         properties.put("paths.reports-dir", dir.resolve("reports").toString());
         properties.put("paths.archive-dir", dir.resolve("archive").toString());
