@@ -75,6 +75,9 @@ public final class SyncApplication {
         var secrets = settings.secrets();
         String basic = "Basic " + Base64.getEncoder().encodeToString(
                 ("cmsync:" + secrets.mailchimpApiKey()).getBytes(StandardCharsets.UTF_8));
+        // no key nor Authorization value in any log line, whatever the level (HTTP client header logs included)
+        io.cmsync.logging.SecretMaskingFilter.install(java.util.List.of(secrets.copperApiKey(),
+                secrets.mailchimpApiKey(), basic.substring("Basic ".length())));
         CamelApiTransport copperTransport = new CamelApiTransport(this::template, "direct:copper-api",
                 (Message m) -> {
                     m.setHeader("X-PW-AccessToken", secrets.copperApiKey());
