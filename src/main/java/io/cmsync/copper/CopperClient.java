@@ -103,7 +103,16 @@ public final class CopperClient {
         for (int i = 0; i < people.size(); i++) {
             JsonNode item = items.isArray() && i < items.size() ? items.get(i) : null;
             if (item != null && item.path("id").isNumber() && !item.has("success")) {
-                result.add(new BulkItem(JSON.convertValue(item, CopperPerson.class), null));
+                CopperPerson person;
+                try {
+                    person = JSON.convertValue(item, CopperPerson.class);
+                } catch (IllegalArgumentException e) {
+                    // created or updated, but answered in a shape we cannot read: say so for this person
+                    result.add(new BulkItem(null, "réponse illisible de Copper pour cette personne: "
+                            + abbreviate(item.toString())));
+                    continue;
+                }
+                result.add(new BulkItem(person, null));
             } else {
                 result.add(new BulkItem(null, item == null ? "no result for this person" : bulkError(item)));
             }
@@ -165,7 +174,11 @@ public final class CopperClient {
 
     private static <T> T read(ApiResponse r, TypeReference<T> type, String label) {
         try {
-            return JSON.readValue(r.body(), type);
+            T value = JSON.readValue(r.body(), type);
+            if (value == null) {
+                throw new ApiException(SIDE, r.status(), SIDE + " " + label + " returned an empty JSON body (null)");
+            }
+            return value;
         } catch (JsonProcessingException | IllegalArgumentException e) {
             throw new ApiException(SIDE, r.status(), SIDE + " " + label + " returned a body that is not the expected JSON: "
                     + abbreviate(r.body()));
