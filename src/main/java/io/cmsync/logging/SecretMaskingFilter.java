@@ -99,8 +99,8 @@ public final class SecretMaskingFilter extends AbstractFilter {
     }
 
     private Result check(Logger logger, Level level, Marker marker, String text, Throwable t) {
-        if (secrets.isEmpty() || RELOGGING.get()) {
-            return Result.NEUTRAL;
+        if (secrets.isEmpty() || RELOGGING.get() || !enabled(logger, level)) {
+            return Result.NEUTRAL; // a disabled level is dropped by Log4j right after: nothing to format
         }
         boolean inText = leaks(text);
         boolean inThrown = t != null && leaks(trace(t));
@@ -115,6 +115,11 @@ public final class SecretMaskingFilter extends AbstractFilter {
             RELOGGING.set(false);
         }
         return Result.DENY;
+    }
+
+    private static boolean enabled(Logger logger, Level level) {
+        Level threshold = logger.getLevel();
+        return threshold != null && level != null && level.intLevel() <= threshold.intLevel();
     }
 
     private static Throwable lastThrowable(Object... params) {

@@ -87,7 +87,19 @@ public final class ReportStep {
     }
 
     public String jsonText() {
-        return mask(JsonReportFormatter.format(report));
+        String json = JsonReportFormatter.format(report);
+        SyncRun run = runs.current();
+        if (run.brakeReason() != null) {
+            try {
+                var mapper = new com.fasterxml.jackson.databind.ObjectMapper();
+                var root = (com.fasterxml.jackson.databind.node.ObjectNode) mapper.readTree(json);
+                root.putObject("safetyBrake").put("blocked", true).put("reason", run.brakeReason());
+                json = mapper.writerWithDefaultPrettyPrinter().writeValueAsString(root);
+            } catch (Exception e) {
+                // the text report carries the reason anyway
+            }
+        }
+        return mask(json);
     }
 
     public String syncLogName() {

@@ -65,6 +65,9 @@ class SafetyBrakeScenarioTest {
         assertThat(report).contains("⚠️ PLAN BLOQUÉ PAR LE FREIN DE SÉCURITÉ", "30 mise(s) à jour Mailchimp sur 40",
                 "--confirm-plan", "safety.max-update-ratio", "Mode: TEST (simulation", "p0@exemple.fr");
         assertThat(Files.readString(h.latest("sync_log_"))).contains("PLAN BLOQUÉ PAR LE FREIN DE SÉCURITÉ");
+        Path json = h.latest("import_report_").resolveSibling(h.latest("import_report_").getFileName().toString()
+                .replace(".txt", ".json"));
+        assertThat(Files.readString(json)).contains("\"safetyBrake\"", "safety.max-update-ratio");
 
         // a run without confirmation is stopped again (it waits); with --confirm-plan it goes through
         assertThat(run(false)).isEqualTo(1);
