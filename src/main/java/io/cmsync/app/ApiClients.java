@@ -54,6 +54,9 @@ public record ApiClients(CopperClient copper, MailchimpClient mailchimp) {
                 });
         CamelApiTransport mailchimpTransport = new CamelApiTransport(template, "direct:mailchimp-api",
                 (Message m) -> m.setHeader("Authorization", basic));
+        // no key nor Authorization value in any log line, whatever the level (HTTP client header logs included)
+        io.cmsync.logging.SecretMaskingFilter.install(java.util.List.of(secrets.copperApiKey(),
+                secrets.mailchimpApiKey(), basic.substring("Basic ".length())));
         RetryingCaller copperCaller = new RetryingCaller(CopperClient.SIDE, copperTransport, maxAttempts,
                 Duration.ofMillis(500), Duration.ofSeconds(30), RateLimiter.perMinute(settings.copperRequestsPerMinute()),
                 RetryingCaller.threadSleep(), listener);

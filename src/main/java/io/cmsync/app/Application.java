@@ -30,7 +30,8 @@ import picocli.CommandLine.Option;
         subcommands = {Application.SandboxCommand.class, io.cmsync.archive.FlaggedCommand.class, ModeCommand.class,
                 ReportCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:success", "1:some contacts failed (see the report)", "2:configuration or connection error"})
+        exitCodeList = {"0:success", "1:some contacts failed, or the safety brake stopped the plan (see the report)",
+            "2:configuration or connection error"})
 public final class Application implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(Application.class);
 
@@ -42,6 +43,10 @@ public final class Application implements Callable<Integer> {
 
     @Option(names = "--dry-run", description = "Plan and report everything, write nothing to either API.")
     boolean dryRun;
+
+    @Option(names = "--confirm-plan", description = "Execute the plan even when the safety brake stops it "
+            + "(first production run, too many updates or removals; see safety.* settings).")
+    boolean confirmPlan;
 
     @Option(names = "--sandbox", description = "Run against the built-in sandbox with demo data (state kept in data/sandbox/).")
     boolean sandbox;
@@ -107,7 +112,7 @@ public final class Application implements Callable<Integer> {
         }
         try {
             Settings settings = new SettingsLoader(config, envFile, environment, overrides).load();
-            SyncApplication app = new SyncApplication(settings, !once, dryRun);
+            SyncApplication app = new SyncApplication(settings, !once, dryRun, confirmPlan);
             if (once) {
                 return app.runOnceStandalone();
             }

@@ -8,6 +8,7 @@ import org.apache.camel.processor.aggregate.GroupedBodyAggregationStrategy;
 import org.apache.camel.util.concurrent.SynchronousExecutorService;
 
 import io.cmsync.archive.ArchiveChannel;
+import io.cmsync.config.SafetySettings;
 import io.cmsync.config.Settings;
 import io.cmsync.copper.CopperClient;
 import io.cmsync.mailchimp.MailchimpClient;
@@ -23,6 +24,7 @@ import io.cmsync.run.SyncRun;
 import io.cmsync.run.SyncRuns;
 import io.cmsync.run.SyncScope;
 import io.cmsync.sync.Planner;
+import io.cmsync.sync.SafetyBrake;
 
 /**
  * Wires the product: validated settings → beans → Camel Main with the YAML routes of {@code routes/}. The only class
@@ -37,6 +39,13 @@ public final class SyncApplication {
      * @param daemon true: Quartz schedule and live route reload on; false: one run on demand ({@link #runOnce()})
      */
     public SyncApplication(Settings settings, boolean daemon, boolean dryRun) {
+        this(settings, daemon, dryRun, false);
+    }
+
+    /**
+     * @param confirmPlan {@code --confirm-plan}: execute the plan even over the safety brake's limits
+     */
+    public SyncApplication(Settings settings, boolean daemon, boolean dryRun, boolean confirmPlan) {
         this.settings = settings;
         Clock clock = Clock.systemUTC();
         this.main = new Main();
@@ -72,7 +81,8 @@ public final class SyncApplication {
         Planner planner = new Planner(plannerSettings);
         SyncScope scope = new SyncScope(settings, runs);
         main.bind("syncScope", scope);
-        main.bind("planStep", new PlanStep(planner, runs, clock));
+        main.bind("planStep", new PlanStep(planner, runs, clock)
+                .safetyBrake(new SafetyBrake(SafetySettings.load(settings.propertiesFile())), confirmPlan));
         main.bind("watermarks", new Watermarks(settings, runs, copper, mailchimp, planner));
         main.bind("hydrator", new Hydrator(copper, runs, scope));
         main.bind("mailchimpWriter", new MailchimpWriter(mailchimp, runs, settings.newMemberStatus()));

@@ -84,6 +84,29 @@ public final class CopperClient {
         return read(r, new TypeReference<JsonNode>() { }, "GET account");
     }
 
+    /**
+     * The person having this e-mail (CONTRACT.md §4.3), or empty when Copper answers 404. Used to recognise a person
+     * that a retried create already made (e-mails are unique in Copper).
+     */
+    public java.util.Optional<CopperPerson> fetchByEmail(String email) {
+        String label = "POST people/fetch_by_email";
+        ApiResponse r = caller.call(ApiRequest.post("people/fetch_by_email", write(Map.of("email", email)), label));
+        if (r.status() == 404) {
+            return java.util.Optional.empty();
+        }
+        if (!r.ok()) {
+            throw new ApiException(SIDE, r.status(), SIDE + " " + label + " answered " + r.status() + ": "
+                    + message(r.body()));
+        }
+        CopperPerson p = read(r, new TypeReference<CopperPerson>() { }, label);
+        return p == null || p.id() == null ? java.util.Optional.empty() : java.util.Optional.of(p);
+    }
+
+    /** A bulk item refused because the e-mail exists: after a retried call, usually our own earlier attempt. */
+    public static boolean alreadyTaken(String error) {
+        return error != null && error.contains("has already been taken");
+    }
+
     public List<BulkItem> bulkCreate(List<Map<String, Object>> people) {
         return bulk("people/bulk_create", people);
     }
@@ -104,7 +127,16 @@ public final class CopperClient {
         for (int i = 0; i < people.size(); i++) {
             JsonNode item = items.isArray() && i < items.size() ? items.get(i) : null;
             if (item != null && item.path("id").isNumber() && !item.has("success")) {
-                result.add(new BulkItem(JSON.convertValue(item, CopperPerson.class), null));
+                CopperPerson person;
+                try {
+                    person = JSON.convertValue(item, CopperPerson.class);
+                } catch (IllegalArgumentException e) {
+                    // created or updated, but answered in a shape we cannot read: say so for this person
+                    result.add(new BulkItem(null, "réponse illisible de Copper pour cette personne: "
+                            + abbreviate(item.toString())));
+                    continue;
+                }
+                result.add(new BulkItem(person, null));
             } else {
                 result.add(new BulkItem(null, item == null ? "no result for this person" : bulkError(item)));
             }
@@ -202,7 +234,11 @@ public final class CopperClient {
 
     private static <T> T read(ApiResponse r, TypeReference<T> type, String label) {
         try {
-            return JSON.readValue(r.body(), type);
+            T value = JSON.readValue(r.body(), type);
+            if (value == null) {
+                throw new ApiException(SIDE, r.status(), SIDE + " " + label + " returned an empty JSON body (null)");
+            }
+            return value;
         } catch (JsonProcessingException | IllegalArgumentException e) {
             throw new ApiException(SIDE, r.status(), SIDE + " " + label + " returned a body that is not the expected JSON: "
                     + abbreviate(r.body()));

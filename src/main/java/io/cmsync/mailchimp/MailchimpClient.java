@@ -72,8 +72,22 @@ public final class MailchimpClient {
         ApiResponse r = call(ApiRequest.get("lists/" + listId + "/members", query, label));
         JsonNode n = tree(r, label);
         List<MailchimpMember> members = new ArrayList<>();
-        for (JsonNode m : n.path("members")) {
-            members.add(JSON.convertValue(m, MailchimpMember.class));
+        JsonNode list = n.path("members");
+        if (!list.isArray() && !list.isMissingNode() && !list.isNull()) {
+            throw new ApiException(SIDE, r.status(), SIDE + " " + label + " returned members that are not a JSON array");
+        }
+        for (JsonNode m : list) {
+            try {
+                MailchimpMember member = m.isObject() ? JSON.convertValue(m, MailchimpMember.class) : null;
+                if (member == null) {
+                    throw new IllegalArgumentException("not an object");
+                }
+                members.add(member);
+            } catch (IllegalArgumentException e) {
+                // a member we cannot read must not pass for an absent one: the page fails, clearly
+                throw new ApiException(SIDE, r.status(), SIDE + " " + label + " returned a member that is not the "
+                        + "expected JSON: " + abbreviate(m.toString()));
+            }
         }
         return new MembersPage(members, n.path("total_items").asInt(members.size()));
     }
@@ -266,6 +280,11 @@ public final class MailchimpClient {
             String body = r.body() == null ? "" : r.body().replaceAll("\\s+", " ").strip();
             return new MailchimpError(r.status(), "HTTP " + r.status(), body.length() > 200 ? body.substring(0, 200) : body);
         }
+    }
+
+    private static String abbreviate(String s) {
+        String oneLine = s == null ? "" : s.replaceAll("\\s+", " ").strip();
+        return oneLine.length() > 200 ? oneLine.substring(0, 200) + "…" : oneLine;
     }
 
     private static JsonNode tree(ApiResponse r, String label) {

@@ -51,12 +51,45 @@ public final class CopperWriter {
             for (int i = 0; i < chunk.size(); i++) {
                 Action.CreateCopperPerson a = chunk.get(i);
                 CopperClient.BulkItem r = results.get(i);
+                String error = r.error();
                 if (r.ok()) {
                     run.createdCopperPerson(a.email(), r.person().id());
+                } else if (CopperClient.alreadyTaken(error)) {
+                    error = alreadyThere(run, a);
                 }
-                record(run, a.email(), name(a.firstName(), a.lastName()), CREATE, r.error());
+                record(run, a.email(), name(a.firstName(), a.lastName()), CREATE, error);
             }
         }
+    }
+
+    /**
+     * Copper refused a create because the e-mail is taken: a retried bulk call whose first attempt landed (its answer
+     * was lost), or a person created meanwhile. Look the person up: found, it counts as created (with its id); when
+     * its names are not the ones sent, the e-mail is held back from the synced state so the next run compares it
+     * afresh. Returns the error to report, or null.
+     */
+    private String alreadyThere(SyncRun run, Action.CreateCopperPerson a) {
+        try {
+            var found = client.fetchByEmail(a.email());
+            if (found.isEmpty()) {
+                return "e-mail déjà utilisé dans Copper, personne introuvable: " + a.email();
+            }
+            var p = found.get();
+            run.createdCopperPerson(a.email(), p.id());
+            if (!java.util.Objects.equals(blank(p.firstName()), blank(a.firstName()))
+                    || !java.util.Objects.equals(blank(p.lastName()), blank(a.lastName()))) {
+                run.holdBack(a.email());
+            }
+            run.log().info("Personne déjà présente dans Copper (création précédente dont la réponse a été perdue): "
+                    + a.email() + " (id " + p.id() + ")");
+            return null;
+        } catch (ApiException e) {
+            return e.getMessage();
+        }
+    }
+
+    private static String blank(String s) {
+        return s == null ? "" : s.strip();
     }
 
     public void updatePeople(List<Action.UpdateCopperPerson> batch) {

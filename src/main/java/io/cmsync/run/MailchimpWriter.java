@@ -86,6 +86,11 @@ public final class MailchimpWriter {
                 created.put(a.email(), a);
             } else if (r.error().needsResubscription()) {
                 awaitingResubscription(run, a.copper(), r.error());
+            } else if ("ERROR_CONTACT_EXISTS".equals(r.error().title())) {
+                // a retried batch whose first attempt landed (answer lost), or a member added meanwhile: it is
+                // there; its tags are applied below, and the synced state waits for the next run's comparison
+                created.put(a.email(), a);
+                run.holdBack(a.email());
             } else {
                 fail(run, a.email(), a.copper().displayName(), CREATE, r.error().text());
             }
@@ -204,9 +209,18 @@ public final class MailchimpWriter {
                     }
                     // creating the tag takes its first 500 members in the same call
                     List<String> first = add.subList(0, Math.min(MailchimpClient.BATCH_LIMIT, add.size()));
-                    id = client.createTag(tag, first);
+                    try {
+                        id = client.createTag(tag, first);
+                        add = add.subList(first.size(), add.size());
+                    } catch (ApiException e) {
+                        // a retried create whose first attempt landed: the tag exists now, add its members to it
+                        id = e.status() == 400 && e.getMessage().contains("already exists")
+                                ? client.tagSegments().get(tag.toLowerCase(Locale.ROOT)) : null;
+                        if (id == null) {
+                            throw e;
+                        }
+                    }
                     segments.put(tag.toLowerCase(Locale.ROOT), id);
-                    add = add.subList(first.size(), add.size());
                 }
                 List<List<String>> addChunks = chunks(add);
                 List<List<String>> removeChunks = chunks(remove);

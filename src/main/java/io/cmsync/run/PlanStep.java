@@ -23,10 +23,21 @@ public final class PlanStep {
         this.clock = clock;
     }
 
+    private io.cmsync.sync.SafetyBrake brake;
+    private boolean confirmed;
+
+    /** The safety brake checked before execution; {@code confirmed} (--confirm-plan) lets any plan through. */
+    public PlanStep safetyBrake(io.cmsync.sync.SafetyBrake brake, boolean confirmed) {
+        this.brake = brake;
+        this.confirmed = confirmed;
+        return this;
+    }
+
     public List<Action> plan() {
         SyncRun run = runs.current();
         SyncPlan plan = planner.plan(run.copper(), run.mailchimp(), run.store()::find, clock.instant());
         run.plan(plan);
+        checkBrake(run, plan);
         run.log().info("Plan: " + run.copper().size() + " personne(s) Copper, " + run.mailchimp().size()
                 + " membre(s) Mailchimp lus; " + plan.actionsOf(Action.CreateMailchimpMember.class).size()
                 + " création(s) Mailchimp, " + plan.actionsOf(Action.UpdateMailchimpMember.class).size()
@@ -34,6 +45,24 @@ public final class PlanStep {
                 + " création(s) Copper, " + plan.actionsOf(Action.UpdateCopperPerson.class).size()
                 + " mise(s) à jour Copper, " + plan.actionsOf(Action.SkipIdentical.class).size() + " identique(s)");
         return plan.actions();
+    }
+
+    private void checkBrake(SyncRun run, SyncPlan plan) {
+        if (brake == null || run.dryRun()) {
+            return;
+        }
+        boolean firstProduction = run.productionMode()
+                && run.store().meta(SyncRuns.PRODUCTION_CONFIRMED).isEmpty();
+        var verdict = brake.check(plan, run.copper().size(), run.mailchimp().size(), run.productionMode(),
+                firstProduction, confirmed);
+        if (verdict.blocked()) {
+            run.brake(verdict.summary());
+            run.log().warn("PLAN BLOQUÉ PAR LE FREIN DE SÉCURITÉ: " + verdict.summary()
+                    + ". Rien n'est écrit; le plan est dans le rapport. Relancez avec --confirm-plan pour l'exécuter, "
+                    + "ou relevez le réglage dans config/application.properties.");
+        } else if (confirmed && run.productionMode()) {
+            run.log().info("Plan confirmé (--confirm-plan): exécuté sans frein de sécurité");
+        }
     }
 
     /** Dry run: what would be written, reported as planned, nothing sent. */

@@ -59,15 +59,47 @@ public final class ReportStep {
     }
 
     public String importReportText() {
-        return mask(TextReportFormatter.format(report, language(), settings.reportZone()));
+        return mask(withBrakeSection(TextReportFormatter.format(report, language(), settings.reportZone())));
     }
+
+    /** A plan stopped by the safety brake: its own section, before the operations (which are the planned ones). */
+    private String withBrakeSection(String text) {
+        SyncRun run = runs.current();
+        if (run.brakeReason() == null) {
+            return text;
+        }
+        String section = BRAKE_HEADING + "\n" + "-".repeat(50) + "\n"
+                + "  Raison: " + run.brakeReason() + "\n"
+                + "  Rien n'a été écrit: les opérations ci-dessous sont le plan (simulation).\n"
+                + "  Pour l'exécuter: relancez avec --confirm-plan, ou relevez le réglage safety.* dans "
+                + settings.propertiesFile() + ".\n\n";
+        int at = text.indexOf("DÉTAILS DES OPÉRATIONS");
+        if (at < 0) {
+            at = text.indexOf("OPERATION DETAILS");
+        }
+        return at < 0 ? text + "\n" + section : text.substring(0, at) + section + text.substring(at);
+    }
+
+    public static final String BRAKE_HEADING = "⚠️ PLAN BLOQUÉ PAR LE FREIN DE SÉCURITÉ";
 
     public String jsonName() {
         return names.json();
     }
 
     public String jsonText() {
-        return mask(JsonReportFormatter.format(report));
+        String json = JsonReportFormatter.format(report);
+        SyncRun run = runs.current();
+        if (run.brakeReason() != null) {
+            try {
+                var mapper = new com.fasterxml.jackson.databind.ObjectMapper();
+                var root = (com.fasterxml.jackson.databind.node.ObjectNode) mapper.readTree(json);
+                root.putObject("safetyBrake").put("blocked", true).put("reason", run.brakeReason());
+                json = mapper.writerWithDefaultPrettyPrinter().writeValueAsString(root);
+            } catch (Exception e) {
+                // the text report carries the reason anyway
+            }
+        }
+        return mask(json);
     }
 
     public String syncLogName() {

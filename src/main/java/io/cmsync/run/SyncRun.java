@@ -59,6 +59,7 @@ public final class SyncRun {
     private long maxCopperModified = Long.MIN_VALUE;
     private Instant maxMailchimpChanged;
     private String fatalError;
+    private volatile String brakeReason;
     private int fatalExitCode;
     private Instant finishedAt;
 
@@ -79,8 +80,19 @@ public final class SyncRun {
         return startedAt;
     }
 
+    /** True in a dry run, and in a run whose plan the safety brake stopped. */
     public boolean dryRun() {
-        return dryRun;
+        return dryRun || brakeReason != null;
+    }
+
+    /** The safety brake stopped this run's plan: nothing is written, the report says why. */
+    public void brake(String reason) {
+        this.brakeReason = reason;
+    }
+
+    /** Why the safety brake stopped the plan, or null. */
+    public String brakeReason() {
+        return brakeReason;
     }
 
     public boolean productionMode() {
@@ -276,6 +288,6 @@ public final class SyncRun {
         if (fatalError != null) {
             return fatalExitCode;
         }
-        return errorCount() > 0 ? 1 : 0;
+        return errorCount() > 0 || brakeReason != null ? 1 : 0;
     }
 }

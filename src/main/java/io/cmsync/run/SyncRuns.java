@@ -35,6 +35,9 @@ public final class SyncRuns {
     private static final Logger LOG = LoggerFactory.getLogger(SyncRuns.class);
     private static final DateTimeFormatter RUN_ID = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss");
 
+    /** Synced-state meta key: set once a PRODUCTION run has executed its plan (safety brake). */
+    public static final String PRODUCTION_CONFIRMED = "safety.production-run-executed";
+
     private final Settings settings;
     private final Clock clock;
     private final boolean dryRun;
@@ -105,8 +108,10 @@ public final class SyncRuns {
         return Optional.ofNullable(last);
     }
 
+    /** What the execute route asks per action: the current run's dry-run state (a braked run is dry). */
     public boolean dryRun() {
-        return dryRun;
+        SyncRun run = current;
+        return run != null ? run.dryRun() : dryRun;
     }
 
     /** {@code listener} is told about every run that ends (metrics, health); its failures are logged, never thrown. */
@@ -197,6 +202,9 @@ public final class SyncRuns {
                 run.store().save(record);
                 saved++;
             }
+        }
+        if (run.productionMode() && run.store().meta(PRODUCTION_CONFIRMED).isEmpty()) {
+            run.store().putMeta(PRODUCTION_CONFIRMED, run.startedAt().toString());
         }
         LOG.info("Synced state: {} record(s) written", saved);
     }

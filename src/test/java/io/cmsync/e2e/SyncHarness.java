@@ -42,6 +42,9 @@ final class SyncHarness implements AutoCloseable {
         // a daemon started by a test serves health and metrics on a free port, never the shared 8080
         Files.writeString(dir.resolve("config/application.properties"), "\ncamel.management.port=0\n",
                 StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.APPEND);
+        // the scenarios test the sync itself; the safety brake's first-production-run stop has its own tests
+        Files.writeString(dir.resolve("config/application.properties"),
+                "\nsafety.first-production-run-needs-confirmation=false\n", java.nio.file.StandardOpenOption.APPEND);
         properties.put("paths.data-dir", dir.resolve("data").toString());
         properties.put("paths.reports-dir", dir.resolve("reports").toString());
         properties.put("paths.archive-dir", dir.resolve("archive").toString());

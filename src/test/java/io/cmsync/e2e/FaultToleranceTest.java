@@ -1,0 +1,96 @@
+package io.cmsync.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.cmsync.sandbox.FaultConfig;
+import io.cmsync.testsupport.LogCapture;
+
+/**
+ * Faults of the sandbox (5xx, 429, timeouts, dropped connections, fixed seeds) against the product: retried, bounded,
+ * and converging to the state a fault-free run reaches on the same data.
+ */
+class FaultToleranceTest {
+    private static final int CONTACTS = 60;
+    private static final long DATA_SEED = 7;
+
+    @TempDir
+    Path tmp;
+
+    /** 10% of calls fail at random (4% 5xx/429, 3% timeouts, 3% dropped): same final state as without faults. */
+    @Test
+    void aRunWithTenPercentFaultsEndsInTheFaultFreeState() throws Exception {
+        Map<String, List<String>> refPeople;
+        Map<String, String> refMembers;
+        try (SyncHarness ref = new SyncHarness(Files.createDirectories(tmp.resolve("ref")), SandboxDumps.mixed(CONTACTS, DATA_SEED).build())) {
+            assertThat(ref.run()).isZero();
+            assertThat(ref.run()).isZero();
+            refPeople = SandboxDumps.people(ref.sandbox);
+            refMembers = SandboxDumps.members(ref.sandbox);
+        }
+        for (long faultSeed : new long[] {1, 2, 3}) {
+            try (SyncHarness h = new SyncHarness(Files.createDirectories(tmp.resolve("faulty" + faultSeed)),
+                    SandboxDumps.mixed(CONTACTS, DATA_SEED).build())) {
+                h.properties.put("http.response-timeout-seconds", "1");
+                h.properties.put("http.max-attempts", "4");
+                h.sandbox.faults(new FaultConfig(0, 0, 0, 0.04, 0.03, 0.03, 1_500, faultSeed));
+                long t0 = System.nanoTime();
+                int first;
+                int second;
+                long retries;
+                try (LogCapture log = new LogCapture(Map.of())) {
+                    first = h.run();
+                    second = h.run();
+                    retries = log.count("retrying in");
+                }
+                long faulted = h.sandbox.totalCalls();
+                String logs = logs(h);
+                System.out.printf("fault seed %d: %d retries logged, %d lost creates recognised%n", faultSeed,
+                        retries, count(logs, "déjà présente"));
+                assertThat(retries).as("faults actually hit the run").isPositive();
+                // converged under faults already (two runs), before any fault-free run
+                assertThat(SandboxDumps.people(h.sandbox)).as("Copper people after 2 faulty runs, seed %d", faultSeed)
+                        .isEqualTo(refPeople);
+                assertThat(SandboxDumps.members(h.sandbox)).as("members after 2 faulty runs, seed %d", faultSeed)
+                        .isEqualTo(refMembers);
+                h.sandbox.faults(FaultConfig.none());
+                int third = h.run();
+                System.out.printf("fault seed %d: exit codes %d,%d then fault-free %d; %d calls under faults, %d ms%n",
+                        faultSeed, first, second, third, faulted, (System.nanoTime() - t0) / 1_000_000);
+                assertThat(first).as("first faulty run").isIn(0, 1);
+                assertThat(SandboxDumps.duplicatePeople(h.sandbox)).as("duplicate Copper people").isZero();
+                assertThat(SandboxDumps.people(h.sandbox)).as("Copper people, seed %d", faultSeed).isEqualTo(refPeople);
+                assertThat(SandboxDumps.members(h.sandbox)).as("Mailchimp members, seed %d", faultSeed).isEqualTo(refMembers);
+                assertThat(third).isZero();
+                h.sandbox.resetCalls();
+                assertThat(h.run()).isZero();
+                assertThat(h.writeCalls()).as("writes after convergence: %s", h.sandbox.calls()).isZero();
+            }
+        }
+    }
+
+    static String logs(SyncHarness h) throws Exception {
+        StringBuilder b = new StringBuilder();
+        for (Path p : h.reports()) {
+            if (p.getFileName().toString().startsWith("sync_log_")) {
+                b.append(Files.readString(p));
+            }
+        }
+        return b.toString();
+    }
+
+    static int count(String text, String what) {
+        int n = 0;
+        for (int i = text.indexOf(what); i >= 0; i = text.indexOf(what, i + 1)) {
+            n++;
+        }
+        return n;
+    }
+}
