@@ -76,7 +76,7 @@ class ClientsOnBadBodiesTest {
             CopperClient c = new CopperClient(caller("Copper", status, body), RateLimiter.unlimited());
             Consumer<Runnable> check = call -> assertThatCode(() -> clear(call)).as("status %d body %s", status, body)
                     .doesNotThrowAnyException();
-            check.accept(() -> c.searchPage(1, 200).forEach(CopperMapping::toContact));
+            check.accept(() -> c.searchPage(null, 1, 200).forEach(CopperMapping::toContact));
             check.accept(() -> c.bulkCreate(List.of(Map.of("name", "A"), Map.of("name", "B"))));
             check.accept(() -> c.bulkUpdate(List.of(Map.of("id", 1))));
             check.accept(() -> c.fetchByEmail("a@exemple.fr"));
@@ -91,7 +91,7 @@ class ClientsOnBadBodiesTest {
             MailchimpClient c = new MailchimpClient(caller("Mailchimp", status, body), "list1");
             Consumer<Runnable> check = call -> assertThatCode(() -> clear(call)).as("status %d body %s", status, body)
                     .doesNotThrowAnyException();
-            check.accept(() -> c.membersPage(0, 1000, null).members().forEach(MailchimpMapping::toContact));
+            check.accept(() -> c.membersPage(0, 1000, null, null).members().forEach(MailchimpMapping::toContact));
             check.accept(() -> c.batchSubscribe(List.of(Map.of("email_address", "a@exemple.fr"))));
             check.accept(() -> c.updateMember("a@exemple.fr", "subscribed", "A", "B"));
             check.accept(c::tagSegments);
