@@ -66,7 +66,10 @@ public record ApiClients(CopperClient copper, MailchimpClient mailchimp) {
         // Copper's bulk endpoints add a limit of 3 requests per second
         RateLimiter bulk = new RateLimiter(3, 1000, System::currentTimeMillis, RetryingCaller.threadSleep());
         return new ApiClients(new CopperClient(copperCaller, bulk),
-                new MailchimpClient(mailchimpCaller, secrets.mailchimpListId()));
+                new MailchimpClient(mailchimpCaller, secrets.mailchimpListId(),
+                        // the batch results are fetched from a pre-signed URL, outside the route, without credentials
+                        MailchimpClient.httpDownloader(Duration.ofSeconds(settings.httpResponseTimeoutSeconds())),
+                        RetryingCaller.threadSleep(), Duration.ofSeconds(settings.mailchimpBatchMaxWaitSeconds())));
     }
 
     /**

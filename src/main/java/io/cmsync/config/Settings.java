@@ -40,6 +40,7 @@ public record Settings(
         URI mailchimpBaseUrl,
         int mailchimpPageSize,
         int mailchimpBatchSize,
+        int mailchimpBatchMaxWaitSeconds,
         int httpConnectTimeoutSeconds,
         int httpResponseTimeoutSeconds,
         int httpMaxAttempts,

@@ -105,6 +105,8 @@ public final class SettingsLoader {
                 text("tags.resubscribe-required"),
                 copperBase, integer("copper.page-size", 1, 200), integer("copper.requests-per-minute", 1, 10_000),
                 mailchimpBase, integer("mailchimp.page-size", 1, 1000), integer("mailchimp.batch-size", 1, 500),
+                raw("mailchimp.batch-max-wait-seconds") == null ? 600
+                        : integer("mailchimp.batch-max-wait-seconds", 1, 86_400),
                 integer("http.connect-timeout-seconds", 1, 600), integer("http.response-timeout-seconds", 1, 600),
                 integer("http.max-attempts", 1, 20),
                 dataDir, Path.of(text("paths.reports-dir")), Path.of(text("paths.archive-dir")),

@@ -1,12 +1,28 @@
 package io.cmsync.mailchimp;
 
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
 import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.LongConsumer;
+import java.util.zip.GZIPInputStream;
+
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -19,11 +35,29 @@ import io.cmsync.http.ApiRequest;
 import io.cmsync.http.ApiResponse;
 import io.cmsync.http.RetryingCaller;
 
-/** The Mailchimp Marketing API v3 calls the sync makes (CONTRACT.md §4). */
+/**
+ * The Mailchimp Marketing API v3 calls the sync makes (CONTRACT.md §4).
+ *
+ * <p>Batch operations ({@link #batchUpdateMembers}, CONTRACT.md §4.13): {@code POST /batches} and
+ * {@code GET /batches/{id}} go through the API transport like every call (credentials, retries, the Camel route);
+ * the results archive is fetched from {@code response_body_url} by a {@link ResultsDownloader}, by default a plain
+ * {@code java.net.http} GET <em>without</em> the API credentials: the URL is a pre-signed one on another host (S3)
+ * and the API key must never travel there, so it does not go through the {@code mailchimp-api} route (bound to the
+ * API base URL, where the key is added).
+ */
 public final class MailchimpClient {
+    private static final Logger LOG = LoggerFactory.getLogger(MailchimpClient.class);
     public static final String SIDE = "Mailchimp";
     /** Batch subscribe and static segment calls take at most 500 members (CONTRACT.md §6). */
     public static final int BATCH_LIMIT = 500;
+    /**
+     * Operations per {@code POST /batches}: Mailchimp publishes no cap per batch, 500 keeps each results archive
+     * small and matches the other bulk limits, so n member updates cost ⌈n/500⌉ batches.
+     */
+    public static final int BATCH_OPERATIONS_LIMIT = 500;
+    /** First wait before polling a batch, doubled each poll up to {@link #POLL_MAX_MS}. */
+    static final long POLL_FIRST_MS = 500;
+    static final long POLL_MAX_MS = 10_000;
     private static final String MEMBER_FIELDS = "members.id,members.email_address,members.status,"
             + "members.merge_fields,members.tags,members.last_changed,total_items";
 
@@ -33,10 +67,35 @@ public final class MailchimpClient {
 
     private final RetryingCaller caller;
     private final String listId;
+    private final ResultsDownloader downloader;
+    private final LongConsumer sleeper;
+    private final Duration batchMaxWait;
+
+    /** Fetches a batch's results archive from its pre-signed URL (no API credentials). */
+    @FunctionalInterface
+    public interface ResultsDownloader {
+        /** The archive's bytes; {@link ApiException} with the HTTP status when refused (403 = expired URL). */
+        byte[] download(String url);
+    }
 
     public MailchimpClient(RetryingCaller caller, String listId) {
+        this(caller, listId, httpDownloader(Duration.ofSeconds(120)), RetryingCaller.threadSleep(), Duration.ofMinutes(10));
+    }
+
+    /**
+     * @param batchMaxWait how long {@link #batchUpdateMembers} waits for a batch to finish before giving up on it
+     */
+    public MailchimpClient(RetryingCaller caller, String listId, ResultsDownloader downloader, LongConsumer sleeper,
+                           Duration batchMaxWait) {
         this.caller = caller;
         this.listId = listId;
+        this.downloader = downloader;
+        this.sleeper = sleeper;
+        this.batchMaxWait = batchMaxWait;
+    }
+
+    /** One name update: the body of {@link #updateMember}, PUT with {@code status_if_new} only. */
+    public record MemberUpdate(String email, String statusIfNew, String firstName, String lastName) {
     }
 
     public record MembersPage(List<MailchimpMember> members, int totalItems) {
@@ -123,17 +182,179 @@ public final class MailchimpClient {
 
     /** Upsert of names with {@code status_if_new} only: never changes an existing member's status. */
     public MemberResult updateMember(String email, String statusIfNew, String firstName, String lastName) {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("email_address", email);
-        body.put("status_if_new", statusIfNew);
-        body.put("merge_fields", MailchimpMapping.mergeFields(firstName, lastName));
         String label = "PUT lists/{list_id}/members/{subscriber_hash}";
-        ApiResponse r = caller.call(ApiRequest.put("lists/" + listId + "/members/" + MailchimpMapping.subscriberHash(email),
-                write(body), label));
+        ApiResponse r = caller.call(ApiRequest.put(memberPath(email), write(updateBody(email, statusIfNew, firstName,
+                lastName)), label));
         if (r.ok()) {
             return new MemberResult(email, null);
         }
         return new MemberResult(email, memberError(r, label));
+    }
+
+    private static Map<String, Object> updateBody(String email, String statusIfNew, String firstName, String lastName) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("email_address", email);
+        body.put("status_if_new", statusIfNew);
+        body.put("merge_fields", MailchimpMapping.mergeFields(firstName, lastName));
+        return body;
+    }
+
+    /**
+     * The same PUTs as {@link #updateMember} (status_if_new only, never {@code status}), sent as Mailchimp batch
+     * operations: one {@code POST /batches} per {@value #BATCH_OPERATIONS_LIMIT} updates, then
+     * {@code GET /batches/{id}} with a back-off (0.5 s, 1 s, 2 s… capped at 10 s) until {@code finished}, then the
+     * results archive. Returns one result per update, in order; a refused operation carries Mailchimp's problem
+     * (forgotten and compliance-state addresses are recognised as with {@link #updateMember}).
+     *
+     * @throws ApiException when a batch cannot be submitted, does not finish within the maximum wait, or its results
+     *                      cannot be read (the operations may still have run: the caller treats them as not done)
+     */
+    public List<MemberResult> batchUpdateMembers(List<MemberUpdate> updates) {
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < updates.size(); i += BATCH_OPERATIONS_LIMIT) {
+            ids.add(submitBatch(updates.subList(i, Math.min(updates.size(), i + BATCH_OPERATIONS_LIMIT))));
+        }
+        List<MemberResult> results = new ArrayList<>();
+        for (int b = 0; b < ids.size(); b++) {
+            List<MemberUpdate> chunk = updates.subList(b * BATCH_OPERATIONS_LIMIT,
+                    Math.min(updates.size(), (b + 1) * BATCH_OPERATIONS_LIMIT));
+            Map<String, MailchimpError> byOperation = batchResults(ids.get(b));
+            for (MemberUpdate u : chunk) {
+                String opId = MailchimpMapping.subscriberHash(u.email());
+                if (!byOperation.containsKey(opId)) {
+                    results.add(new MemberResult(u.email(), new MailchimpError(0, "Batch",
+                            "no result for this operation in batch " + ids.get(b))));
+                } else {
+                    results.add(new MemberResult(u.email(), byOperation.get(opId)));
+                }
+            }
+        }
+        return results;
+    }
+
+    private String submitBatch(List<MemberUpdate> chunk) {
+        List<Map<String, Object>> operations = new ArrayList<>();
+        for (MemberUpdate u : chunk) {
+            Map<String, Object> op = new LinkedHashMap<>();
+            op.put("method", "PUT");
+            op.put("path", "/" + memberPath(u.email()));
+            op.put("body", write(updateBody(u.email(), u.statusIfNew(), u.firstName(), u.lastName())));
+            op.put("operation_id", MailchimpMapping.subscriberHash(u.email()));
+            operations.add(op);
+        }
+        String label = "POST batches";
+        JsonNode n = tree(call(ApiRequest.post("batches", write(Map.of("operations", operations)), label)), label);
+        String id = n.path("id").asText("");
+        if (id.isEmpty()) {
+            throw new ApiException(SIDE, 200, SIDE + " " + label + " returned no batch id");
+        }
+        LOG.debug("Mailchimp batch {} submitted: {} operation(s)", id, chunk.size());
+        return id;
+    }
+
+    /** Waits for the batch to finish and reads its results: operation id → null (done) or the refusal. */
+    private Map<String, MailchimpError> batchResults(String id) {
+        String label = "GET batches/{batch_id}";
+        long waited = 0;
+        long wait = POLL_FIRST_MS;
+        boolean freshUrl = false;
+        while (true) {
+            sleeper.accept(wait);
+            waited += wait;
+            JsonNode n = tree(call(ApiRequest.get("batches/" + id, null, label)), label);
+            String status = n.path("status").asText("");
+            String url = n.path("response_body_url").asText("");
+            if ("finished".equals(status) && !url.isEmpty()) {
+                try {
+                    return parseResults(downloader.download(url), id);
+                } catch (ApiException e) {
+                    // the pre-signed URL lives 10 minutes: ask the batch once more for a new one
+                    if (e.status() != 403 || freshUrl) {
+                        throw e;
+                    }
+                    freshUrl = true;
+                    wait = 0;
+                    continue;
+                }
+            }
+            if (waited >= batchMaxWait.toMillis()) {
+                throw new ApiException(SIDE, 0, SIDE + " batch " + id + " not finished after " + waited / 1000
+                        + " s (status " + status + ", " + n.path("finished_operations").asInt() + "/"
+                        + n.path("total_operations").asInt() + " operations)");
+            }
+            wait = Math.min(Math.max(POLL_FIRST_MS, wait * 2), Math.min(POLL_MAX_MS, batchMaxWait.toMillis() - waited));
+        }
+    }
+
+    /** The gzipped tar of JSON files, each an array of {status_code, operation_id, response (JSON string)}. */
+    static Map<String, MailchimpError> parseResults(byte[] archive, String batchId) {
+        Map<String, MailchimpError> out = new HashMap<>();
+        try (TarArchiveInputStream tar = new TarArchiveInputStream(new GZIPInputStream(new ByteArrayInputStream(archive)))) {
+            TarArchiveEntry e;
+            while ((e = tar.getNextEntry()) != null) {
+                if (!e.isFile() || !e.getName().endsWith(".json")) {
+                    continue;
+                }
+                JsonNode results = JSON.readTree(tar.readAllBytes());
+                if (results == null || !results.isArray()) {
+                    continue;
+                }
+                for (JsonNode r : results) {
+                    int status = r.path("status_code").asInt(0);
+                    String opId = r.path("operation_id").asText("");
+                    out.put(opId, status >= 200 && status < 300 ? null : operationError(status, r.path("response").asText("")));
+                }
+            }
+        } catch (IOException e) {
+            throw new ApiException(SIDE, 0, SIDE + " batch " + batchId + ": results archive unreadable ("
+                    + e.getClass().getSimpleName() + ")");
+        }
+        return out;
+    }
+
+    private static MailchimpError operationError(int status, String response) {
+        try {
+            JsonNode problem = JSON.readTree(response);
+            if (problem != null && problem.isObject()) {
+                return MailchimpError.of(status, problem);
+            }
+        } catch (JsonProcessingException ignored) {
+            // not JSON: keep the text
+        }
+        String text = response.replaceAll("\\s+", " ").strip();
+        return new MailchimpError(status, "HTTP " + status, text.length() > 200 ? text.substring(0, 200) : text);
+    }
+
+    /** A plain GET of a pre-signed URL, without credentials; 2 attempts on a failure without an answer or a 5xx. */
+    public static ResultsDownloader httpDownloader(Duration timeout) {
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(30))
+                .followRedirects(HttpClient.Redirect.NORMAL).build();
+        return url -> {
+            for (int attempt = 1; ; attempt++) {
+                try {
+                    HttpResponse<InputStream> r = http.send(HttpRequest.newBuilder(URI.create(url)).timeout(timeout).GET()
+                            .build(), HttpResponse.BodyHandlers.ofInputStream());
+                    try (InputStream in = r.body()) {
+                        byte[] bytes = in.readAllBytes();
+                        if (r.statusCode() == 200) {
+                            return bytes;
+                        }
+                        if (r.statusCode() < 500 || attempt >= 2) {
+                            throw new ApiException(SIDE, r.statusCode(), SIDE + " batch results download answered "
+                                    + r.statusCode());
+                        }
+                    }
+                } catch (IOException e) {
+                    if (attempt >= 2) {
+                        throw new ApiException(SIDE, 0, SIDE + " batch results download failed ("
+                                + e.getClass().getSimpleName() + ")");
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new ApiException(SIDE, 0, SIDE + " batch results download interrupted");
+                }
+            }
+        };
     }
 
     /**

@@ -24,7 +24,8 @@ import io.cmsync.sync.Direction;
 
 /**
  * Executes the Mailchimp side of a plan, one aggregated batch at a time: new members through batch subscribe
- * (≤ 500 a call), name changes through PUT with {@code status_if_new} only, and tags in bulk through static segments
+ * (≤ 500 a call), name changes through PUT with {@code status_if_new} only (sent as Mailchimp batch operations when
+ * there are two or more: ⌈n/500⌉ {@code POST /batches} instead of n calls), and tags in bulk through static segments
  * (one call per tag and 500 members) rather than one call per member.
  */
 public final class MailchimpWriter {
@@ -106,14 +107,17 @@ public final class MailchimpWriter {
         }
         SyncRun run = runs.current();
         Map<String, String> failures = new LinkedHashMap<>();
+        Map<Action.UpdateMailchimpMember, MailchimpClient.MemberResult> batched = batchNameUpdates(batch);
         for (Action.UpdateMailchimpMember a : batch) {
             if (a.namesChanged()) {
                 // status_if_new only: an unsubscribed, cleaned or archived member keeps its status
-                MailchimpClient.MemberResult r;
-                try {
-                    r = client.updateMember(a.email(), newMemberStatus, a.firstName(), a.lastName());
-                } catch (ApiException e) {
-                    r = new MailchimpClient.MemberResult(a.email(), new MailchimpError(e.status(), "HTTP", e.getMessage()));
+                MailchimpClient.MemberResult r = batched.get(a);
+                if (r == null) {
+                    try {
+                        r = client.updateMember(a.email(), newMemberStatus, a.firstName(), a.lastName());
+                    } catch (ApiException e) {
+                        r = new MailchimpClient.MemberResult(a.email(), new MailchimpError(e.status(), "HTTP", e.getMessage()));
+                    }
                 }
                 if (!r.ok()) {
                     if (r.error().needsResubscription()) {
@@ -134,6 +138,35 @@ public final class MailchimpWriter {
                         a.tagsToRemove());
             }
         }
+    }
+
+    /**
+     * Two name changes or more go to Mailchimp as batch operations (the same PUTs, status_if_new only): ⌈n/500⌉ batch
+     * calls plus their polls instead of n PUTs. A single change keeps the direct PUT (empty map).
+     */
+    private Map<Action.UpdateMailchimpMember, MailchimpClient.MemberResult> batchNameUpdates(
+            List<Action.UpdateMailchimpMember> batch) {
+        List<Action.UpdateMailchimpMember> named = batch.stream().filter(Action.UpdateMailchimpMember::namesChanged).toList();
+        Map<Action.UpdateMailchimpMember, MailchimpClient.MemberResult> results = new java.util.IdentityHashMap<>();
+        if (named.size() < 2) {
+            return results;
+        }
+        List<MailchimpClient.MemberUpdate> updates = named.stream()
+                .map(a -> new MailchimpClient.MemberUpdate(a.email(), newMemberStatus, a.firstName(), a.lastName()))
+                .toList();
+        List<MailchimpClient.MemberResult> answers;
+        try {
+            answers = client.batchUpdateMembers(updates);
+        } catch (ApiException e) {
+            named.forEach(a -> results.put(a, new MailchimpClient.MemberResult(a.email(),
+                    new MailchimpError(e.status(), "HTTP", e.getMessage()))));
+            return results;
+        }
+        for (int i = 0; i < named.size(); i++) {
+            results.put(named.get(i), answers.get(i));
+        }
+        runs.current().log().info("Mailchimp: " + named.size() + " mise(s) à jour de noms envoyée(s) en opérations groupées (batch)");
+        return results;
     }
 
     /** A member archived by the deletion workflow, back because the Copper person is active again. */

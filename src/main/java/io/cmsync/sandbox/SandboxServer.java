@@ -66,6 +66,7 @@ public final class SandboxServer implements AutoCloseable {
     private final MailchimpStore mailchimp = new MailchimpStore();
     private final CopperApi copperApi = new CopperApi(copper);
     private final MailchimpApi mcApi = new MailchimpApi(mailchimp);
+    private final MailchimpBatches batches = new MailchimpBatches(this::dispatchInternal, this::baseUrl);
     private final List<Route> routes = new ArrayList<>();
     private final Map<String, LongAdder> calls = new ConcurrentHashMap<>();
     private final LongAdder total = new LongAdder();
@@ -209,6 +210,7 @@ public final class SandboxServer implements AutoCloseable {
 
     /** Back to the seed (demo data or the --data file). */
     public void reset() {
+        batches.clear();
         try {
             loadSeed();
         } catch (IOException e) {
@@ -325,6 +327,9 @@ public final class SandboxServer implements AutoCloseable {
         route("GET", m, "/lists/{list_id}/segments/{segment_id}/members", mcApi::segmentMembers);
         route("GET", m, "/lists/{list_id}/tag-search", mcApi::tagSearch);
         route("GET", m, "/lists/{list_id}/merge-fields", mcApi::mergeFields);
+        route("POST", m, "/batches", batches::create);
+        route("GET", m, "/batches", batches::list);
+        route("GET", m, "/batches/{batch_id}", batches::get);
     }
 
     /** Finds the route; fills path params. Returns null when no template matches (pathOnly tells whether the path exists). */
@@ -483,6 +488,45 @@ public final class SandboxServer implements AutoCloseable {
         send(ex, resp, side);
     }
 
+    /**
+     * One operation of a Mailchimp batch, run as if it had been sent to {@code path} (under /3.0) with the batch's
+     * headers: same authentication and handlers, but not counted, not faulted, no latency.
+     */
+    private Resp dispatchInternal(String method, String path, Map<String, String> query,
+                                  com.sun.net.httpserver.Headers headers, byte[] body) {
+        Map<String, String> params = new HashMap<>();
+        boolean[] pathExists = new boolean[1];
+        Route route = match(method, path, params, pathExists);
+        Req req = new Req(method, path, query, headers, body);
+        req.params.putAll(params);
+        Resp resp = MailchimpApi.auth(req);
+        if (resp != null) {
+            return resp;
+        }
+        if (route == null || route.side() != Side.MAILCHIMP) {
+            return notFound(Side.MAILCHIMP, pathExists[0]);
+        }
+        try {
+            resp = route.handler.handle(req);
+        } catch (HttpError e) {
+            resp = e.resp;
+        } catch (MailchimpApi.McError e) {
+            resp = e.resp();
+        } catch (Exception e) {
+            resp = MailchimpApi.problem(500, "Internal Server Error", "A deep, internal error has occurred during the "
+                    + "processing of your request. Please contact support.");
+        }
+        if (resp.json != null && resp.status < 300) {
+            resp.json = MailchimpApi.filterFields(resp.json, req.q("fields"), req.q("exclude_fields"));
+        }
+        return resp;
+    }
+
+    /** How long a Mailchimp batch takes from {@code pending} to {@code finished}; 0 (default) = on the first GET. */
+    public void batchProcessingMs(long ms) {
+        batches.processingMs(ms);
+    }
+
     private static Resp notFound(Side side, boolean pathExists) {
         if (side == Side.COPPER) {
             return CopperApi.notFound();
@@ -550,6 +594,11 @@ public final class SandboxServer implements AutoCloseable {
         byte[] body;
         try (InputStream in = ex.getRequestBody()) {
             body = in.readAllBytes();
+        }
+        if (method.equals("GET") && p.startsWith(MailchimpBatches.RESULTS_PREFIX)) {
+            // the pre-signed results URL of a batch (S3 in real life): no credentials, not counted, never faulted
+            return batches.results(p.substring(MailchimpBatches.RESULTS_PREFIX.length()),
+                    Http.parseQuery(ex.getRequestURI().getRawQuery()));
         }
         try {
             switch (method + " " + p) {

@@ -130,6 +130,81 @@ class MailchimpClientContractTest {
         assertThat(operationsCalled()).containsExactly("PUT /lists/{list_id}/members/{subscriber_hash}");
     }
 
+    MailchimpClient batchClient(java.time.Duration maxWait, List<Long> sleeps) {
+        RetryingCaller caller = new RetryingCaller(MailchimpClient.SIDE, transport, 3, Duration.ofMillis(1),
+                Duration.ofMillis(5), RateLimiter.unlimited(), ms -> { });
+        return new MailchimpClient(caller, SandboxServer.LIST_ID, MailchimpClient.httpDownloader(Duration.ofSeconds(10)),
+                sleeps::add, maxWait);
+    }
+
+    @Test
+    void batchUpdateMembersReportsEachMemberAndNeverChangesAStatus() throws Exception {
+        List<Long> sleeps = new ArrayList<>();
+        MailchimpClient batch = batchClient(Duration.ofMinutes(10), sleeps);
+        List<MailchimpClient.MemberUpdate> updates = List.of(
+                new MailchimpClient.MemberUpdate("lucas.petit@exemple.fr", "subscribed", "Luc", "Petit"),
+                new MailchimpClient.MemberUpdate("claire.robin@exemple.fr", "subscribed", "Claire", "Robin-Lot"),
+                new MailchimpClient.MemberUpdate("sylvie.simon@exemple.fr", "subscribed", "Sylvie", "Simon-Lot"),
+                new MailchimpClient.MemberUpdate("oublie.definitif@exemple.fr", "subscribed", "G", "O"),
+                new MailchimpClient.MemberUpdate("lot.nouveau@exemple.fr", "pending", "Lot", "Nouveau"));
+        List<MailchimpClient.MemberResult> results = batch.batchUpdateMembers(updates);
+        assertThat(results).extracting(MailchimpClient.MemberResult::email).containsExactly("lucas.petit@exemple.fr",
+                "claire.robin@exemple.fr", "sylvie.simon@exemple.fr", "oublie.definitif@exemple.fr", "lot.nouveau@exemple.fr");
+        assertThat(results).extracting(MailchimpClient.MemberResult::ok).containsExactly(true, true, true, false, true);
+        assertThat(results.get(3).error().forgotten()).isTrue();
+        assertThat(results.get(3).error().needsResubscription()).isTrue();
+        assertThat(member("claire.robin@exemple.fr").path("status").asText()).isEqualTo("unsubscribed");
+        assertThat(member("claire.robin@exemple.fr").path("merge_fields").path("LNAME").asText()).isEqualTo("Robin-Lot");
+        assertThat(member("sylvie.simon@exemple.fr").path("status").asText()).isEqualTo("archived");
+        assertThat(member("lot.nouveau@exemple.fr").path("status").asText()).isEqualTo("pending");
+        // every PUT inside the batch is the body updateMember sends: status_if_new, never status
+        for (Wire.Exchange x : transport.exchanges()) {
+            if (x.method().equals("POST")) {
+                for (com.fasterxml.jackson.databind.JsonNode op : Wire.JSON.readTree(x.requestBody()).path("operations")) {
+                    assertThat(op.path("method").asText()).isEqualTo("PUT");
+                    com.fasterxml.jackson.databind.JsonNode body = Wire.JSON.readTree(op.path("body").asText());
+                    assertThat(body.has("status")).isFalse();
+                    assertThat(body.has("status_if_new")).isTrue();
+                }
+            }
+        }
+        assertThat(operationsCalled()).contains("GET /batches/{batch_id}", "POST /batches")
+                .doesNotContain("PUT /lists/{list_id}/members/{subscriber_hash}");
+        assertThat(sleeps).containsExactly(500L);
+    }
+
+    @Test
+    void batchUpdateMembersSplitsAt500Operations() {
+        List<MailchimpClient.MemberUpdate> updates = new ArrayList<>();
+        for (int i = 0; i < 501; i++) {
+            updates.add(new MailchimpClient.MemberUpdate("lot" + i + "@exemple.fr", "subscribed", "L" + i, "Lot"));
+        }
+        List<MailchimpClient.MemberResult> results = batchClient(Duration.ofMinutes(10), new ArrayList<>())
+                .batchUpdateMembers(updates);
+        assertThat(results).hasSize(501).allMatch(MailchimpClient.MemberResult::ok);
+        assertThat(server.calls()).containsEntry("POST /3.0/batches", 2L).containsEntry("GET /3.0/batches/{batch_id}", 2L)
+                .doesNotContainKey("PUT /3.0/lists/{list_id}/members/{subscriber_hash}");
+    }
+
+    @Test
+    void aBatchThatNeverFinishesIsGivenUpAfterTheMaximumWait() {
+        server.batchProcessingMs(600_000);
+        try {
+            List<Long> sleeps = new ArrayList<>();
+            assertThatThrownBy(() -> batchClient(Duration.ofSeconds(20), sleeps).batchUpdateMembers(List.of(
+                    new MailchimpClient.MemberUpdate("lucas.petit@exemple.fr", "subscribed", "Luc", "Petit"))))
+                    .isInstanceOf(ApiException.class).hasMessageContaining("not finished");
+            assertThat(sleeps).startsWith(500L, 1000L, 2000L, 4000L, 8000L);
+            assertThat(sleeps.stream().mapToLong(Long::longValue).sum()).isEqualTo(20_000L);
+        } finally {
+            server.batchProcessingMs(0);
+        }
+    }
+
+    com.fasterxml.jackson.databind.JsonNode member(String email) {
+        return client.member(email).orElseThrow();
+    }
+
     @Test
     void tagsAsStaticSegments() {
         Map<String, Long> tags = client.tagSegments();

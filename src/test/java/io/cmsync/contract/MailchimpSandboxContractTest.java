@@ -340,6 +340,33 @@ class MailchimpSandboxContractTest {
         conforms(mc("GET", "/lists/0000000000/tag-search", "name=web", null), 404);
     }
 
+    // ----------------------------------------------------------------------------------------------- batches
+
+    @Test
+    void batchOperations() {
+        List<Map<String, Object>> ops = new ArrayList<>();
+        for (String email : List.of("lucas.petit@exemple.fr", "claire.robin@exemple.fr", "oublie.definitif@exemple.fr")) {
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("email_address", email);
+            body.put("status_if_new", "subscribed");
+            body.put("merge_fields", Map.of("FNAME", "Lot", "LNAME", "Batch"));
+            ops.add(Map.of("method", "PUT", "path", L + "/members/" + hash(email), "body", Wire.json(body),
+                    "operation_id", email));
+        }
+        ops.add(Map.of("method", "GET", "path", L + "/members", "params", Map.of("count", 5), "operation_id", "page"));
+        JsonNode pending = conforms(mc("POST", "/batches", null, Wire.json(Map.of("operations", ops))), 200);
+        assertThat(pending.path("status").asText()).isEqualTo("pending");
+        String id = pending.path("id").asText();
+        JsonNode done = conforms(mc("GET", "/batches/" + id, null, null), 200);
+        assertThat(done.path("status").asText()).isEqualTo("finished");
+        assertThat(done.path("errored_operations").asInt()).isEqualTo(1);
+        conforms(mc("GET", "/batches/" + id, "fields=id,status,response_body_url", null), 200);
+        conforms(mc("GET", "/batches/0000000000", null, null), 404);
+        // an operation without its required method breaks the spec: the refusal must follow it
+        responseConforms(mc("POST", "/batches", null, Wire.json(Map.of("operations", List.of(Map.of("path", "/ping"))))), 400);
+        responseConforms(Wire.send(server.baseUrl(), "POST", "/3.0/batches", null, Wire.json(Map.of("operations", List.of()))), 401);
+    }
+
     // ----------------------------------------------------------------------------------------------- faults
 
     @Test

@@ -104,6 +104,14 @@ final class MailchimpSpec {
         if (s == null || !seen.add(s)) {
             return;
         }
+        if ("object".equals(s.getType()) && (s.getProperties() == null || s.getProperties().isEmpty())
+                && s.getAdditionalProperties() == null
+                && s.getItems() == null) {
+            // an object schema that lists no property is free-form in JSON Schema (e.g. the batch operation's
+            // "params": "Any request query parameters"); the validator's strict mode would allow only {}
+            s.setAdditionalProperties(true);
+            return;
+        }
         if (s.getAdditionalProperties() instanceof Schema ap) {
             if ("object".equals(ap.getType()) && ap.getProperties() == null && ap.getAdditionalProperties() == null) {
                 Schema any = new Schema();
@@ -208,7 +216,7 @@ final class MailchimpSpec {
     private static List<String> messages(Wire.Exchange x, ValidationReport report, boolean withRequest) {
         List<String> out = new ArrayList<>();
         for (ValidationReport.Message m : report.getMessages()) {
-            if (m.getLevel() == ValidationReport.Level.ERROR && !documentedErrorsArray(x, m)) {
+            if (m.getLevel() == ValidationReport.Level.ERROR && !documentedErrorsArray(x, m) && !pendingBatchDate(x, m)) {
                 out.add(format(m));
             }
         }
@@ -231,6 +239,18 @@ final class MailchimpSpec {
     private static boolean documentedErrorsArray(Wire.Exchange x, ValidationReport.Message m) {
         return x.status() >= 400 && m.getKey().equals("validation.response.body.schema.additionalProperties")
                 && !m.getMessage().contains("[Path") && m.getMessage().endsWith("[\"errors\"]");
+    }
+
+    /**
+     * A batch that is not finished has {@code completed_at: ""} (observed, reference/mailchimp/CONTRACT.md §4.13,
+     * mailchimp/APIv3-examples#26) although the spec gives the field the date-time format: that one empty value is
+     * accepted on the batch responses.
+     */
+    private static boolean pendingBatchDate(Wire.Exchange x, ValidationReport.Message m) {
+        Operation op = operation(x.method(), x.path());
+        return op != null && op.template().startsWith("/batches") && x.status() == 200
+                && m.getKey().equals("validation.response.body.schema.format.date-time")
+                && m.getMessage().contains("[Path '/completed_at']") && m.getMessage().contains("String \"\" is invalid");
     }
 
     /** Problems in the {@code errors} array of a problem document: each item exactly {field: string, message: string}. */

@@ -1,0 +1,92 @@
+package io.cmsync.e2e;
+
+import static io.cmsync.e2e.Seed.T0;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Name changes reach Mailchimp as batch operations: one POST /batches instead of one PUT per member. */
+class BatchUpdatesScenarioTest {
+    static final String PUT_MEMBER = "PUT /3.0/lists/{list_id}/members/{subscriber_hash}";
+
+    @TempDir
+    Path dir;
+    SyncHarness h;
+
+    @AfterEach
+    void stopSandbox() {
+        if (h != null) {
+            h.close();
+        }
+    }
+
+    static String email(int i) {
+        return "lot" + i + "@exemple.fr";
+    }
+
+    static String status(int i) {
+        return i == 0 ? "unsubscribed" : i == 1 ? "archived" : "subscribed";
+    }
+
+    @Test
+    void thirtyNameChangesGoThroughOneBatchAndKeepEveryStatus() throws Exception {
+        Seed seed = new Seed();
+        for (int i = 0; i < 30; i++) {
+            seed.person(email(i), "Prenom" + i, "Nom" + i).member(email(i), status(i), "Prenom" + i, "Nom" + i);
+        }
+        h = new SyncHarness(dir, seed.build());
+        assertThat(h.run()).isZero();
+
+        // every name changes in Copper
+        ObjectNode state = h.sandbox.dump();
+        for (JsonNode p : state.path("copper").path("people")) {
+            ObjectNode person = (ObjectNode) p;
+            String last = "Nouveau-" + person.path("last_name").asText();
+            person.put("last_name", last).put("name", person.path("first_name").asText() + " " + last)
+                    .put("date_modified", System.currentTimeMillis() / 1000); // after the first run's own writes
+        }
+        h.sandbox.load(state);
+        h.sandbox.resetCalls();
+
+        assertThat(h.run()).isZero();
+
+        Map<String, Long> calls = h.sandbox.calls();
+        for (int i = 0; i < 30; i++) {
+            JsonNode m = h.member(email(i));
+            assertThat(m.path("merge_fields").path("LNAME").asText()).as(email(i)).isEqualTo("Nouveau-Nom" + i);
+            assertThat(m.path("status").asText()).as(email(i)).isEqualTo(status(i));
+        }
+        assertThat(calls).as("calls: %s", calls)
+                .containsEntry("POST /3.0/batches", 1L)
+                .doesNotContainKey(PUT_MEMBER);
+        assertThat(calls.get("GET /3.0/batches/{batch_id}")).as("polls: %s", calls).isBetween(1L, 3L);
+        assertThat(h.latestReport()).contains("✅ SUCCÈS | " + email(5), "Nom: Prenom5 Nouveau-Nom5",
+                "✅ SUCCÈS | " + email(0), "✅ SUCCÈS | " + email(1));
+        System.out.println("calls of the run with 30 name changes: " + calls);
+    }
+
+    @Test
+    void aSingleNameChangeKeepsTheDirectPut() throws Exception {
+        h = new SyncHarness(dir, new Seed().person(email(2), "Prenom2", "Nom2").member(email(2), "subscribed", "Prenom2", "Nom2")
+                .build());
+        assertThat(h.run()).isZero();
+        ObjectNode state = h.sandbox.dump();
+        ((ObjectNode) state.path("copper").path("people").get(0)).put("first_name", "Autre").put("name", "Autre Nom2")
+                .put("date_modified", T0 + 3600);
+        h.sandbox.load(state);
+        h.sandbox.resetCalls();
+
+        assertThat(h.run()).isZero();
+
+        assertThat(h.member(email(2)).path("merge_fields").path("FNAME").asText()).isEqualTo("Autre");
+        assertThat(h.sandbox.calls()).containsEntry(PUT_MEMBER, 1L).doesNotContainKey("POST /3.0/batches");
+    }
+}
