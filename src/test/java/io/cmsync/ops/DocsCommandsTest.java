@@ -31,6 +31,7 @@ import picocli.CommandLine;
  */
 class DocsCommandsTest {
     static final List<String> DOCS = List.of("README.md", "docs/GUIDE_RAPIDE.md", "docs/DOCUMENTATION.md",
+            "docs/GUIDE_TAG_SUPPRESSION.md", "docs/sandbox.md", "docs/operations-health.md", "docs/benchmark.md",
             "docs/configuration.md", "docs/integration-guide.md");
     static final String JAR = "target/copper-mailchimp-sync.jar";
 
