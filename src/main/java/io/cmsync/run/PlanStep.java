@@ -53,7 +53,10 @@ public final class PlanStep {
         }
         boolean firstProduction = run.productionMode()
                 && run.store().meta(SyncRuns.PRODUCTION_CONFIRMED).isEmpty();
-        var verdict = brake.check(plan, run.copper().size(), run.mailchimp().size(), run.productionMode(),
+        // an incremental run reads only what changed: the size of the base is the synced state's, when larger
+        long synced = run.store().count();
+        var verdict = brake.check(plan, (int) Math.max(run.copper().size(), synced),
+                (int) Math.max(run.mailchimp().size(), synced), run.productionMode(),
                 firstProduction, confirmed);
         if (verdict.blocked()) {
             run.brake(verdict.summary());

@@ -73,6 +73,13 @@ final class SyncHarness implements AutoCloseable {
         return app.runOnceStandalone();
     }
 
+    /** A run with {@code --confirm-plan}: for scenarios whose mass change is the point, not the safety brake. */
+    int runConfirmed() throws Exception {
+        SyncApplication app = new SyncApplication(settings(), false, false, true);
+        lastApp = app;
+        return app.runOnceStandalone();
+    }
+
     JsonNode copperPerson(String email) {
         for (JsonNode p : sandbox.dump().path("copper").path("people")) {
             for (JsonNode e : p.path("emails")) {
