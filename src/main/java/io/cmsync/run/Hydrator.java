@@ -9,7 +9,6 @@ import java.util.Set;
 import io.cmsync.copper.CopperClient;
 import io.cmsync.copper.CopperMapping;
 import io.cmsync.copper.CopperPerson;
-import io.cmsync.http.ApiException;
 import io.cmsync.mailchimp.MailchimpMapping;
 import io.cmsync.sync.Contact;
 import io.cmsync.sync.Planner;
@@ -56,12 +55,8 @@ public final class Hydrator {
         }
         int fetched = 0;
         for (int from = 0; from < ids.size(); from += IDS_PER_CALL) {
-            List<CopperPerson> people;
-            try {
-                people = copper.byIds(ids.subList(from, Math.min(from + IDS_PER_CALL, ids.size())));
-            } catch (ApiException e) {
-                throw e; // without the Copper side the plan would be wrong: the run stops
-            }
+            // a failure here stops the run: without the Copper side the plan would be wrong
+            List<CopperPerson> people = copper.byIds(ids.subList(from, Math.min(from + IDS_PER_CALL, ids.size())));
             for (CopperPerson p : people) {
                 Contact c = CopperMapping.toContact(p);
                 if (scope.inScope(c) && !copperEmails.contains(c.email())) {

@@ -4,7 +4,6 @@ import java.text.ParseException;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
 import java.util.Locale;
@@ -216,9 +215,5 @@ public final class Watermarks {
             return a;
         }
         return a.compareTo(b) >= 0 ? a : b;
-    }
-
-    static List<Long> chunk(List<Long> ids, int from, int size) {
-        return new ArrayList<>(ids.subList(from, Math.min(from + size, ids.size())));
     }
 }
