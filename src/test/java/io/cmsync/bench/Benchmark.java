@@ -327,8 +327,10 @@ public final class Benchmark {
             cmd.add(xmx);
         }
         cmd.add("-Xlog:gc,gc+heap+exit:file=" + gcLog);
-        cmd.addAll(List.of("-jar", jar.toString(), "--once", "--config", wd.resolve("config/application.properties").toString(),
-                "--env-file", wd.resolve(".env").toString()));
+        // --confirm-plan: a first production sync (and a mass change) is what the benchmark measures, so the
+        // safety brake is confirmed the way an operator would
+        cmd.addAll(List.of("-jar", jar.toString(), "--once", "--confirm-plan", "--config",
+                wd.resolve("config/application.properties").toString(), "--env-file", wd.resolve(".env").toString()));
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(wd.toFile()).redirectErrorStream(true)
                 .redirectOutput(logFile.toFile());
         pb.environment().put("COPPER_BASE_URL", sb.base + "/developer_api/v1");
