@@ -37,8 +37,7 @@ public final class CopperWriter {
 
     public void createPeople(List<Action.CreateCopperPerson> batch) {
         SyncRun run = runs.current();
-        for (int from = 0; from < batch.size(); from += CopperClient.BULK_LIMIT) {
-            List<Action.CreateCopperPerson> chunk = batch.subList(from, Math.min(from + CopperClient.BULK_LIMIT, batch.size()));
+        for (List<Action.CreateCopperPerson> chunk : Chunks.of(batch, CopperClient.BULK_LIMIT)) {
             List<Map<String, Object>> bodies = new ArrayList<>();
             chunk.forEach(a -> bodies.add(CopperMapping.newPerson(a.email(), a.firstName(), a.lastName(), List.of())));
             List<CopperClient.BulkItem> results;
@@ -94,8 +93,7 @@ public final class CopperWriter {
 
     public void updatePeople(List<Action.UpdateCopperPerson> batch) {
         SyncRun run = runs.current();
-        for (int from = 0; from < batch.size(); from += CopperClient.BULK_LIMIT) {
-            List<Action.UpdateCopperPerson> chunk = batch.subList(from, Math.min(from + CopperClient.BULK_LIMIT, batch.size()));
+        for (List<Action.UpdateCopperPerson> chunk : Chunks.of(batch, CopperClient.BULK_LIMIT)) {
             List<Map<String, Object>> bodies = new ArrayList<>();
             chunk.forEach(a -> bodies.add(CopperMapping.personUpdate(a.copperId(), a.firstName(), a.lastName(),
                     a.namesChanged(), a.tagsChanged() ? a.tags() : null)));
@@ -136,8 +134,7 @@ public final class CopperWriter {
             }
             (hasResubscribeTag(c.tags()) ? remembered : toTag).add(c);
         }
-        for (int from = 0; from < toTag.size(); from += CopperClient.BULK_LIMIT) {
-            List<Contact> chunk = toTag.subList(from, Math.min(from + CopperClient.BULK_LIMIT, toTag.size()));
+        for (List<Contact> chunk : Chunks.of(toTag, CopperClient.BULK_LIMIT)) {
             List<Map<String, Object>> bodies = new ArrayList<>();
             for (Contact c : chunk) {
                 List<String> tags = new ArrayList<>(c.tags());

@@ -54,9 +54,9 @@ public final class Hydrator {
             }
         }
         int fetched = 0;
-        for (int from = 0; from < ids.size(); from += IDS_PER_CALL) {
+        for (List<Long> chunk : Chunks.of(ids, IDS_PER_CALL)) {
             // a failure here stops the run: without the Copper side the plan would be wrong
-            List<CopperPerson> people = copper.byIds(ids.subList(from, Math.min(from + IDS_PER_CALL, ids.size())));
+            List<CopperPerson> people = copper.byIds(chunk);
             for (CopperPerson p : people) {
                 Contact c = CopperMapping.toContact(p);
                 if (scope.inScope(c) && !copperEmails.contains(c.email())) {

@@ -255,8 +255,8 @@ public final class MailchimpWriter {
                     }
                     segments.put(tag.toLowerCase(Locale.ROOT), id);
                 }
-                List<List<String>> addChunks = chunks(add);
-                List<List<String>> removeChunks = chunks(remove);
+                List<List<String>> addChunks = Chunks.of(add, MailchimpClient.BATCH_LIMIT);
+                List<List<String>> removeChunks = Chunks.of(remove, MailchimpClient.BATCH_LIMIT);
                 // one call carries up to 500 additions and 500 removals
                 for (int i = 0; i < Math.max(addChunks.size(), removeChunks.size()); i++) {
                     client.updateTag(id, i < addChunks.size() ? addChunks.get(i) : List.of(),
@@ -269,14 +269,6 @@ public final class MailchimpWriter {
             }
         }
         return failures;
-    }
-
-    private static List<List<String>> chunks(List<String> emails) {
-        List<List<String>> chunks = new ArrayList<>();
-        for (int i = 0; i < emails.size(); i += MailchimpClient.BATCH_LIMIT) {
-            chunks.add(emails.subList(i, Math.min(i + MailchimpClient.BATCH_LIMIT, emails.size())));
-        }
-        return chunks;
     }
 
     private void awaitingResubscription(SyncRun run, Contact copper, MailchimpError error) {
