@@ -51,6 +51,7 @@ public final class SyncRun {
     private final Map<String, Contact> refusedByMailchimp = Collections.synchronizedMap(new LinkedHashMap<>());
     private Map<String, Contact> copperByEmail;
     private int identical;
+    private final EchoLedger echo = new EchoLedger();
     private final Progress progress = new Progress(5_000, System::currentTimeMillis);
     private int plannedWrites;
     /** Incremental read starts (null: read everything) and the newest change seen on each side. */
@@ -115,6 +116,11 @@ public final class SyncRun {
         mailchimp.putIfAbsent(c.email(), c);
     }
 
+    /** An incremental run drops a member it read again unchanged, whose Copper side it did not read. */
+    void dropMailchimp(String email) {
+        mailchimp.remove(email);
+    }
+
     public List<Contact> copper() {
         return copper;
     }
@@ -159,9 +165,9 @@ public final class SyncRun {
         return maxMailchimpChanged;
     }
 
-    /** Writes were attempted (their echo will show up in the next incremental read). */
-    public boolean wroteSomething() {
-        return !operations.isEmpty() || !refusedByMailchimp.isEmpty();
+    /** What the run read and wrote on each side's change feed (to move the watermarks past its own writes). */
+    public EchoLedger echo() {
+        return echo;
     }
 
     public void countOutsideTestMarker() {

@@ -77,18 +77,37 @@ public final class StateStore implements AutoCloseable {
                         + "FROM synced_contact WHERE email = ?")) {
             ps.setString(1, email);
             try (ResultSet rs = ps.executeQuery()) {
-                if (!rs.next()) {
-                    return Optional.empty();
-                }
-                long copperId = rs.getLong(2);
-                Timestamp at = rs.getTimestamp(8);
-                return Optional.of(new SyncedRecord(rs.getString(1), rs.wasNull() ? null : copperId, rs.getString(3),
-                        rs.getString(4), strings(rs.getString(5)), strings(rs.getString(6)), rs.getString(7),
-                        at == null ? null : at.toInstant()));
+                return rs.next() ? Optional.of(record(rs)) : Optional.empty();
             }
         } catch (SQLException e) {
             throw new StateException("cannot read the synced state: " + e.getMessage(), e);
         }
+    }
+
+    /** The synced records with this Mailchimp status (for example the addresses awaiting resubscription). */
+    public List<SyncedRecord> withMailchimpStatus(String status) {
+        List<SyncedRecord> list = new ArrayList<>();
+        try (PreparedStatement ps = connection.prepareStatement(
+                "SELECT email, copper_id, first_name, last_name, tags, pushed_tags, mailchimp_status, synced_at "
+                        + "FROM synced_contact WHERE mailchimp_status = ? ORDER BY email")) {
+            ps.setString(1, status);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    list.add(record(rs));
+                }
+            }
+        } catch (SQLException e) {
+            throw new StateException("cannot read the synced state: " + e.getMessage(), e);
+        }
+        return list;
+    }
+
+    private static SyncedRecord record(ResultSet rs) throws SQLException {
+        long copperId = rs.getLong(2);
+        Long id = rs.wasNull() ? null : copperId;
+        Timestamp at = rs.getTimestamp(8);
+        return new SyncedRecord(rs.getString(1), id, rs.getString(3), rs.getString(4), strings(rs.getString(5)),
+                strings(rs.getString(6)), rs.getString(7), at == null ? null : at.toInstant());
     }
 
     public void save(SyncedRecord r) {
