@@ -42,6 +42,8 @@ public final class Watermarks {
     static final String COPPER_SETTLED = "copper.watermark.settled";
     static final String MAILCHIMP_SETTLED = "mailchimp.watermark.settled";
     static final String LAST_FULL = "last-full-sync";
+    /** Whether {@code since_last_changed} includes its own second (the docs say "after"): probed once, then kept. */
+    static final String MAILCHIMP_SINCE_INCLUSIVE = "mailchimp.since-last-changed-inclusive";
     private static final DateTimeFormatter ISO = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ssxxx")
             .withZone(ZoneOffset.UTC);
 
@@ -92,8 +94,12 @@ public final class Watermarks {
         long copperSince = settled(store, COPPER_SETTLED) ? Long.parseLong(copperMark.get()) + 1
                 : Long.parseLong(copperMark.get()) - overlap;
         Instant mailchimpFrom = Instant.parse(mailchimpMark.get());
-        String mailchimpSince = ISO.format(settled(store, MAILCHIMP_SETTLED) ? mailchimpFrom
-                : mailchimpFrom.minusSeconds(overlap));
+        if (!settled(store, MAILCHIMP_SETTLED)) {
+            mailchimpFrom = mailchimpFrom.minusSeconds(overlap);
+        } else if (settled(store, MAILCHIMP_SINCE_INCLUSIVE)) {
+            mailchimpFrom = mailchimpFrom.plusSeconds(1);
+        }
+        String mailchimpSince = ISO.format(mailchimpFrom);
         run.readFrom(copperSince, mailchimpSince);
         run.log().info("Synchronisation incrémentale: changements Copper depuis "
                 + ISO.format(Instant.ofEpochSecond(copperSince)) + ", Mailchimp depuis " + mailchimpSince);
@@ -150,6 +156,7 @@ public final class Watermarks {
                     && archived.total() >= 0 && archived.total() <= echo.expectedMailchimpArchived();
             if (mailchimpSettled) {
                 mailchimpMark = max(max(m.newest(), archived.newest()), mailchimpMark);
+                probeSinceSemantics(store, m.newest());
             }
             LOG.info("Change counts after the run: Copper {} (read + own writes {}), Mailchimp {} + {} archived "
                             + "(read + own writes {} + {})", c.total(), echo.expectedCopper(), m.total(), archived.total(),
@@ -171,6 +178,25 @@ public final class Watermarks {
         }
         LOG.info("Watermarks: Copper {}{}, Mailchimp {}{}", copperMark, copperSettled ? " (settled)" : "",
                 mailchimpMark, mailchimpSettled ? " (settled)" : "");
+    }
+
+    /**
+     * Asks once whether {@code since_last_changed} returns the member changed in that very second: if it does, a
+     * settled watermark is read from the next second (else the last second's changes would be read again each run);
+     * if not, or when the answer is unclear, from the watermark itself, which then loses nothing either way.
+     */
+    private void probeSinceSemantics(StateStore store, Instant newest) {
+        if (newest == null || store.meta(MAILCHIMP_SINCE_INCLUSIVE).isPresent()) {
+            return;
+        }
+        MailchimpClient.ChangeCount probe = mailchimp.changedSince(null, ISO.format(newest));
+        if (probe.total() >= 1 && newest.equals(probe.newest())) {
+            store.putMeta(MAILCHIMP_SINCE_INCLUSIVE, "true");
+        } else if (probe.total() == 0) {
+            store.putMeta(MAILCHIMP_SINCE_INCLUSIVE, "false");
+        }
+        LOG.info("Mailchimp since_last_changed includes its own second: {}", store.meta(MAILCHIMP_SINCE_INCLUSIVE)
+                .orElse("unknown (asked again after the next run)"));
     }
 
     /** Waits until the overlap has passed since {@code fromMillis}: what was written by then is counted. */
