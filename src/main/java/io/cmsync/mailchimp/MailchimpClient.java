@@ -153,10 +153,12 @@ public final class MailchimpClient {
 
     /**
      * How many members of a listing ({@code status} null: the default listing) changed since a date, and the newest
-     * change: one call of one member, sorted by {@code last_changed}, newest first.
+     * (or, {@code newestFirst} false, the oldest) of those changes: one call of one member, sorted by
+     * {@code last_changed}.
      */
-    public ChangeCount changedSince(String status, String sinceLastChanged) {
-        String query = "count=1&offset=0&fields=members.last_changed,total_items&sort_field=last_changed&sort_dir=DESC"
+    public ChangeCount changedSince(String status, String sinceLastChanged, boolean newestFirst) {
+        String query = "count=1&offset=0&fields=members.last_changed,total_items&sort_field=last_changed&sort_dir="
+                + (newestFirst ? "DESC" : "ASC")
                 + (status == null ? "" : "&status=" + status)
                 + (sinceLastChanged == null ? ""
                         : "&since_last_changed=" + URLEncoder.encode(sinceLastChanged, StandardCharsets.UTF_8));
@@ -175,7 +177,7 @@ public final class MailchimpClient {
         return new ChangeCount(n.path("total_items").asLong(-1), newest);
     }
 
-    /** See {@link #changedSince}: {@code total} is -1 when Mailchimp did not say. */
+    /** See {@link #changedSince}: {@code total} is -1 when Mailchimp did not say; {@code newest} is the member returned. */
     public record ChangeCount(long total, java.time.Instant newest) { }
 
     /**

@@ -17,6 +17,7 @@ import io.cmsync.sync.Contact;
  * An incremental run starts from the run's watermark instead of the beginning.
  */
 public final class CopperReader {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(CopperReader.class);
     private final CopperClient client;
     private final SyncRuns runs;
     private final int pageSize;
@@ -25,6 +26,8 @@ public final class CopperReader {
     private boolean more;
     private long read;
     private long lastModified = Long.MIN_VALUE;
+    /** The oldest date of the current search: when a whole capped search holds one second, the cursor cannot move. */
+    private long firstModifiedOfSearch = Long.MIN_VALUE;
     private final Set<Long> seenAtLastModified = new HashSet<>();
 
     public CopperReader(CopperClient client, SyncRuns runs, int pageSize) {
@@ -39,6 +42,7 @@ public final class CopperReader {
         more = true;
         read = 0;
         lastModified = Long.MIN_VALUE;
+        firstModifiedOfSearch = Long.MIN_VALUE;
         seenAtLastModified.clear();
     }
 
@@ -49,11 +53,24 @@ public final class CopperReader {
     public List<Contact> nextPage() {
         page++;
         if ((long) (page - 1) * pageSize >= CopperClient.SEARCH_CAP) {
+            if (firstModifiedOfSearch == lastModified) {
+                // 100,000 people modified in the same second: a search from that second lists the same ones again
+                more = false;
+                LOG.warn("Copper: {} people or more share date_modified {}; Copper's search lists at most {} of them, "
+                        + "the others (if any) are not read", CopperClient.SEARCH_CAP, lastModified, CopperClient.SEARCH_CAP);
+                runs.current().log().warn("Copper: " + CopperClient.SEARCH_CAP + " personnes ou plus modifiées à la même "
+                        + "seconde: la recherche Copper n'en liste pas davantage");
+                return List.of();
+            }
             cursor = lastModified; // past the cap: a new search from the last second read
             page = 1;
         }
         CopperClient.PeoplePage result = client.search(cursor, page, pageSize, "asc");
         List<CopperPerson> people = result.people();
+        if (page == 1 && !people.isEmpty()) {
+            Long first = people.get(0).dateModified();
+            firstModifiedOfSearch = first == null ? 0 : first;
+        }
         // stop on a short page (Copper's documented strategy), or when X-PW-TOTAL, an upper bound, says this page
         // was the last one (saves asking for an empty page); past the 100,000 cap the cursor search goes on
         more = people.size() == pageSize && (result.totalUpperBound() < 0
@@ -74,8 +91,9 @@ public final class CopperReader {
                 }
             }
             run.copperModified(modified);
-            run.echo().copperRead(p.id());
-            contacts.add(CopperMapping.toContact(p));
+            Contact contact = CopperMapping.toContact(p);
+            run.echo().copperRead(contact.email(), modified);
+            contacts.add(contact);
         }
         read += contacts.size();
         if (run.progress().readDue(!more)) {

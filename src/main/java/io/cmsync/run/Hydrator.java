@@ -89,7 +89,6 @@ public final class Hydrator {
                 Contact c = CopperMapping.toContact(p);
                 if (scope.inScope(c) && !copperEmails.contains(c.email())) {
                     run.addCopper(c);
-                    run.echo().copperHydrated(c.email());
                     fetched++;
                 }
             }
@@ -108,7 +107,6 @@ public final class Hydrator {
                 String status = Planner.ARCHIVED_BY_SYNC_STATUS.equals(s.mailchimpStatus()) ? "archived" : s.mailchimpStatus();
                 run.addMailchimp(new Contact(email, email, s.firstName(), s.lastName(), List.copyOf(s.pushedTags()),
                         status, MailchimpMapping.subscriberHash(email), null));
-                run.echo().mailchimpHydrated(email);
                 synthesized++;
             }
         }

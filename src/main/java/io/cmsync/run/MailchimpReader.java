@@ -40,11 +40,10 @@ public final class MailchimpReader {
 
     public List<Contact> nextPage() {
         SyncRun run = runs.current();
+        boolean archivedPass = PASSES[pass] != null;
         MailchimpClient.MembersPage page = client.membersPage(offset, pageSize, PASSES[pass], run.mailchimpSince());
         offset += page.members().size();
         read += page.members().size();
-        boolean archivedPass = PASSES[pass] != null;
-        page.members().forEach(m -> run.echo().mailchimpRead(archivedPass, m.emailAddress()));
         if (page.members().size() < pageSize || offset >= page.totalItems()) {
             pass++;
             offset = 0;
@@ -56,7 +55,12 @@ public final class MailchimpReader {
                     + (more ? "…" : ""));
         }
         List<Contact> contacts = page.members().stream().map(MailchimpMapping::toContact).toList();
-        contacts.forEach(c -> run.mailchimpChanged(c.modifiedAt()));
+        contacts.forEach(c -> {
+            run.mailchimpChanged(c.modifiedAt());
+            if (c.modifiedAt() != null) {
+                run.echo().mailchimpRead(archivedPass, c.email(), c.modifiedAt().getEpochSecond());
+            }
+        });
         return contacts;
     }
 }

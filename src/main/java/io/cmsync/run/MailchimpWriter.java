@@ -310,7 +310,6 @@ public final class MailchimpWriter {
             long now = System.currentTimeMillis();
             switch (operation) {
                 case CREATE -> run.echo().mailchimpCreated(now);
-                case REACTIVATE -> run.echo().mailchimpRestored(email, now);
                 default -> run.echo().mailchimpChanged(email, now);
             }
             run.log().success("Copper → Mailchimp (" + operation + "): " + email);

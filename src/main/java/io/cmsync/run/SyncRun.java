@@ -51,7 +51,7 @@ public final class SyncRun {
     private final Map<String, Contact> refusedByMailchimp = Collections.synchronizedMap(new LinkedHashMap<>());
     private Map<String, Contact> copperByEmail;
     private int identical;
-    private final EchoLedger echo = new EchoLedger();
+    private final EchoLedger echo;
     private final Progress progress = new Progress(5_000, System::currentTimeMillis);
     private int plannedWrites;
     /** Incremental read starts (null: read everything) and the newest change seen on each side. */
@@ -64,7 +64,9 @@ public final class SyncRun {
     private int fatalExitCode;
     private Instant finishedAt;
 
-    SyncRun(String runId, Instant startedAt, boolean dryRun, boolean productionMode, RunLog log, StateStore store) {
+    SyncRun(String runId, Instant startedAt, boolean dryRun, boolean productionMode, RunLog log, StateStore store,
+            long overlapSeconds) {
+        this.echo = new EchoLedger(overlapSeconds);
         this.runId = runId;
         this.startedAt = startedAt;
         this.dryRun = dryRun;

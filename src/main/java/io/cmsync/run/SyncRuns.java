@@ -83,12 +83,12 @@ public final class SyncRuns {
             store = StateStore.open(settings.stateJdbcUrl());
         } catch (StateException e) {
             store = null;
-            current = new SyncRun(runId, now, dryRun, settings.productionMode(), log, null);
+            current = new SyncRun(runId, now, dryRun, settings.productionMode(), log, null, settings.incrementalOverlapSeconds());
             current.fail(e.getMessage(), 2);
             log.error(e.getMessage());
             return true;
         }
-        current = new SyncRun(runId, now, dryRun, settings.productionMode(), log, store);
+        current = new SyncRun(runId, now, dryRun, settings.productionMode(), log, store, settings.incrementalOverlapSeconds());
         log.info("Début de la synchronisation " + runId + " — mode " + settings.modeLabel()
                 + (dryRun ? " (simulation: aucune écriture)" : ""));
         return true;

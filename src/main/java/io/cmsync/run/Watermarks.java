@@ -144,23 +144,41 @@ public final class Watermarks {
         boolean copperSettled = settled(store, COPPER_SETTLED);
         boolean mailchimpSettled = settled(store, MAILCHIMP_SETTLED);
         if (echo.wroteSomething() || copperMoved || mailchimpMoved) {
-            settle(run, echo.wroteSomething() ? echo.lastWriteMillis() : System.currentTimeMillis());
-            CopperClient.ChangeCount c = copper.changedSince(run.copperSince());
-            copperSettled = c.total() >= 0 && c.total() <= echo.expectedCopper();
+            settle(echo.wroteSomething() ? echo.lastWriteMillis() : System.currentTimeMillis());
+            long overlap = settings.incrementalOverlapSeconds();
+
+            // Copper: people with date_modified > floor (the search's minimum is inclusive)
+            Long copperNewest = echo.copperNewest();
+            Long copperFrom = copperNewest != null ? copperNewest - overlap + 1 : run.copperSince();
+            long copperFloor = copperFrom == null ? Long.MIN_VALUE : copperFrom - 1;
+            CopperClient.ChangeCount c = copper.changedSince(copperFrom);
+            long copperExpected = echo.expectedCopper(copperFloor);
+            copperSettled = c.total() >= 0 && c.total() <= copperExpected;
             if (copperSettled) {
                 copperMark = max(c.newest(), copperMark);
             }
-            MailchimpClient.ChangeCount m = mailchimp.changedSince(null, run.mailchimpSince());
-            MailchimpClient.ChangeCount archived = mailchimp.changedSince("archived", run.mailchimpSince());
-            mailchimpSettled = m.total() >= 0 && m.total() <= echo.expectedMailchimp()
-                    && archived.total() >= 0 && archived.total() <= echo.expectedMailchimpArchived();
+
+            // Mailchimp: both listings, members with last_changed > floor
+            Long mailchimpNewest = echo.mailchimpNewest();
+            String mailchimpFrom = run.mailchimpSince();
+            long mailchimpFloor = Long.MIN_VALUE;
+            if (mailchimpNewest != null) {
+                mailchimpFloor = mailchimpNewest - overlap;
+                boolean inclusive = sinceIsInclusive(store, mailchimpNewest);
+                mailchimpFrom = ISO.format(Instant.ofEpochSecond(mailchimpFloor + (inclusive ? 1 : 0)));
+            }
+            MailchimpClient.ChangeCount m = mailchimp.changedSince(null, mailchimpFrom, true);
+            MailchimpClient.ChangeCount archived = mailchimp.changedSince("archived", mailchimpFrom, true);
+            long mailchimpExpected = echo.expectedMailchimp(mailchimpFloor);
+            long archivedExpected = echo.expectedMailchimpArchived(mailchimpFloor);
+            mailchimpSettled = m.total() >= 0 && m.total() <= mailchimpExpected
+                    && archived.total() >= 0 && archived.total() <= archivedExpected;
             if (mailchimpSettled) {
                 mailchimpMark = max(max(m.newest(), archived.newest()), mailchimpMark);
-                probeSinceSemantics(store, m.newest());
             }
-            LOG.info("Change counts after the run: Copper {} (read + own writes {}), Mailchimp {} + {} archived "
-                            + "(read + own writes {} + {})", c.total(), echo.expectedCopper(), m.total(), archived.total(),
-                    echo.expectedMailchimp(), echo.expectedMailchimpArchived());
+            LOG.info("Changes counted after the run: Copper {} (read at the end + own writes: {}), Mailchimp {} + {} "
+                            + "archived ({} + {})", c.total(), copperExpected, m.total(), archived.total(),
+                    mailchimpExpected, archivedExpected);
             if (!copperSettled || !mailchimpSettled) {
                 run.log().info("Changements faits par d'autres pendant la synchronisation ("
                         + (copperSettled ? "" : "Copper") + (copperSettled || mailchimpSettled ? "" : ", ")
@@ -181,26 +199,31 @@ public final class Watermarks {
     }
 
     /**
-     * Asks once whether {@code since_last_changed} returns the member changed in that very second: if it does, a
-     * settled watermark is read from the next second (else the last second's changes would be read again each run);
-     * if not, or when the answer is unclear, from the watermark itself, which then loses nothing either way.
+     * Whether {@code since_last_changed} includes its own second (the docs say "after"), asked once and kept: the
+     * oldest member changed since the second of a change the run read is that very change only if it does. Unclear
+     * (that member changed again meanwhile): taken as exclusive this time, which can only cost a settled watermark.
      */
-    private void probeSinceSemantics(StateStore store, Instant newest) {
-        if (newest == null || store.meta(MAILCHIMP_SINCE_INCLUSIVE).isPresent()) {
-            return;
+    private boolean sinceIsInclusive(StateStore store, long secondOfAChangeRead) {
+        Optional<String> known = store.meta(MAILCHIMP_SINCE_INCLUSIVE);
+        if (known.isPresent()) {
+            return Boolean.parseBoolean(known.get());
         }
-        MailchimpClient.ChangeCount probe = mailchimp.changedSince(null, ISO.format(newest));
-        if (probe.total() >= 1 && newest.equals(probe.newest())) {
+        Instant second = Instant.ofEpochSecond(secondOfAChangeRead);
+        MailchimpClient.ChangeCount probe = mailchimp.changedSince(null, ISO.format(second), false);
+        MailchimpClient.ChangeCount probeArchived = probe.total() == 0
+                ? mailchimp.changedSince("archived", ISO.format(second), false) : probe;
+        if (second.equals(probe.newest()) || second.equals(probeArchived.newest())) {
             store.putMeta(MAILCHIMP_SINCE_INCLUSIVE, "true");
-        } else if (probe.total() == 0) {
+        } else if (probe.total() == 0 && probeArchived.total() == 0) {
             store.putMeta(MAILCHIMP_SINCE_INCLUSIVE, "false");
         }
         LOG.info("Mailchimp since_last_changed includes its own second: {}", store.meta(MAILCHIMP_SINCE_INCLUSIVE)
-                .orElse("unknown (asked again after the next run)"));
+                .orElse("unclear, asked again after the next run"));
+        return store.meta(MAILCHIMP_SINCE_INCLUSIVE).map(Boolean::parseBoolean).orElse(false);
     }
 
     /** Waits until the overlap has passed since {@code fromMillis}: what was written by then is counted. */
-    private void settle(SyncRun run, long fromMillis) {
+    private void settle(long fromMillis) {
         long wait = fromMillis + settings.incrementalOverlapSeconds() * 1000L - System.currentTimeMillis();
         if (wait <= 0) {
             return;

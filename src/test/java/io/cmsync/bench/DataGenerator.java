@@ -25,7 +25,10 @@ public final class DataGenerator {
         "Morel", "Simon", "Michel", "Dubois", "Garnier", "Chevalier", "François", "Dupont", "Leroy", "Moreau", "Thomas",
         "Richard", "Robert", "Dubois", "Bonnet", "Rousseau", "Fontaine", "Chevallier", "Gauthier"};
     static final String[] TAGS = {"client", "prospect", "newsletter", "salon-2025", "partenaire", "webinaire"};
-    /** 2025-01-01T00:00:00Z: every seeded record was created and last modified then. */
+    /**
+     * 2025-01-01T00:00:00Z: every Mailchimp member was last changed then; Copper person i was created and last
+     * modified {@code i / 50} seconds later (an import of 50 people a second).
+     */
     static final long SEED_EPOCH = 1_735_689_600L;
     static final String SEED_ISO = "2025-01-01T00:00:00+00:00";
 
@@ -149,8 +152,9 @@ public final class DataGenerator {
                     g.writeString(t);
                 }
                 g.writeEndArray();
-                g.writeNumberField("date_created", SEED_EPOCH);
-                g.writeNumberField("date_modified", SEED_EPOCH);
+                // an import: 50 people a second (one second for all would be a search Copper cannot page past 100,000)
+                g.writeNumberField("date_created", SEED_EPOCH + i / 50);
+                g.writeNumberField("date_modified", SEED_EPOCH + i / 50);
                 g.writeEndObject();
             }
             g.writeEndArray();

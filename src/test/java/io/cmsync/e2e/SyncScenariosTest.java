@@ -139,6 +139,47 @@ class SyncScenariosTest {
     }
 
     @Test
+    void aChangeSomeoneMakesWhileTheRunWritesIsReadByTheNextRun() throws Exception {
+        harness(new Seed()
+                .person("anna@exemple.fr", "Anna", "Arnaud") // Copper only: the run writes (a new member)
+                .person("dan@exemple.fr", "Dan", "Dupont").member("dan@exemple.fr", "subscribed", "Dan", "Dupont")
+                // modified after Dan: Dan is outside the last overlap second read, whose later edits no count can see
+                .person("zoe@exemple.fr", "Zoé", "Zola").member("zoe@exemple.fr", "subscribed", "Zoé", "Zola"));
+        long danId = h.copperPerson("dan@exemple.fr").path("id").asLong();
+        // a Copper user edits Dan after the run read him, while it writes (before it counts the changes)
+        java.util.concurrent.CompletableFuture<Integer> edit = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60))
+                        .pollInterval(java.time.Duration.ofMillis(20))
+                        .until(() -> h.sandbox.calls().keySet().stream().anyMatch(k -> k.startsWith("POST /3.0/lists/")));
+                java.net.http.HttpRequest put = java.net.http.HttpRequest.newBuilder(
+                                java.net.URI.create(h.sandbox.copperBaseUrl() + "/people/" + danId))
+                        .header("X-PW-AccessToken", io.cmsync.sandbox.SandboxServer.COPPER_API_KEY)
+                        .header("X-PW-UserEmail", io.cmsync.sandbox.SandboxServer.COPPER_USER_EMAIL)
+                        .header("X-PW-Application", "developer_api").header("Content-Type", "application/json")
+                        .PUT(java.net.http.HttpRequest.BodyPublishers.ofString(
+                                "{\"name\":\"Daniel Dupont\",\"first_name\":\"Daniel\"}"))
+                        .build();
+                return java.net.http.HttpClient.newHttpClient()
+                        .send(put, java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+
+        assertThat(h.run()).isZero();
+        assertThat(edit.get()).isEqualTo(200);
+        assertThat(h.member("anna@exemple.fr")).isNotNull();
+        assertThat(h.member("dan@exemple.fr").path("merge_fields").path("FNAME").asText())
+                .as("read before the edit").isEqualTo("Dan");
+        assertThat(syncLog()).contains("Changements faits par d'autres pendant la synchronisation (Copper)");
+
+        assertThat(h.run()).isZero();
+        assertThat(h.member("dan@exemple.fr").path("merge_fields").path("FNAME").asText())
+                .as("the watermark did not move past the edit").isEqualTo("Daniel");
+    }
+
+    @Test
     void nameChangedInCopperReachesMailchimp() throws Exception {
         harness(new Seed().person("dan@exemple.fr", "Dan", "Dupont").member("dan@exemple.fr", "subscribed", "Dan", "Dupont"));
         assertThat(h.run()).isZero();

@@ -4,64 +4,66 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
 
+/** What the counted window must hold after a run if nobody else changed anything (overlap of 5 s here). */
 class EchoLedgerTest {
+    private final EchoLedger ledger = new EchoLedger(5);
 
     @Test
-    void aFirstSyncExpectsWhatItReadPlusWhatItCreated() {
-        EchoLedger l = new EchoLedger();
-        for (long id = 1; id <= 5; id++) {
-            l.copperRead(id);
-        }
-        l.mailchimpRead(false, "a@x.fr");
-        l.mailchimpRead(false, "b@x.fr");
-        l.copperCreated(100);
-        l.copperCreated(200);
-        l.mailchimpCreated(150);
-        l.copperChanged("read-and-updated@x.fr", 120); // read in the window: already counted
+    void theWindowHoldsTheTailReadTheCreationsAndEveryOtherRecordWritten() {
+        ledger.copperRead("old@x.fr", 1_000);
+        ledger.copperRead("tail1@x.fr", 1_996);
+        ledger.copperRead("tail2@x.fr", 2_000);
+        ledger.copperCreated(10);
+        ledger.copperCreated(20);
+        ledger.copperChanged("old@x.fr", 30);   // moved into the window by the run's write
+        ledger.copperChanged("tail1@x.fr", 40); // already in it
+        ledger.copperChanged("old@x.fr", 50);   // written twice, one record
 
-        assertThat(l.expectedCopper()).isEqualTo(7);
-        assertThat(l.expectedMailchimp()).isEqualTo(3);
-        assertThat(l.expectedMailchimpArchived()).isZero();
-        assertThat(l.wroteSomething()).isTrue();
-        assertThat(l.lastWriteMillis()).isEqualTo(200);
+        long floor = ledger.floor(ledger.copperNewest(), 0);
+        assertThat(floor).isEqualTo(1_995);
+        assertThat(ledger.expectedCopper(floor)).as("2 in the tail + 2 created + old").isEqualTo(5);
+        assertThat(ledger.lastWriteMillis()).isEqualTo(50);
     }
 
     @Test
     void aRecordListedTwiceWhileReadingCountsOnce() {
-        EchoLedger l = new EchoLedger();
-        l.copperRead(7L);
-        l.copperRead(7L); // changed by someone during the read: moved to the end of the date_modified order
-        l.copperRead(null);
-        l.mailchimpRead(false, "Ann@X.fr");
-        l.mailchimpRead(false, "ann@x.fr ");
+        ledger.copperRead("moved@x.fr", 1_000);
+        ledger.copperRead("moved@x.fr", 2_000); // changed by someone during the read: listed again at the end
+        ledger.mailchimpRead(false, "Ann@X.fr", 2_000);
+        ledger.mailchimpRead(false, "ann@x.fr ", 2_000);
 
-        assertThat(l.expectedCopper()).as("one id, plus one record without id").isEqualTo(2);
-        assertThat(l.expectedMailchimp()).isEqualTo(1);
-        assertThat(l.wroteSomething()).isFalse();
+        assertThat(ledger.expectedCopper(ledger.floor(ledger.copperNewest(), 0))).isEqualTo(1);
+        assertThat(ledger.expectedMailchimp(ledger.floor(ledger.mailchimpNewest(), 0))).isEqualTo(1);
+        assertThat(ledger.wroteSomething()).isFalse();
     }
 
     @Test
-    void writesToHydratedContactsAddThemToTheWindowOnce() {
-        EchoLedger l = new EchoLedger();
-        l.copperHydrated("h@x.fr");
-        l.mailchimpHydrated("m@x.fr");
-        l.copperChanged("h@x.fr", 1);
-        l.copperChanged("h@x.fr", 2); // names, then the resubscribe tag: still one person
-        l.mailchimpChanged("m@x.fr", 3);
-        l.mailchimpChanged("read@x.fr", 4);
+    void nothingReadMeansTheWindowHoldsOnlyTheRunsWrites() {
+        ledger.mailchimpCreated(1);
+        ledger.mailchimpChanged("a@x.fr", 2);
 
-        assertThat(l.expectedCopper()).isEqualTo(1);
-        assertThat(l.expectedMailchimp()).isEqualTo(1);
+        assertThat(ledger.mailchimpNewest()).isNull();
+        assertThat(ledger.expectedMailchimp(Long.MIN_VALUE)).isEqualTo(2);
+        assertThat(ledger.expectedMailchimpArchived(Long.MIN_VALUE)).isZero();
     }
 
     @Test
-    void restoringAnArchivedMemberMovesItBetweenListings() {
-        EchoLedger l = new EchoLedger();
-        l.mailchimpRead(true, "back@x.fr");
-        l.mailchimpRead(true, "stays@x.fr");
-        l.mailchimpRestored("back@x.fr", 10);
+    void restoringAnArchivedMemberMovesItFromTheArchivedListingToTheDefaultOne() {
+        ledger.mailchimpRead(true, "back@x.fr", 3_000);
+        ledger.mailchimpRead(true, "stays@x.fr", 3_000);
+        ledger.mailchimpChanged("back@x.fr", 10);
 
-        assertThat(l.expectedMailchimpArchived()).isEqualTo(1);
-        assertThat(l.expectedMailchimp()).isEqualTo(1);
+        long floor = ledger.floor(ledger.mailchimpNewest(), 0);
+        assertThat(ledger.expectedMailchimpArchived(floor)).isEqualTo(1);
+        assertThat(ledger.expectedMailchimp(floor)).isEqualTo(1);
+    }
+
+    @Test
+    void aLargeReadKeepsOnlyItsTailInMemoryAndCountsItExactly() {
+        for (int i = 0; i < 100_000; i++) {
+            ledger.copperRead("p" + i + "@x.fr", i / 10); // ten people a second, oldest first (Copper's sort)
+        }
+        long floor = ledger.floor(ledger.copperNewest(), 0);
+        assertThat(ledger.expectedCopper(floor)).as("the last 5 seconds: 50 people").isEqualTo(50);
     }
 }
