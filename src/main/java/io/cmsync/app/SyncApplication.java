@@ -81,7 +81,7 @@ public final class SyncApplication {
         Planner planner = new Planner(plannerSettings);
         SyncScope scope = new SyncScope(settings, runs);
         main.bind("syncScope", scope);
-        main.bind("planStep", new PlanStep(planner, runs, clock)
+        main.bind("planStep", new PlanStep(planner, runs, clock).chunkSize(settings.planChunkSize())
                 .safetyBrake(new SafetyBrake(SafetySettings.load(settings.propertiesFile())), confirmPlan));
         main.bind("watermarks", new Watermarks(settings, runs, copper, mailchimp, planner));
         main.bind("hydrator", new Hydrator(copper, runs, scope));
