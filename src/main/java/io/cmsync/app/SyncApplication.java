@@ -82,6 +82,7 @@ public final class SyncApplication {
         SyncScope scope = new SyncScope(settings, runs);
         main.bind("syncScope", scope);
         main.bind("planStep", new PlanStep(planner, runs, clock).chunkSize(settings.planChunkSize())
+                .executeChunksWith(actions -> template().sendBody("direct:execute-chunk", actions))
                 .safetyBrake(new SafetyBrake(SafetySettings.load(settings.propertiesFile())), confirmPlan));
         main.bind("watermarks", new Watermarks(settings, runs, copper, mailchimp, planner));
         main.bind("hydrator", new Hydrator(copper, runs, scope));

@@ -75,6 +75,25 @@ public final class PlanStep {
                 + (bounds.size() > 1 ? " (" + bounds.size() + " tranches de " + chunkSize + " e-mails au plus)" : ""));
     }
 
+    private java.util.function.Consumer<List<Action>> chunkExecutor;
+
+    /**
+     * How a chunk's actions are executed: the application sends them to the execute-chunk route, each chunk in an
+     * exchange of its own (Camel keeps the split's exchanges until the exchange that started the split ends).
+     */
+    public PlanStep executeChunksWith(java.util.function.Consumer<List<Action>> executor) {
+        this.chunkExecutor = executor;
+        return this;
+    }
+
+    /** Plans the next chunk again ({@link #nextChunk()}) and executes its actions. */
+    public void executeNextChunk() {
+        List<Action> actions = nextChunk();
+        if (!actions.isEmpty()) {
+            java.util.Objects.requireNonNull(chunkExecutor, "no chunk executor").accept(actions);
+        }
+    }
+
     /** True while the plan has chunks left to execute. */
     public boolean hasNextChunk() {
         return runs.current().hasNextChunk();
