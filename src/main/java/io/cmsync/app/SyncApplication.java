@@ -84,7 +84,7 @@ public final class SyncApplication {
         main.bind("planStep", new PlanStep(planner, runs, clock).chunkSize(settings.planChunkSize())
                 .executeChunksWith(actions -> template().sendBody("direct:execute-chunk", actions))
                 .safetyBrake(new SafetyBrake(SafetySettings.load(settings.propertiesFile())), confirmPlan));
-        main.bind("watermarks", new Watermarks(settings, runs, copper, mailchimp, planner));
+        main.bind("watermarks", new Watermarks(settings, runs, copper, mailchimp));
         main.bind("hydrator", new Hydrator(copper, runs, scope));
         main.bind("mailchimpWriter", new MailchimpWriter(mailchimp, runs, settings.newMemberStatus()));
         main.bind("copperWriter", new CopperWriter(copper, runs, plannerSettings.tagRules()));

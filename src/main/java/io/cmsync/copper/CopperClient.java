@@ -53,16 +53,48 @@ public final class CopperClient {
      * @param minimumModified Unix seconds, inclusive; null for every person
      */
     public List<CopperPerson> searchPage(Long minimumModified, int pageNumber, int pageSize) {
+        return search(minimumModified, pageNumber, pageSize, "asc").people();
+    }
+
+    /**
+     * A page of a search and its {@code X-PW-TOTAL} header, which Copper documents as an upper bound of the matches
+     * ({@code -1} when the header is missing or unreadable).
+     */
+    public record PeoplePage(List<CopperPerson> people, long totalUpperBound) { }
+
+    /** {@link #searchPage} with the search's total: a reader can stop without asking for an empty last page. */
+    public PeoplePage search(Long minimumModified, int pageNumber, int pageSize, String direction) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("page_number", pageNumber);
         body.put("page_size", pageSize);
         body.put("sort_by", "date_modified");
-        body.put("sort_direction", "asc");
+        body.put("sort_direction", direction);
         if (minimumModified != null) {
             body.put("minimum_modified_date", minimumModified);
         }
         ApiResponse r = call(ApiRequest.post("people/search", write(body), "POST people/search"));
-        return read(r, new TypeReference<List<CopperPerson>>() { }, "POST people/search");
+        List<CopperPerson> people = read(r, new TypeReference<List<CopperPerson>>() { }, "POST people/search");
+        return new PeoplePage(people == null ? List.of() : people, total(r.header("X-PW-TOTAL")));
+    }
+
+    /**
+     * How many people changed since a date (an upper bound, see {@link PeoplePage}) and the newest change: one call of
+     * one result, sorted newest first.
+     */
+    public ChangeCount changedSince(Long minimumModified) {
+        PeoplePage page = search(minimumModified, 1, 1, "desc");
+        Long newest = page.people().isEmpty() ? null : page.people().get(0).dateModified();
+        return new ChangeCount(page.totalUpperBound(), newest);
+    }
+
+    /** See {@link #changedSince}: {@code total} is -1 when Copper did not say. */
+    public record ChangeCount(long total, Long newest) { }
+
+    private static long total(String header) {
+        if (header == null || !header.strip().matches("\\d{1,18}")) {
+            return -1;
+        }
+        return Long.parseLong(header.strip());
     }
 
     /** The people with these ids (at most 200 per call); deleted ones are simply absent. */

@@ -152,6 +152,33 @@ public final class MailchimpClient {
     }
 
     /**
+     * How many members of a listing ({@code status} null: the default listing) changed since a date, and the newest
+     * change: one call of one member, sorted by {@code last_changed}, newest first.
+     */
+    public ChangeCount changedSince(String status, String sinceLastChanged) {
+        String query = "count=1&offset=0&fields=members.last_changed,total_items&sort_field=last_changed&sort_dir=DESC"
+                + (status == null ? "" : "&status=" + status)
+                + (sinceLastChanged == null ? ""
+                        : "&since_last_changed=" + URLEncoder.encode(sinceLastChanged, StandardCharsets.UTF_8));
+        String label = "GET lists/{list_id}/members";
+        JsonNode n = tree(call(ApiRequest.get("lists/" + listId + "/members", query, label)), label);
+        JsonNode first = n.path("members").path(0).path("last_changed");
+        java.time.Instant newest = null;
+        if (first.isTextual() && !first.asText().isBlank()) {
+            try {
+                newest = java.time.OffsetDateTime.parse(first.asText()).toInstant();
+            } catch (java.time.format.DateTimeParseException e) {
+                throw new ApiException(SIDE, 200, SIDE + " " + label + " returned an unreadable last_changed: "
+                        + abbreviate(first.asText()));
+            }
+        }
+        return new ChangeCount(n.path("total_items").asLong(-1), newest);
+    }
+
+    /** See {@link #changedSince}: {@code total} is -1 when Mailchimp did not say. */
+    public record ChangeCount(long total, java.time.Instant newest) { }
+
+    /**
      * Creates members in one call (≤ 500). {@code update_existing} is false: a batch must never change an existing
      * member's status. Returns one result per e-mail sent.
      */

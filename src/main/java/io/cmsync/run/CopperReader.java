@@ -52,8 +52,13 @@ public final class CopperReader {
             cursor = lastModified; // past the cap: a new search from the last second read
             page = 1;
         }
-        List<CopperPerson> people = client.searchPage(cursor, page, pageSize);
-        more = people.size() == pageSize; // Copper's documented strategy: stop on a short page
+        CopperClient.PeoplePage result = client.search(cursor, page, pageSize, "asc");
+        List<CopperPerson> people = result.people();
+        // stop on a short page (Copper's documented strategy), or when X-PW-TOTAL, an upper bound, says this page
+        // was the last one (saves asking for an empty page); past the 100,000 cap the cursor search goes on
+        more = people.size() == pageSize && (result.totalUpperBound() < 0
+                || (long) page * pageSize < result.totalUpperBound()
+                || (long) page * pageSize >= CopperClient.SEARCH_CAP);
         SyncRun run = runs.current();
         List<Contact> contacts = new ArrayList<>(people.size());
         for (CopperPerson p : people) {
@@ -69,6 +74,7 @@ public final class CopperReader {
                 }
             }
             run.copperModified(modified);
+            run.echo().copperRead(p.id());
             contacts.add(CopperMapping.toContact(p));
         }
         read += contacts.size();

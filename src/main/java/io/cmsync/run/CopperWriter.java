@@ -146,6 +146,7 @@ public final class CopperWriter {
                 for (int i = 0; i < chunk.size(); i++) {
                     if (results.get(i).ok()) {
                         remembered.add(chunk.get(i));
+                        run.echo().copperChanged(chunk.get(i).email(), System.currentTimeMillis());
                         run.log().info("Tag « " + tagRules.resubscribeTag() + " » ajouté dans Copper: " + chunk.get(i).email());
                     } else {
                         run.log().error("Tag « " + tagRules.resubscribeTag() + " » non ajouté pour " + chunk.get(i).email()
@@ -175,6 +176,11 @@ public final class CopperWriter {
     private static void record(SyncRun run, String email, String name, String operation, String error) {
         boolean ok = error == null;
         run.outcome(new OperationOutcome(email, Direction.MAILCHIMP_TO_COPPER, operation, ok, name, List.of(), error, null));
+        if (ok && CREATE.equals(operation)) {
+            run.echo().copperCreated(System.currentTimeMillis());
+        } else if (ok) {
+            run.echo().copperChanged(email, System.currentTimeMillis());
+        }
         if (ok) {
             run.log().success("Mailchimp → Copper (" + operation + "): " + email);
         } else {

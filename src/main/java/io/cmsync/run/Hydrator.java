@@ -21,10 +21,12 @@ import io.cmsync.sync.SyncedRecord;
  * <li>changed in Mailchimp only: the real Copper person is fetched by id (200 per call), because a Copper update
  * replaces its whole tag list;</li>
  * <li>changed in Copper only: the member is taken from the synced state (names, pushed tags, status), because it has
- * not changed since that state was written and Mailchimp writes never replace its tags or status.</li>
+ * not changed since that state was written and Mailchimp writes never replace its tags or status (a member the
+ * deletion workflow archived is taken as archived).</li>
  * </ul>
  */
 public final class Hydrator {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Hydrator.class);
     private static final int IDS_PER_CALL = 200;
 
     private final CopperClient copper;
@@ -35,6 +37,23 @@ public final class Hydrator {
         this.copper = copper;
         this.runs = runs;
         this.scope = scope;
+    }
+
+    /** The member holds what the last sync left (names, status, and the tags it pushed): nothing changed. */
+    static boolean isEcho(Contact member, SyncedRecord r) {
+        if (r.mailchimpStatus() == null || Planner.FORGOTTEN_STATUS.equals(r.mailchimpStatus())
+                || Planner.ARCHIVED_BY_SYNC_STATUS.equals(r.mailchimpStatus())) {
+            return false;
+        }
+        return r.mailchimpStatus().equals(member.status()) && java.util.Objects.equals(r.firstName(), member.firstName())
+                && java.util.Objects.equals(r.lastName(), member.lastName())
+                && lower(member.tags()).containsAll(lower(r.pushedTags()));
+    }
+
+    private static Set<String> lower(java.util.Collection<String> tags) {
+        Set<String> out = new HashSet<>();
+        tags.forEach(t -> out.add(t.strip().toLowerCase(java.util.Locale.ROOT)));
+        return out;
     }
 
     public void hydrate() {
@@ -48,9 +67,18 @@ public final class Hydrator {
         run.mailchimp().forEach(c -> mailchimpEmails.add(c.email()));
 
         List<Long> ids = new ArrayList<>();
-        for (String email : mailchimpEmails) {
-            if (!copperEmails.contains(email)) {
-                run.store().find(email).map(SyncedRecord::copperId).ifPresent(ids::add);
+        int echoes = 0;
+        for (Contact member : run.mailchimp()) {
+            if (copperEmails.contains(member.email())) {
+                continue;
+            }
+            Optional<SyncedRecord> r = run.store().find(member.email());
+            if (r.isPresent() && isEcho(member, r.get())) {
+                // read again at the edge of the window, unchanged since the last sync: nothing to compare
+                run.dropMailchimp(member.email());
+                echoes++;
+            } else {
+                r.map(SyncedRecord::copperId).ifPresent(ids::add);
             }
         }
         int fetched = 0;
@@ -61,6 +89,7 @@ public final class Hydrator {
                 Contact c = CopperMapping.toContact(p);
                 if (scope.inScope(c) && !copperEmails.contains(c.email())) {
                     run.addCopper(c);
+                    run.echo().copperHydrated(c.email());
                     fetched++;
                 }
             }
@@ -75,11 +104,15 @@ public final class Hydrator {
             if (r.isPresent() && r.get().mailchimpStatus() != null
                     && !Planner.FORGOTTEN_STATUS.equals(r.get().mailchimpStatus())) {
                 SyncedRecord s = r.get();
+                // a member the deletion workflow archived is still archived: had anyone changed it, it was read
+                String status = Planner.ARCHIVED_BY_SYNC_STATUS.equals(s.mailchimpStatus()) ? "archived" : s.mailchimpStatus();
                 run.addMailchimp(new Contact(email, email, s.firstName(), s.lastName(), List.copyOf(s.pushedTags()),
-                        s.mailchimpStatus(), MailchimpMapping.subscriberHash(email), null));
+                        status, MailchimpMapping.subscriberHash(email), null));
+                run.echo().mailchimpHydrated(email);
                 synthesized++;
             }
         }
+        LOG.debug("{} member(s) read again unchanged since the last sync", echoes);
         run.log().info("Incrémental: " + fetched + " personne(s) Copper relue(s) par identifiant, " + synthesized
                 + " membre(s) Mailchimp repris de l'état synchronisé");
     }

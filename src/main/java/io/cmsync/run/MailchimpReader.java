@@ -43,6 +43,8 @@ public final class MailchimpReader {
         MailchimpClient.MembersPage page = client.membersPage(offset, pageSize, PASSES[pass], run.mailchimpSince());
         offset += page.members().size();
         read += page.members().size();
+        boolean archivedPass = PASSES[pass] != null;
+        page.members().forEach(m -> run.echo().mailchimpRead(archivedPass, m.emailAddress()));
         if (page.members().size() < pageSize || offset >= page.totalItems()) {
             pass++;
             offset = 0;

@@ -313,6 +313,12 @@ public final class MailchimpWriter {
         boolean ok = error == null;
         run.outcome(new OperationOutcome(email, Direction.COPPER_TO_MAILCHIMP, operation, ok, name.strip(), tags, error, null));
         if (ok) {
+            long now = System.currentTimeMillis();
+            switch (operation) {
+                case CREATE -> run.echo().mailchimpCreated(now);
+                case REACTIVATE -> run.echo().mailchimpRestored(email, now);
+                default -> run.echo().mailchimpChanged(email, now);
+            }
             run.log().success("Copper → Mailchimp (" + operation + "): " + email);
         } else {
             run.log().error("Copper → Mailchimp (" + operation + ") en échec: " + email + " — " + error);

@@ -63,6 +63,7 @@ public final class SyncRun {
     /** Addresses Mailchimp refused in this run (forgotten / compliance state), with their Copper person. */
     private final Map<String, Contact> refusedByMailchimp = Collections.synchronizedMap(new LinkedHashMap<>());
     private int identical;
+    private final EchoLedger echo = new EchoLedger();
     private final Progress progress = new Progress(5_000, System::currentTimeMillis);
     private int plannedWrites;
     /** Incremental read starts (null: read everything) and the newest change seen on each side. */
@@ -163,6 +164,11 @@ public final class SyncRun {
         staging.addMailchimp(Planner.key(c), c);
     }
 
+    /** An incremental run drops a member it read again unchanged, whose Copper side it did not read. */
+    void dropMailchimp(String email) {
+        staging.removeMailchimp(email);
+    }
+
     /** Every Copper person read, loaded from the staging area: for incremental runs, which read only changes. */
     public List<Contact> copper() {
         return staging.copper();
@@ -209,9 +215,9 @@ public final class SyncRun {
         return maxMailchimpChanged;
     }
 
-    /** Writes were attempted (their echo will show up in the next incremental read). */
-    public boolean wroteSomething() {
-        return operationCount.get() > 0 || !refusedByMailchimp.isEmpty();
+    /** What the run read and wrote on each side's change feed (to move the watermarks past its own writes). */
+    public EchoLedger echo() {
+        return echo;
     }
 
     public void countOutsideTestMarker() {

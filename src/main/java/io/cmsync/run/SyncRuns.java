@@ -187,6 +187,37 @@ public final class SyncRuns {
     }
 
     /**
+     * An incremental run does not read again what did not change: the contacts still waiting (flagged for deletion,
+     * awaiting resubscription) that it did not read come from the synced state, so every report lists them.
+     */
+    public void listStillWaiting() {
+        SyncRun run = current();
+        if (run.fullSync() || run.store() == null) {
+            return;
+        }
+        java.util.Set<String> listed = new java.util.HashSet<>();
+        run.flagged().forEach(f -> listed.add(f.email()));
+        int carried = 0;
+        for (StateStore.PendingFlagged p : run.store().pending()) {
+            if (!listed.contains(p.email()) && run.copperPerson(p.email()) == null) {
+                run.flagged().add(new io.cmsync.report.FlaggedEntry(p.email(), p.displayName(), p.matchedTag()));
+                carried++;
+            }
+        }
+        listed.clear();
+        run.forgotten().forEach(f -> listed.add(f.email()));
+        String url = run.store().meta("mailchimp.subscribe_url_long").orElse(null);
+        for (SyncedRecord r : run.store().withMailchimpStatus(Planner.FORGOTTEN_STATUS)) {
+            if (!listed.contains(r.email()) && run.copperPerson(r.email()) == null) {
+                run.forgotten().add(new io.cmsync.report.ForgottenEntry(r.email(), r.firstName() + " " + r.lastName(),
+                        url == null ? "" : io.cmsync.mailchimp.MailchimpClient.resubscribeLink(url, r.email()), false));
+                carried++;
+            }
+        }
+        LOG.debug("{} waiting contact(s) listed from the synced state", carried);
+    }
+
+    /**
      * Stores what was synced: the planner's target record (staged chunk by chunk, with the ids of the Copper people
      * created) for every e-mail whose writes all succeeded. Nothing in a dry run, and nothing for an e-mail with a
      * failed write, so the next run sees the difference again. Read from the staging area a page at a time.

@@ -5,12 +5,8 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Date;
-import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
-import java.util.Set;
 import java.util.TimeZone;
-import java.util.stream.Collectors;
 
 import org.quartz.CronExpression;
 import org.slf4j.Logger;
@@ -18,22 +14,24 @@ import org.slf4j.LoggerFactory;
 
 import io.cmsync.config.Settings;
 import io.cmsync.copper.CopperClient;
-import io.cmsync.copper.CopperMapping;
-import io.cmsync.copper.CopperPerson;
 import io.cmsync.mailchimp.MailchimpClient;
-import io.cmsync.mailchimp.MailchimpMapping;
-import io.cmsync.mailchimp.MailchimpMember;
 import io.cmsync.state.StateStore;
-import io.cmsync.sync.Contact;
-import io.cmsync.sync.Planner;
-import io.cmsync.sync.SyncedRecord;
 
 /**
  * Incremental reads. Each side has a watermark: the newest server timestamp (Copper {@code date_modified},
  * Mailchimp {@code last_changed}) up to which every change has been synced. A run reads from the watermark minus a
- * small overlap (commit lag on the server); the watermark only moves when a run ends without failed contacts, so
- * nothing is skipped. The product's own writes come back as changes: after writing, the run reads its echo once and
- * moves the watermark past it when it holds nothing but the product's own writes (otherwise the next run sees them).
+ * small overlap (server commit lag); the watermark only moves when a run ends without failed contacts, so nothing is
+ * skipped.
+ * <p>
+ * The product's own writes come back as changes. Reading them back would cost as many calls as the writes (a whole
+ * second read after a first sync), so instead, once the overlap has passed since the run's last write, one count per
+ * listing (Copper search {@code X-PW-TOTAL}, Mailchimp {@code total_items}) checks the read window: when it holds no
+ * more than what the run read plus what it wrote ({@link EchoLedger}), nobody else changed anything during the run,
+ * and the watermark moves to the newest change, "settled": the next run reads strictly after it, without overlap
+ * (the wait has already covered commit lag). Otherwise the watermark stays where the run's read ended and the next
+ * run reads the run's writes again with everyone else's. The count cannot see a change someone made, during the run,
+ * to a contact the run itself wrote (it changes no count); the periodic full reconciliation catches it.
+ * <p>
  * A periodic full reconciliation (cron setting, nightly by default) reads everything again, to catch what incremental
  * reads cannot see (deleted people, changes lost to a crash).
  */
@@ -41,7 +39,11 @@ public final class Watermarks {
     private static final Logger LOG = LoggerFactory.getLogger(Watermarks.class);
     static final String COPPER = "copper.watermark";
     static final String MAILCHIMP = "mailchimp.watermark";
+    static final String COPPER_SETTLED = "copper.watermark.settled";
+    static final String MAILCHIMP_SETTLED = "mailchimp.watermark.settled";
     static final String LAST_FULL = "last-full-sync";
+    /** Whether {@code since_last_changed} includes its own second (the docs say "after"): probed once, then kept. */
+    static final String MAILCHIMP_SINCE_INCLUSIVE = "mailchimp.since-last-changed-inclusive";
     private static final DateTimeFormatter ISO = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ssxxx")
             .withZone(ZoneOffset.UTC);
 
@@ -49,14 +51,24 @@ public final class Watermarks {
     private final SyncRuns runs;
     private final CopperClient copper;
     private final MailchimpClient mailchimp;
-    private final Planner planner;
+    private final Sleeper sleeper;
 
-    public Watermarks(Settings settings, SyncRuns runs, CopperClient copper, MailchimpClient mailchimp, Planner planner) {
+    /** How the run waits out the overlap before counting (a test can skip the wait). */
+    @FunctionalInterface
+    public interface Sleeper {
+        void sleep(long millis) throws InterruptedException;
+    }
+
+    public Watermarks(Settings settings, SyncRuns runs, CopperClient copper, MailchimpClient mailchimp) {
+        this(settings, runs, copper, mailchimp, Thread::sleep);
+    }
+
+    Watermarks(Settings settings, SyncRuns runs, CopperClient copper, MailchimpClient mailchimp, Sleeper sleeper) {
         this.settings = settings;
         this.runs = runs;
         this.copper = copper;
         this.mailchimp = mailchimp;
-        this.planner = planner;
+        this.sleeper = sleeper;
     }
 
     /** Start of a run: full read, or incremental from the stored watermarks. */
@@ -78,11 +90,23 @@ public final class Watermarks {
             return;
         }
         long overlap = settings.incrementalOverlapSeconds();
-        long copperSince = Long.parseLong(copperMark.get()) - overlap;
-        String mailchimpSince = ISO.format(Instant.parse(mailchimpMark.get()).minusSeconds(overlap));
+        // settled: the overlap was waited out and counted after the last run: read strictly after the mark
+        long copperSince = settled(store, COPPER_SETTLED) ? Long.parseLong(copperMark.get()) + 1
+                : Long.parseLong(copperMark.get()) - overlap;
+        Instant mailchimpFrom = Instant.parse(mailchimpMark.get());
+        if (!settled(store, MAILCHIMP_SETTLED)) {
+            mailchimpFrom = mailchimpFrom.minusSeconds(overlap);
+        } else if (settled(store, MAILCHIMP_SINCE_INCLUSIVE)) {
+            mailchimpFrom = mailchimpFrom.plusSeconds(1);
+        }
+        String mailchimpSince = ISO.format(mailchimpFrom);
         run.readFrom(copperSince, mailchimpSince);
         run.log().info("Synchronisation incrémentale: changements Copper depuis "
                 + ISO.format(Instant.ofEpochSecond(copperSince)) + ", Mailchimp depuis " + mailchimpSince);
+    }
+
+    private static boolean settled(StateStore store, String key) {
+        return store.meta(key).map(Boolean::parseBoolean).orElse(false);
     }
 
     boolean fullReconciliationDue(Instant lastFull, Instant now) {
@@ -107,104 +131,86 @@ public final class Watermarks {
             return;
         }
         StateStore store = run.store();
-        Long copperMark = max(run.maxCopperModified(), store.meta(COPPER).map(Long::parseLong).orElse(null));
-        Instant mailchimpMark = max(run.maxMailchimpChanged(), store.meta(MAILCHIMP).map(Instant::parse).orElse(null));
-        if (run.wroteSomething()) {
-            Echo<Long> copperEcho = copperEcho(run, copperMark);
-            Echo<Instant> mailchimpEcho = mailchimpEcho(run, mailchimpMark);
-            copperMark = copperEcho.mark(copperMark);
-            mailchimpMark = mailchimpEcho.mark(mailchimpMark);
+        Long storedCopper = store.meta(COPPER).map(Long::parseLong).orElse(null);
+        Instant storedMailchimp = store.meta(MAILCHIMP).map(Instant::parse).orElse(null);
+        Long seenCopper = run.maxCopperModified();
+        Instant seenMailchimp = run.maxMailchimpChanged();
+        boolean copperMoved = seenCopper != null && (storedCopper == null || seenCopper > storedCopper);
+        boolean mailchimpMoved = seenMailchimp != null && (storedMailchimp == null || seenMailchimp.isAfter(storedMailchimp));
+        EchoLedger echo = run.echo();
+
+        Long copperMark = max(seenCopper, storedCopper);
+        Instant mailchimpMark = max(seenMailchimp, storedMailchimp);
+        boolean copperSettled = settled(store, COPPER_SETTLED);
+        boolean mailchimpSettled = settled(store, MAILCHIMP_SETTLED);
+        if (echo.wroteSomething() || copperMoved || mailchimpMoved) {
+            settle(run, echo.wroteSomething() ? echo.lastWriteMillis() : System.currentTimeMillis());
+            CopperClient.ChangeCount c = copper.changedSince(run.copperSince());
+            copperSettled = c.total() >= 0 && c.total() <= echo.expectedCopper();
+            if (copperSettled) {
+                copperMark = max(c.newest(), copperMark);
+            }
+            MailchimpClient.ChangeCount m = mailchimp.changedSince(null, run.mailchimpSince());
+            MailchimpClient.ChangeCount archived = mailchimp.changedSince("archived", run.mailchimpSince());
+            mailchimpSettled = m.total() >= 0 && m.total() <= echo.expectedMailchimp()
+                    && archived.total() >= 0 && archived.total() <= echo.expectedMailchimpArchived();
+            if (mailchimpSettled) {
+                mailchimpMark = max(max(m.newest(), archived.newest()), mailchimpMark);
+                probeSinceSemantics(store, m.newest());
+            }
+            LOG.info("Change counts after the run: Copper {} (read + own writes {}), Mailchimp {} + {} archived "
+                            + "(read + own writes {} + {})", c.total(), echo.expectedCopper(), m.total(), archived.total(),
+                    echo.expectedMailchimp(), echo.expectedMailchimpArchived());
+            if (!copperSettled || !mailchimpSettled) {
+                run.log().info("Changements faits par d'autres pendant la synchronisation ("
+                        + (copperSettled ? "" : "Copper") + (copperSettled || mailchimpSettled ? "" : ", ")
+                        + (mailchimpSettled ? "" : "Mailchimp") + "): la prochaine synchronisation les relira");
+            }
         }
         if (copperMark != null) {
             store.putMeta(COPPER, Long.toString(copperMark));
+            store.putMeta(COPPER_SETTLED, Boolean.toString(copperSettled));
         }
         store.putMeta(MAILCHIMP, (mailchimpMark == null ? run.startedAt() : mailchimpMark).toString());
+        store.putMeta(MAILCHIMP_SETTLED, Boolean.toString(mailchimpSettled && mailchimpMark != null));
         if (run.fullSync()) {
             store.putMeta(LAST_FULL, run.startedAt().toString());
         }
-        LOG.info("Watermarks: Copper {}, Mailchimp {}", copperMark, mailchimpMark);
+        LOG.info("Watermarks: Copper {}{}, Mailchimp {}{}", copperMark, copperSettled ? " (settled)" : "",
+                mailchimpMark, mailchimpSettled ? " (settled)" : "");
     }
 
-    /** What the read-back after the writes found: the newest echo, or the oldest foreign change. */
-    private record Echo<T extends Comparable<T>>(T newestEcho, T oldestForeign) {
-        T mark(T previous) {
-            if (oldestForeign != null) {
-                return previous; // someone else changed things during the run: next run reads from before them
-            }
-            return max(newestEcho, previous);
+    /**
+     * Asks once whether {@code since_last_changed} returns the member changed in that very second: if it does, a
+     * settled watermark is read from the next second (else the last second's changes would be read again each run);
+     * if not, or when the answer is unclear, from the watermark itself, which then loses nothing either way.
+     */
+    private void probeSinceSemantics(StateStore store, Instant newest) {
+        if (newest == null || store.meta(MAILCHIMP_SINCE_INCLUSIVE).isPresent()) {
+            return;
         }
-    }
-
-    private Echo<Long> copperEcho(SyncRun run, Long mark) {
-        Long newestEcho = null;
-        Long oldestForeign = null;
-        Long since = mark == null ? null : mark - settings.incrementalOverlapSeconds();
-        for (int page = 1; ; page++) {
-            List<CopperPerson> people = copper.searchPage(since, page, settings.copperPageSize());
-            for (CopperPerson p : people) {
-                long modified = p.dateModified() == null ? 0 : p.dateModified();
-                if (isCopperEcho(run.store(), CopperMapping.toContact(p))) {
-                    newestEcho = max(newestEcho, modified);
-                } else if (mark == null || modified > mark) {
-                    oldestForeign = oldestForeign == null ? modified : Math.min(oldestForeign, modified);
-                }
-            }
-            if (people.size() < settings.copperPageSize() || (long) page * settings.copperPageSize() >= CopperClient.SEARCH_CAP) {
-                break;
-            }
+        MailchimpClient.ChangeCount probe = mailchimp.changedSince(null, ISO.format(newest));
+        if (probe.total() >= 1 && newest.equals(probe.newest())) {
+            store.putMeta(MAILCHIMP_SINCE_INCLUSIVE, "true");
+        } else if (probe.total() == 0) {
+            store.putMeta(MAILCHIMP_SINCE_INCLUSIVE, "false");
         }
-        return new Echo<>(newestEcho, oldestForeign);
+        LOG.info("Mailchimp since_last_changed includes its own second: {}", store.meta(MAILCHIMP_SINCE_INCLUSIVE)
+                .orElse("unknown (asked again after the next run)"));
     }
 
-    private Echo<Instant> mailchimpEcho(SyncRun run, Instant mark) {
-        Instant newestEcho = null;
-        Instant oldestForeign = null;
-        String since = mark == null ? null : ISO.format(mark.minusSeconds(settings.incrementalOverlapSeconds()));
-        for (String status : new String[] {null, "archived"}) {
-            for (int offset = 0; ; ) {
-                MailchimpClient.MembersPage page = mailchimp.membersPage(offset, settings.mailchimpPageSize(), status, since);
-                for (MailchimpMember m : page.members()) {
-                    Contact c = MailchimpMapping.toContact(m);
-                    if (c.modifiedAt() == null) {
-                        continue;
-                    }
-                    if (isMailchimpEcho(run.store(), c)) {
-                        newestEcho = max(newestEcho, c.modifiedAt());
-                    } else if (mark == null || c.modifiedAt().isAfter(mark)) {
-                        oldestForeign = oldestForeign == null || c.modifiedAt().isBefore(oldestForeign) ? c.modifiedAt() : oldestForeign;
-                    }
-                }
-                offset += page.members().size();
-                if (page.members().size() < settings.mailchimpPageSize() || offset >= page.totalItems()) {
-                    break;
-                }
-            }
+    /** Waits until the overlap has passed since {@code fromMillis}: what was written by then is counted. */
+    private void settle(SyncRun run, long fromMillis) {
+        long wait = fromMillis + settings.incrementalOverlapSeconds() * 1000L - System.currentTimeMillis();
+        if (wait <= 0) {
+            return;
         }
-        return new Echo<>(newestEcho, oldestForeign);
-    }
-
-    /** The Copper person holds what the synced state says (names and tags): the product's own write. */
-    private boolean isCopperEcho(StateStore store, Contact c) {
-        Optional<SyncedRecord> r = store.find(c.email());
-        return r.isPresent() && r.get().firstName().equals(c.firstName()) && r.get().lastName().equals(c.lastName())
-                && lower(planner.desiredTags(c.tags())).equals(lower(r.get().tags()));
-    }
-
-    private boolean isMailchimpEcho(StateStore store, Contact c) {
-        Optional<SyncedRecord> r = store.find(c.email());
-        if (r.isEmpty()) {
-            return false;
+        LOG.info("Waiting {} ms (sync.incremental-overlap-seconds) before counting the changes of the run", wait);
+        try {
+            sleeper.sleep(wait);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
-        if (Planner.FORGOTTEN_STATUS.equals(r.get().mailchimpStatus())) {
-            return false;
-        }
-        return r.get().firstName().equals(c.firstName()) && r.get().lastName().equals(c.lastName())
-                && r.get().mailchimpStatus() != null && r.get().mailchimpStatus().equals(c.status())
-                && lower(c.tags()).containsAll(lower(r.get().pushedTags()));
-    }
-
-    private static Set<String> lower(java.util.Collection<String> tags) {
-        return tags.stream().map(t -> t.strip().toLowerCase(Locale.ROOT)).collect(Collectors.toSet());
     }
 
     private static <T extends Comparable<T>> T max(T a, T b) {

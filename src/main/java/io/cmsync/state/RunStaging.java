@@ -139,6 +139,17 @@ public final class RunStaging {
         }
     }
 
+    /** Forgets the Mailchimp member(s) staged under this key. */
+    public void removeMailchimp(String key) {
+        flush();
+        try (PreparedStatement ps = connection.prepareStatement("DELETE FROM run_mailchimp WHERE k = ?")) {
+            ps.setString(1, key);
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            throw new StateException("cannot update the run's staging tables: " + e.getMessage(), e);
+        }
+    }
+
     /** Copper people staged (duplicates included). */
     public long copperCount() {
         flush();

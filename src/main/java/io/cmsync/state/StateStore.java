@@ -92,6 +92,24 @@ public final class StateStore implements AutoCloseable {
         }
     }
 
+    /** The synced records with this Mailchimp status (for example the addresses awaiting resubscription). */
+    public List<SyncedRecord> withMailchimpStatus(String status) {
+        List<SyncedRecord> list = new ArrayList<>();
+        try (PreparedStatement ps = connection.prepareStatement(
+                "SELECT email, copper_id, first_name, last_name, tags, pushed_tags, mailchimp_status, synced_at "
+                        + "FROM synced_contact WHERE mailchimp_status = ? ORDER BY email")) {
+            ps.setString(1, status);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    list.add(record(rs));
+                }
+            }
+        } catch (SQLException e) {
+            throw new StateException("cannot read the synced state: " + e.getMessage(), e);
+        }
+        return list;
+    }
+
     /** A synced record from the 8 columns email, copper_id … synced_at of a result row. */
     static SyncedRecord record(ResultSet rs) throws SQLException {
         long copperId = rs.getLong(2);

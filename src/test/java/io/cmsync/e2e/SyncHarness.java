@@ -49,6 +49,8 @@ final class SyncHarness implements AutoCloseable {
         properties.put("paths.reports-dir", dir.resolve("reports").toString());
         properties.put("paths.archive-dir", dir.resolve("archive").toString());
         properties.put("http.max-attempts", "2");
+        // a run waits out this overlap before counting the changes: 1 s keeps the many scenario runs short
+        properties.put("sync.incremental-overlap-seconds", "1");
     }
 
     Settings settings() {
