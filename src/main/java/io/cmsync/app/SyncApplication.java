@@ -81,7 +81,8 @@ public final class SyncApplication {
         Planner planner = new Planner(plannerSettings);
         SyncScope scope = new SyncScope(settings, runs);
         main.bind("syncScope", scope);
-        main.bind("planStep", new PlanStep(planner, runs, clock)
+        main.bind("planStep", new PlanStep(planner, runs, clock).chunkSize(settings.planChunkSize())
+                .executeChunksWith(actions -> template().sendBody("direct:execute-chunk", actions))
                 .safetyBrake(new SafetyBrake(SafetySettings.load(settings.propertiesFile())), confirmPlan));
         main.bind("watermarks", new Watermarks(settings, runs, copper, mailchimp));
         main.bind("hydrator", new Hydrator(copper, runs, scope));

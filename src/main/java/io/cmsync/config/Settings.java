@@ -53,7 +53,10 @@ public record Settings(
         ZoneId reportZone,
         int reportRetentionDays,
         // flagged contacts
-        String flaggedMailchimpAction) {
+        String flaggedMailchimpAction,
+        // scale
+        int planChunkSize,
+        int reportMaxDetailedEntries) {
 
     /** {@code flagged.mailchimp-action}: what {@code flagged archive} does to the Mailchimp member. */
     public static final String FLAGGED_ARCHIVE = "archive";

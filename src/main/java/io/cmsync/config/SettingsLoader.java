@@ -111,7 +111,10 @@ public final class SettingsLoader {
                 integer("http.max-attempts", 1, 20),
                 dataDir, Path.of(text("paths.reports-dir")), Path.of(text("paths.archive-dir")),
                 jdbcUrl(dataDir), language(), zone(), integer("report.retention-days", 1, 36_500),
-                flaggedMailchimpAction());
+                flaggedMailchimpAction(),
+                raw("sync.plan-chunk-size") == null ? 2_000 : integer("sync.plan-chunk-size", 1, 100_000),
+                raw("report.max-detailed-entries") == null ? 10_000
+                        : integer("report.max-detailed-entries", 1, 1_000_000));
     }
 
     private String flaggedMailchimpAction() {

@@ -95,18 +95,20 @@ public final class SyncMetrics implements CallListener {
         if (run.fatalError() != null) {
             errors("run").increment();
         }
-        for (OperationOutcome o : run.operations()) {
+        for (var tally : run.operationTally().entrySet()) {
+            var o = tally.getKey();
+            double n = tally.getValue();
             String direction = o.direction().name().toLowerCase(Locale.ROOT);
             if (o.success()) {
                 if (!run.dryRun()) {
                     Counter.builder(CONTACTS_WRITTEN).description("Contacts written, by direction and operation")
                             .tag("direction", direction).tag("operation", operation(o.operation()))
-                            .register(registry).increment();
+                            .register(registry).increment(n);
                 }
             } else {
                 Counter.builder(CONTACTS_FAILED).description("Contact writes that failed, by direction")
-                        .tag("direction", direction).register(registry).increment();
-                errors("contact").increment();
+                        .tag("direction", direction).register(registry).increment(n);
+                errors("contact").increment(n);
             }
         }
     }

@@ -31,7 +31,10 @@ import java.util.function.Function;
  *   "testMode": true, "dryRun": false, "nothingToSync": false,
  *   "summary": { "totalOperations", "success", "errors", "successRate" (one decimal),
  *                "copperToMailchimp", "mailchimpToCopper" (successful writes), "identicalSkipped", "excluded",
- *                "flagged", "notSynced", "conflicts", "forgotten", "forgottenNew", "resubscribed" },
+ *                "flagged", "notSynced", "conflicts", "forgotten", "forgottenNew", "resubscribed",
+ *                "unlisted": { "operations", "flagged", "forgotten", "resubscribed", "conflicts", "notSynced",
+ *                              "excluded" } },   // counted above but not in the lists below (0 unless a large
+ *                                                // run went past report.max-detailed-entries)
  *   "operations":   [ { "email", "direction": "COPPER_TO_MAILCHIMP" | "MAILCHIMP_TO_COPPER",
  *                       "directionLabel": "Copper → Mailchimp", "operation", "success", "name",
  *                       "tagsSynced": [..], "error", "resubscribeLink" } ],
@@ -91,13 +94,22 @@ public final class JsonReportFormatter {
         summary.put("copperToMailchimp", r.copperToMailchimpCount());
         summary.put("mailchimpToCopper", r.mailchimpToCopperCount());
         summary.put("identicalSkipped", r.identicalSkipped());
-        summary.put("excluded", r.excluded().size());
-        summary.put("flagged", r.flagged().size());
-        summary.put("notSynced", r.notSynced().size());
-        summary.put("conflicts", r.conflicts().size());
-        summary.put("forgotten", r.forgotten().size());
+        summary.put("excluded", r.excludedCount());
+        summary.put("flagged", r.flaggedCount());
+        summary.put("notSynced", r.notSyncedCount());
+        summary.put("conflicts", r.conflictCount());
+        summary.put("forgotten", r.forgottenCount());
         summary.put("forgottenNew", r.newlyForgottenCount());
-        summary.put("resubscribed", r.resubscribed().size());
+        summary.put("resubscribed", r.resubscribedCount());
+        // a large run lists the first entries of each list only (report.max-detailed-entries): how many are left out
+        ObjectNode unlisted = summary.putObject("unlisted");
+        unlisted.put("operations", r.unlistedOperations());
+        unlisted.put("flagged", r.flaggedCount() - r.flagged().size());
+        unlisted.put("forgotten", r.forgottenCount() - r.forgotten().size());
+        unlisted.put("resubscribed", r.resubscribedCount() - r.resubscribed().size());
+        unlisted.put("conflicts", r.conflictCount() - r.conflicts().size());
+        unlisted.put("notSynced", r.notSyncedCount() - r.notSynced().size());
+        unlisted.put("excluded", r.excludedCount() - r.excluded().size());
 
         ArrayNode ops = root.putArray("operations");
         for (OperationOutcome o : r.operations()) {
@@ -166,7 +178,7 @@ public final class JsonReportFormatter {
             throw new IllegalArgumentException("Not a JSON report: no startedAt");
         }
         try {
-            return new RunReport(
+            RunReport report = new RunReport(
                     text(root, "runId"),
                     Instant.parse(root.get("startedAt").asText()),
                     root.hasNonNull("finishedAt") ? Instant.parse(root.get("finishedAt").asText()) : null,
@@ -190,9 +202,29 @@ public final class JsonReportFormatter {
                     list(root, "resubscribed", n -> new ResubscribedEntry(text(n, "email"))),
                     strings(root.path("generatedFiles")),
                     root.hasNonNull("abortedReason") ? root.get("abortedReason").asText() : null);
+            return withTotals(report, root);
         } catch (RuntimeException e) {
             throw new IllegalArgumentException("Malformed JSON report: " + e.getMessage(), e);
         }
+    }
+
+    /** A report with unlisted entries: its counts come from the summary. */
+    private static RunReport withTotals(RunReport report, JsonNode root) {
+        boolean capped = false;
+        for (JsonNode n : root.path("summary").path("unlisted")) {
+            capped |= n.asLong() > 0;
+        }
+        if (!capped) {
+            return report;
+        }
+        JsonNode s = root.path("summary");
+        long c2mErrors = report.operations().stream()
+                .filter(o -> !o.success() && o.direction() == Direction.COPPER_TO_MAILCHIMP).count();
+        return report.withTotals(new RunReport.Totals(s.path("copperToMailchimp").asLong(), c2mErrors,
+                s.path("mailchimpToCopper").asLong(), Math.max(0, s.path("errors").asLong() - c2mErrors),
+                s.path("excluded").asLong(), s.path("flagged").asLong(), s.path("notSynced").asLong(),
+                s.path("conflicts").asLong(), s.path("forgotten").asLong(), s.path("forgottenNew").asLong(),
+                s.path("resubscribed").asLong()));
     }
 
     private interface Filler<T> {

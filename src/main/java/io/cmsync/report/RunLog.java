@@ -4,6 +4,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
+import java.io.BufferedReader;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.LocalDateTime;
@@ -12,6 +21,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.function.UnaryOperator;
 
 /**
  * The lines of one run's {@code sync_log_*.txt}: {@code YYYY-MM-DD HH:MM:SS <icon> <message>}, with the old tool's
@@ -47,8 +57,16 @@ public final class RunLog {
     private final String runId;
     private final ReportLanguage language;
     private final List<String> lines = new ArrayList<>();
+    private final int memoryLines;
+    /** Once the log outgrows {@link #memoryLines}, its lines go to this temporary file instead of memory. */
+    private Path spillFile;
+    private BufferedWriter spill;
+    private boolean spillFailed;
     private int warnings;
     private int errors;
+
+    /** Lines kept in memory before the log moves to a temporary file (a large run logs a line per contact). */
+    public static final int DEFAULT_MEMORY_LINES = 10_000;
 
     /** A log on the system clock, no run id, French wording. */
     public RunLog() {
@@ -61,9 +79,19 @@ public final class RunLog {
      * @param language wording of {@link #timing(String, Duration)}
      */
     public RunLog(Clock clock, String runId, ReportLanguage language) {
+        this(clock, runId, language, DEFAULT_MEMORY_LINES);
+    }
+
+    /** As {@link #RunLog(Clock, String, ReportLanguage)}; past {@code memoryLines} lines the log is kept in a
+     * temporary file (see {@link #writeTo(Writer, UnaryOperator)} and {@link #discard()}). */
+    public RunLog(Clock clock, String runId, ReportLanguage language, int memoryLines) {
         this.clock = Objects.requireNonNull(clock, "clock");
         this.runId = runId;
         this.language = language == null ? ReportLanguage.DEFAULT : language;
+        if (memoryLines < 1) {
+            throw new IllegalArgumentException("memoryLines must be >= 1: " + memoryLines);
+        }
+        this.memoryLines = memoryLines;
     }
 
     public String runId() {
@@ -108,21 +136,61 @@ public final class RunLog {
         append(Objects.requireNonNull(level, "level"), message, null);
     }
 
-    /** The whole log, one line per entry, each ending with a newline ("" when empty). */
+    /** The whole log, one line per entry, each ending with a newline ("" when empty). Small logs only: a large
+     * run's log is better streamed with {@link #writeTo(Writer, UnaryOperator)}. */
     public String text() {
+        StringWriter out = new StringWriter();
+        writeTo(out, UnaryOperator.identity());
+        return out.toString();
+    }
+
+    /** Streams the log to {@code out}, each line passed through {@code eachLine} and ended with a newline. */
+    public void writeTo(Writer out, UnaryOperator<String> eachLine) {
         synchronized (lines) {
-            StringBuilder sb = new StringBuilder(lines.size() * 80);
-            for (String line : lines) {
-                sb.append(line).append('\n');
+            try {
+                if (spill != null) {
+                    spill.flush();
+                    try (BufferedReader in = Files.newBufferedReader(spillFile, StandardCharsets.UTF_8)) {
+                        for (String line = in.readLine(); line != null; line = in.readLine()) {
+                            out.write(eachLine.apply(line));
+                            out.write('\n');
+                        }
+                    }
+                }
+                for (String line : lines) {
+                    out.write(eachLine.apply(line));
+                    out.write('\n');
+                }
+                out.flush();
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read the run's log", e);
             }
-            return sb.toString();
         }
     }
 
     /** A snapshot of the lines written so far. */
     public List<String> lines() {
         synchronized (lines) {
-            return List.copyOf(lines);
+            if (spill == null) {
+                return List.copyOf(lines);
+            }
+        }
+        return List.of(text().split("\n"));
+    }
+
+    /** Deletes the temporary file of a large log (the lines it held are gone after this). */
+    public void discard() {
+        synchronized (lines) {
+            if (spill != null) {
+                try {
+                    spill.close();
+                    Files.deleteIfExists(spillFile);
+                } catch (IOException e) {
+                    LOG.warn("Temporary log file {} not deleted: {}", spillFile, e.getMessage());
+                }
+                spill = null;
+                spillFile = null;
+            }
         }
     }
 
@@ -142,7 +210,15 @@ public final class RunLog {
         String text = message == null ? "" : message;
         synchronized (lines) {
             String stamp = TIME.format(LocalDateTime.now(clock));
-            lines.add(stamp + " " + level.icon() + " " + text);
+            String line = stamp + " " + level.icon() + " " + text;
+            if (spill != null) {
+                write(line);
+            } else {
+                lines.add(line);
+                if (lines.size() >= memoryLines && !spillFailed) {
+                    spillToFile();
+                }
+            }
             if (level == Level.WARN) {
                 warnings++;
             } else if (level == Level.ERROR) {
@@ -150,6 +226,32 @@ public final class RunLog {
             }
         }
         toSlf4j(level, text, cause);
+    }
+
+    private void spillToFile() {
+        try {
+            spillFile = Files.createTempFile("cmsync-sync-log-", ".txt");
+            spill = Files.newBufferedWriter(spillFile, StandardCharsets.UTF_8);
+            for (String line : lines) {
+                write(line);
+            }
+            lines.clear();
+        } catch (IOException e) {
+            LOG.warn("Log kept in memory: no temporary file ({})", e.getMessage());
+            spillFailed = true;
+            spill = null;
+            spillFile = null;
+        }
+    }
+
+    /** One line to the temporary file; a line never holds a line break of its own there (one entry, one line). */
+    private void write(String line) {
+        try {
+            spill.write(line.replace('\n', ' ').replace('\r', ' '));
+            spill.write('\n');
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the run's log", e);
+        }
     }
 
     private void toSlf4j(Level level, String text, Throwable cause) {

@@ -28,12 +28,38 @@ import java.util.Optional;
  * @param resubscribed     formerly forgotten addresses that came back (tag removed)
  * @param generatedFiles   files written for this run (log, reports), as they should be shown
  * @param abortedReason    why the run stopped before its end (credentials, connection...), null when it did not
+ * @param totals           exact counts when the lists above hold only the first entries of a large run (see
+ *                         {@link Totals}); null when the lists are complete (the counts are theirs)
  */
 public record RunReport(String runId, Instant startedAt, Instant finishedAt, boolean testMode, boolean dryRun,
                         List<OperationOutcome> operations, int identicalSkipped, List<ExcludedEntry> excluded,
                         List<FlaggedEntry> flagged, List<NotSyncedEntry> notSynced, List<Conflict> conflicts,
                         List<ForgottenEntry> forgotten, List<ResubscribedEntry> resubscribed,
-                        List<String> generatedFiles, String abortedReason) {
+                        List<String> generatedFiles, String abortedReason, Totals totals) {
+
+    /**
+     * The counts of a run whose per-contact lists were capped (a run keeps the first entries of each list, see the
+     * setting {@code report.max-detailed-entries}): the report's figures come from here, its lists show the first
+     * entries and say how many more there are.
+     */
+    public record Totals(long copperToMailchimpSuccess, long copperToMailchimpErrors, long mailchimpToCopperSuccess,
+                         long mailchimpToCopperErrors, long excluded, long flagged, long notSynced, long conflicts,
+                         long forgotten, long forgottenNew, long resubscribed) {
+        public long operations() {
+            return copperToMailchimpSuccess + copperToMailchimpErrors + mailchimpToCopperSuccess
+                    + mailchimpToCopperErrors;
+        }
+    }
+
+    /** A report whose lists are complete. */
+    public RunReport(String runId, Instant startedAt, Instant finishedAt, boolean testMode, boolean dryRun,
+                     List<OperationOutcome> operations, int identicalSkipped, List<ExcludedEntry> excluded,
+                     List<FlaggedEntry> flagged, List<NotSyncedEntry> notSynced, List<Conflict> conflicts,
+                     List<ForgottenEntry> forgotten, List<ResubscribedEntry> resubscribed,
+                     List<String> generatedFiles, String abortedReason) {
+        this(runId, startedAt, finishedAt, testMode, dryRun, operations, identicalSkipped, excluded, flagged, notSynced,
+                conflicts, forgotten, resubscribed, generatedFiles, abortedReason, null);
+    }
 
     /** A run that went to its end. */
     public RunReport(String runId, Instant startedAt, Instant finishedAt, boolean testMode, boolean dryRun,
@@ -42,7 +68,7 @@ public record RunReport(String runId, Instant startedAt, Instant finishedAt, boo
                      List<ForgottenEntry> forgotten, List<ResubscribedEntry> resubscribed,
                      List<String> generatedFiles) {
         this(runId, startedAt, finishedAt, testMode, dryRun, operations, identicalSkipped, excluded, flagged, notSynced,
-                conflicts, forgotten, resubscribed, generatedFiles, null);
+                conflicts, forgotten, resubscribed, generatedFiles, null, null);
     }
 
     public RunReport {
@@ -66,12 +92,42 @@ public record RunReport(String runId, Instant startedAt, Instant finishedAt, boo
 
     /** Number of writes attempted. */
     public int totalOperations() {
-        return operations.size();
+        return totals == null ? operations.size() : (int) totals.operations();
     }
 
     /** Number of successful writes. */
     public int successCount() {
-        return (int) operations.stream().filter(OperationOutcome::success).count();
+        return totals == null ? (int) operations.stream().filter(OperationOutcome::success).count()
+                : (int) (totals.copperToMailchimpSuccess() + totals.mailchimpToCopperSuccess());
+    }
+
+    /** Writes attempted that {@link #operations()} does not list (a large run's list holds the first ones). */
+    public int unlistedOperations() {
+        return totalOperations() - operations.size();
+    }
+
+    public int excludedCount() {
+        return totals == null ? excluded.size() : (int) totals.excluded();
+    }
+
+    public int flaggedCount() {
+        return totals == null ? flagged.size() : (int) totals.flagged();
+    }
+
+    public int notSyncedCount() {
+        return totals == null ? notSynced.size() : (int) totals.notSynced();
+    }
+
+    public int conflictCount() {
+        return totals == null ? conflicts.size() : (int) totals.conflicts();
+    }
+
+    public int forgottenCount() {
+        return totals == null ? forgotten.size() : (int) totals.forgotten();
+    }
+
+    public int resubscribedCount() {
+        return totals == null ? resubscribed.size() : (int) totals.resubscribed();
     }
 
     /** Number of failed writes. */
@@ -101,22 +157,31 @@ public record RunReport(String runId, Instant startedAt, Instant finishedAt, boo
 
     /** Successful writes in one direction. */
     public int successCount(Direction direction) {
+        if (totals != null) {
+            return (int) (direction == Direction.COPPER_TO_MAILCHIMP ? totals.copperToMailchimpSuccess()
+                    : totals.mailchimpToCopperSuccess());
+        }
         return (int) operations.stream().filter(o -> o.success() && o.direction() == direction).count();
     }
 
     /** Failed writes in one direction. */
     public int errorCount(Direction direction) {
+        if (totals != null) {
+            return (int) (direction == Direction.COPPER_TO_MAILCHIMP ? totals.copperToMailchimpErrors()
+                    : totals.mailchimpToCopperErrors());
+        }
         return (int) operations.stream().filter(o -> !o.success() && o.direction() == direction).count();
     }
 
     /** Forgotten addresses first seen in this run. */
     public int newlyForgottenCount() {
-        return (int) forgotten.stream().filter(ForgottenEntry::newlyDetected).count();
+        return totals == null ? (int) forgotten.stream().filter(ForgottenEntry::newlyDetected).count()
+                : (int) totals.forgottenNew();
     }
 
     /** True when the run had no write at all to make (the report then says every contact is up to date). */
     public boolean nothingToSync() {
-        return operations.isEmpty() && !aborted();
+        return totalOperations() == 0 && !aborted();
     }
 
     /** True when the run stopped before its end; see {@link #abortedReason()}. */
@@ -138,19 +203,19 @@ public record RunReport(String runId, Instant startedAt, Instant finishedAt, boo
         if (hasErrors()) {
             actions.add(RecommendedAction.CHECK_ERRORS);
         }
-        if (!notSynced.isEmpty()) {
+        if (notSyncedCount() > 0) {
             actions.add(RecommendedAction.FIX_NOT_SYNCED);
         }
-        if (!forgotten.isEmpty()) {
+        if (forgottenCount() > 0) {
             actions.add(RecommendedAction.SEND_RESUBSCRIBE_LINKS);
         }
-        if (!flagged.isEmpty()) {
+        if (flaggedCount() > 0) {
             actions.add(RecommendedAction.REVIEW_FLAGGED);
         }
-        if (!conflicts.isEmpty()) {
+        if (conflictCount() > 0) {
             actions.add(RecommendedAction.REVIEW_CONFLICTS);
         }
-        if (dryRun && !operations.isEmpty()) {
+        if (dryRun && totalOperations() > 0) {
             actions.add(RecommendedAction.APPLY_DRY_RUN);
         }
         if (actions.isEmpty()) {
@@ -162,13 +227,19 @@ public record RunReport(String runId, Instant startedAt, Instant finishedAt, boo
     /** A copy with other generated files (the file names are often known only once the report is built). */
     public RunReport withGeneratedFiles(List<String> files) {
         return new RunReport(runId, startedAt, finishedAt, testMode, dryRun, operations, identicalSkipped, excluded,
-                flagged, notSynced, conflicts, forgotten, resubscribed, files, abortedReason);
+                flagged, notSynced, conflicts, forgotten, resubscribed, files, abortedReason, totals);
     }
 
     /** A copy with the finish time set. */
     public RunReport withFinishedAt(Instant finished) {
         return new RunReport(runId, startedAt, finished, testMode, dryRun, operations, identicalSkipped, excluded,
-                flagged, notSynced, conflicts, forgotten, resubscribed, generatedFiles, abortedReason);
+                flagged, notSynced, conflicts, forgotten, resubscribed, generatedFiles, abortedReason, totals);
+    }
+
+    /** A copy with exact counts for capped lists. */
+    public RunReport withTotals(Totals counts) {
+        return new RunReport(runId, startedAt, finishedAt, testMode, dryRun, operations, identicalSkipped, excluded,
+                flagged, notSynced, conflicts, forgotten, resubscribed, generatedFiles, abortedReason, counts);
     }
 
     public static Builder builder(String runId, Instant startedAt) {

@@ -96,13 +96,13 @@ public final class TextReportFormatter {
             header();
             statistics();
             operations();
-            section(Key.FLAGGED_HEADING, report.flagged(), this::flagged);
-            section(Key.FORGOTTEN_HEADING, report.forgotten(), this::forgotten);
-            section(Key.RESUBSCRIBED_HEADING, report.resubscribed(), this::resubscribed);
-            section(Key.CONFLICTS_HEADING, report.conflicts(), this::conflict);
-            section(Key.NOT_SYNCED_HEADING, report.notSynced(),
+            section(Key.FLAGGED_HEADING, report.flagged(), report.flaggedCount(), this::flagged);
+            section(Key.FORGOTTEN_HEADING, report.forgotten(), report.forgottenCount(), this::forgotten);
+            section(Key.RESUBSCRIBED_HEADING, report.resubscribed(), report.resubscribedCount(), this::resubscribed);
+            section(Key.CONFLICTS_HEADING, report.conflicts(), report.conflictCount(), this::conflict);
+            section(Key.NOT_SYNCED_HEADING, report.notSynced(), report.notSyncedCount(),
                     (n, e) -> sideAndReason(n, e.email(), e.side(), e.reason()));
-            section(Key.EXCLUDED_HEADING, report.excluded(),
+            section(Key.EXCLUDED_HEADING, report.excluded(), report.excludedCount(),
                     (n, e) -> sideAndReason(n, e.email(), e.side(), e.reason()));
             actions();
             files();
@@ -138,12 +138,12 @@ public final class TextReportFormatter {
             direction(Direction.COPPER_TO_MAILCHIMP);
             direction(Direction.MAILCHIMP_TO_COPPER);
             item(msg(Key.STAT_IDENTICAL, report.identicalSkipped()));
-            item(msg(Key.STAT_EXCLUDED, report.excluded().size()));
-            item(msg(Key.STAT_FLAGGED, report.flagged().size()));
-            item(msg(Key.STAT_NOT_SYNCED, report.notSynced().size()));
-            item(msg(Key.STAT_FORGOTTEN, report.forgotten().size(), report.newlyForgottenCount()));
-            item(msg(Key.STAT_RESUBSCRIBED, report.resubscribed().size()));
-            item(msg(Key.STAT_CONFLICTS, report.conflicts().size()));
+            item(msg(Key.STAT_EXCLUDED, report.excludedCount()));
+            item(msg(Key.STAT_FLAGGED, report.flaggedCount()));
+            item(msg(Key.STAT_NOT_SYNCED, report.notSyncedCount()));
+            item(msg(Key.STAT_FORGOTTEN, report.forgottenCount(), report.newlyForgottenCount()));
+            item(msg(Key.STAT_RESUBSCRIBED, report.resubscribedCount()));
+            item(msg(Key.STAT_CONFLICTS, report.conflictCount()));
             report.duration().ifPresent(d -> item(msg(Key.STAT_DURATION, Durations.format(d))));
             if (!blank(report.runId())) {
                 item(msg(Key.STAT_RUN_ID, report.runId()));
@@ -179,6 +179,10 @@ public final class TextReportFormatter {
                 if (!blank(op.resubscribeLink())) {
                     detail(msg(Key.RESUBSCRIBE_LINK, op.resubscribeLink()));
                 }
+                line("");
+            }
+            if (report.unlistedOperations() > 0) {
+                item(msg(Key.OPS_UNLISTED, report.unlistedOperations(), logFileName()));
                 line("");
             }
         }
@@ -229,11 +233,11 @@ public final class TextReportFormatter {
             return switch (action) {
                 case FIX_ABORT_CAUSE -> msg(Key.ACTION_FIX_ABORT_CAUSE);
                 case CHECK_ERRORS -> msg(Key.ACTION_CHECK_ERRORS, logFileName(), report.errorCount());
-                case FIX_NOT_SYNCED -> msg(Key.ACTION_FIX_NOT_SYNCED, report.notSynced().size());
+                case FIX_NOT_SYNCED -> msg(Key.ACTION_FIX_NOT_SYNCED, report.notSyncedCount());
                 case SEND_RESUBSCRIBE_LINKS ->
-                        msg(Key.ACTION_SEND_RESUBSCRIBE_LINKS, report.forgotten().size(), RESUBSCRIBE_TAG);
-                case REVIEW_FLAGGED -> msg(Key.ACTION_REVIEW_FLAGGED, report.flagged().size(), FLAGGED_LIST_COMMAND);
-                case REVIEW_CONFLICTS -> msg(Key.ACTION_REVIEW_CONFLICTS, report.conflicts().size());
+                        msg(Key.ACTION_SEND_RESUBSCRIBE_LINKS, report.forgottenCount(), RESUBSCRIBE_TAG);
+                case REVIEW_FLAGGED -> msg(Key.ACTION_REVIEW_FLAGGED, report.flaggedCount(), FLAGGED_LIST_COMMAND);
+                case REVIEW_CONFLICTS -> msg(Key.ACTION_REVIEW_CONFLICTS, report.conflictCount());
                 case APPLY_DRY_RUN -> msg(Key.ACTION_APPLY_DRY_RUN, report.totalOperations());
                 case NONE -> msg(Key.ACTION_NONE);
             };
@@ -256,8 +260,9 @@ public final class TextReportFormatter {
 
         // ---- helpers
 
-        private <T> void section(Key heading, List<T> entries, BiConsumer<Integer, T> renderer) {
-            if (entries.isEmpty()) {
+        /** {@code total}: every entry of the run, {@code entries} the ones kept (a large run keeps the first). */
+        private <T> void section(Key heading, List<T> entries, int total, BiConsumer<Integer, T> renderer) {
+            if (total == 0 && entries.isEmpty()) {
                 return;
             }
             heading(heading);
@@ -268,6 +273,10 @@ public final class TextReportFormatter {
             }
             if (entries.size() > shown) {
                 item(msg(Key.MORE_ENTRIES, entries.size() - shown));
+                line("");
+            }
+            if (total > entries.size()) {
+                item(msg(Key.MORE_UNLISTED, total - entries.size()));
                 line("");
             }
         }

@@ -194,7 +194,13 @@ public final class MailchimpWriter {
         add.forEach(t -> pendingAdds.computeIfAbsent(t, k -> new ArrayList<>()).add(email));
         remove.forEach(t -> pendingRemoves.computeIfAbsent(t, k -> new ArrayList<>()).add(email));
         deferred.add(new Deferred(email, name, operation, tags));
+        if (deferred.size() >= MAX_DEFERRED) {
+            flushTags(); // a large run: memory stays bounded, at the cost of a few more segment calls
+        }
     }
+
+    /** Members written whose tags wait to be sent grouped per tag; past this, they are sent at once. */
+    static final int MAX_DEFERRED = 50_000;
 
     /**
      * After every batch of the run: the tag changes of all written members, grouped per tag across the whole run

@@ -8,6 +8,7 @@ import io.cmsync.report.ReportFileNames;
 import io.cmsync.report.ReportLanguage;
 import io.cmsync.report.RunReport;
 import io.cmsync.report.TextReportFormatter;
+import io.cmsync.sync.Direction;
 
 /**
  * Builds the run's three files (sync log, import report, its JSON twin); the write-reports route writes them with the
@@ -28,30 +29,38 @@ public final class ReportStep {
         SyncRun run = runs.current();
         names = ReportFileNames.of(run.startedAt(), settings.reportZone());
         if (run.fatalError() == null) {
-            run.log().info("Fin de la synchronisation: " + run.operations().size() + " opération(s), "
+            run.log().info("Fin de la synchronisation: " + run.operationCount() + " opération(s), "
                     + run.errorCount() + " erreur(s)");
         }
         report = new RunReport(run.runId(), run.startedAt(), java.time.Instant.now(), run.productionMode() == false,
-                run.dryRun(), List.copyOf(run.operations()), run.identical(), List.copyOf(run.excluded()),
-                List.copyOf(run.flagged()), List.copyOf(run.notSynced()),
-                run.plan() == null ? List.of() : conflicts(run), List.copyOf(run.forgotten()),
-                List.copyOf(run.resubscribed()),
+                run.dryRun(), run.operations().snapshot(), run.identical(), run.excluded().snapshot(),
+                run.flagged().snapshot(), run.notSynced().snapshot(), run.conflicts().snapshot(),
+                run.forgotten().snapshot(), run.resubscribed().snapshot(),
                 List.of(settings.reportsDir().resolve(names.syncLog()).toString(),
                         settings.reportsDir().resolve(names.importReport()).toString(),
                         settings.reportsDir().resolve(names.json()).toString()),
                 run.fatalError());
+        if (capped(run)) {
+            report = report.withTotals(totals(run));
+        }
     }
 
-    private static List<io.cmsync.sync.Conflict> conflicts(SyncRun run) {
-        return run.plan().actions().stream().flatMap(a -> {
-            if (a instanceof io.cmsync.sync.Action.UpdateMailchimpMember u) {
-                return u.conflicts().stream();
-            }
-            if (a instanceof io.cmsync.sync.Action.UpdateCopperPerson u) {
-                return u.conflicts().stream();
-            }
-            return java.util.stream.Stream.empty();
-        }).distinct().toList();
+    /** A list of the run holds only its first entries (report.max-detailed-entries): the counts come apart. */
+    private static boolean capped(SyncRun run) {
+        return run.operationCount() > run.operations().size() || run.excluded().total() > run.excluded().size()
+                || run.flagged().total() > run.flagged().size() || run.notSynced().total() > run.notSynced().size()
+                || run.forgotten().total() > run.forgotten().size()
+                || run.resubscribed().total() > run.resubscribed().size()
+                || run.conflicts().total() > run.conflicts().size();
+    }
+
+    private static RunReport.Totals totals(SyncRun run) {
+        long[] byDirection = new long[4];
+        run.operationTally().forEach((k, n) -> byDirection[(k.direction() == Direction.COPPER_TO_MAILCHIMP ? 0 : 2)
+                + (k.success() ? 0 : 1)] += n);
+        return new RunReport.Totals(byDirection[0], byDirection[1], byDirection[2], byDirection[3],
+                run.excluded().total(), run.flagged().total(), run.notSynced().total(), run.conflicts().total(),
+                run.forgotten().total(), run.forgotten().matching(), run.resubscribed().total());
     }
 
     public String importReportName() {
@@ -108,6 +117,24 @@ public final class ReportStep {
 
     public String syncLogText() {
         return mask(runs.current().log().text());
+    }
+
+    private java.nio.file.Path maskedLog;
+
+    /**
+     * The sync log, secrets masked, as a temporary file for the file component: a large run's log (a line per
+     * contact) is streamed from disk, never built as one string. The previous run's temporary file is deleted.
+     */
+    public java.io.File syncLogFile() throws java.io.IOException {
+        if (maskedLog != null) {
+            java.nio.file.Files.deleteIfExists(maskedLog);
+        }
+        maskedLog = java.nio.file.Files.createTempFile("cmsync-sync-log-masked-", ".txt");
+        maskedLog.toFile().deleteOnExit();
+        try (var out = java.nio.file.Files.newBufferedWriter(maskedLog, java.nio.charset.StandardCharsets.UTF_8)) {
+            runs.current().log().writeTo(out, this::mask);
+        }
+        return maskedLog.toFile();
     }
 
     private ReportLanguage language() {

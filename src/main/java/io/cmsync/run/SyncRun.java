@@ -1,7 +1,6 @@
 package io.cmsync.run;
 
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -16,13 +15,17 @@ import io.cmsync.report.NotSyncedEntry;
 import io.cmsync.report.OperationOutcome;
 import io.cmsync.report.ResubscribedEntry;
 import io.cmsync.report.RunLog;
+import io.cmsync.state.RunStaging;
 import io.cmsync.state.StateStore;
+import io.cmsync.sync.Conflict;
 import io.cmsync.sync.Contact;
-import io.cmsync.sync.SyncPlan;
+import io.cmsync.sync.PlanTotals;
+import io.cmsync.sync.Planner;
 
 /**
- * Everything one run gathers, from the first page read to the report: the contacts of both sides, the plan, and
- * the outcome of every action. One run at a time (see {@link SyncRuns}), so the route steps share it through
+ * Everything one run gathers, from the first page read to the report. The contacts read are staged in the state
+ * database ({@link RunStaging}), not held here; the plan is known by its counts and executed chunk by chunk;
+ * outcomes are counted in full and listed up to a cap, so memory does not grow with the number of contacts. One run at a time (see {@link SyncRuns}), so the route steps share it through
  * {@link SyncRuns#current()}.
  */
 public final class SyncRun {
@@ -33,23 +36,32 @@ public final class SyncRun {
     private final RunLog log;
     private final StateStore store;
 
-    private final List<Contact> copper = new ArrayList<>();
-    /** Mailchimp is read in two passes (default listing, then archived): keyed by e-mail so a member counts once. */
-    private final Map<String, Contact> mailchimp = new LinkedHashMap<>();
+    /** The contacts read, staged in the state database (null when the state could not be opened). */
+    private final RunStaging staging;
+    private final int detailCap;
     private int outsideTestMarker;
-    private SyncPlan plan;
+    /** The whole plan's counts (first planning pass), the chunks of e-mails it was made of, and its time. */
+    private PlanTotals planTotals;
+    private List<String> chunkBounds = List.of();
+    private int nextChunk;
+    private Instant plannedAt;
 
-    private final List<OperationOutcome> operations = Collections.synchronizedList(new ArrayList<>());
+    private final CappedList<OperationOutcome> operations;
+    /** Writes per direction, operation and result (all of them, whatever the cap on the listed ones). */
+    private final Map<OperationKey, Long> operationTally = new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.concurrent.atomic.AtomicLong operationCount = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong operationErrors = new java.util.concurrent.atomic.AtomicLong();
     private final Set<String> failedEmails = Collections.synchronizedSet(new HashSet<>());
+    /** The first Copper ids created (for tests and diagnostics); every one also goes to the staged targets. */
     private final Map<String, Long> createdCopperIds = Collections.synchronizedMap(new LinkedHashMap<>());
-    private final List<FlaggedEntry> flagged = Collections.synchronizedList(new ArrayList<>());
-    private final List<ExcludedEntry> excluded = Collections.synchronizedList(new ArrayList<>());
-    private final List<NotSyncedEntry> notSynced = Collections.synchronizedList(new ArrayList<>());
-    private final List<ForgottenEntry> forgotten = Collections.synchronizedList(new ArrayList<>());
-    private final List<ResubscribedEntry> resubscribed = Collections.synchronizedList(new ArrayList<>());
+    private final CappedList<FlaggedEntry> flagged;
+    private final CappedList<ExcludedEntry> excluded;
+    private final CappedList<NotSyncedEntry> notSynced;
+    private final CappedList<ForgottenEntry> forgotten;
+    private final CappedList<ResubscribedEntry> resubscribed;
+    private final CappedList<Conflict> conflicts;
     /** Addresses Mailchimp refused in this run (forgotten / compliance state), with their Copper person. */
     private final Map<String, Contact> refusedByMailchimp = Collections.synchronizedMap(new LinkedHashMap<>());
-    private Map<String, Contact> copperByEmail;
     private int identical;
     private final EchoLedger echo;
     private final Progress progress = new Progress(5_000, System::currentTimeMillis);
@@ -64,8 +76,24 @@ public final class SyncRun {
     private int fatalExitCode;
     private Instant finishedAt;
 
+    /** Direction, operation and result of writes, for the metrics. */
+    public record OperationKey(io.cmsync.sync.Direction direction, String operation, boolean success) {
+    }
+
+    SyncRun(String runId, Instant startedAt, boolean dryRun, boolean productionMode, RunLog log, StateStore store) {
+        this(runId, startedAt, dryRun, productionMode, log, store, DEFAULT_DETAIL_CAP, 5);
+    }
+
+    /** Per-contact report entries kept per list when no setting says otherwise. */
+    public static final int DEFAULT_DETAIL_CAP = 10_000;
+
+    /**
+     * @param detailCap      per-contact entries (operations, excluded, not synced…) kept per list for the reports; the
+     *                       rest is only counted
+     * @param overlapSeconds sync.incremental-overlap-seconds (the window counted after the run, see {@link EchoLedger})
+     */
     SyncRun(String runId, Instant startedAt, boolean dryRun, boolean productionMode, RunLog log, StateStore store,
-            long overlapSeconds) {
+            int detailCap, long overlapSeconds) {
         this.echo = new EchoLedger(overlapSeconds);
         this.runId = runId;
         this.startedAt = startedAt;
@@ -73,6 +101,24 @@ public final class SyncRun {
         this.productionMode = productionMode;
         this.log = log;
         this.store = store;
+        this.staging = store == null ? null : store.staging();
+        this.detailCap = detailCap;
+        this.operations = new CappedList<>(detailCap);
+        this.flagged = new CappedList<>(detailCap);
+        this.excluded = new CappedList<>(detailCap);
+        this.notSynced = new CappedList<>(detailCap);
+        this.forgotten = new CappedList<>(detailCap, ForgottenEntry::newlyDetected);
+        this.resubscribed = new CappedList<>(detailCap);
+        this.conflicts = new CappedList<>(detailCap);
+    }
+
+    public int detailCap() {
+        return detailCap;
+    }
+
+    /** The run's staging area (contacts read, planned synced records); null without a state store. */
+    public RunStaging staging() {
+        return staging;
     }
 
     public String runId() {
@@ -110,25 +156,29 @@ public final class SyncRun {
         return store;
     }
 
+    /** A Copper person read: staged (several people may share an e-mail; the planner reports them). */
     public void addCopper(Contact c) {
-        copper.add(c);
+        staging.addCopper(Planner.key(c), c);
     }
 
+    /** A Mailchimp member read: staged; the first one read per e-mail counts (default listing before archived). */
     public void addMailchimp(Contact c) {
-        mailchimp.putIfAbsent(c.email(), c);
+        staging.addMailchimp(Planner.key(c), c);
     }
 
     /** An incremental run drops a member it read again unchanged, whose Copper side it did not read. */
     void dropMailchimp(String email) {
-        mailchimp.remove(email);
+        staging.removeMailchimp(email);
     }
 
+    /** Every Copper person read, loaded from the staging area: for incremental runs, which read only changes. */
     public List<Contact> copper() {
-        return copper;
+        return staging.copper();
     }
 
+    /** Every Mailchimp member read (one per e-mail), from the staging area: for incremental runs only. */
     public List<Contact> mailchimp() {
-        return new ArrayList<>(mailchimp.values());
+        return staging.mailchimp();
     }
 
     /** Decided when the run starts: null means a full read of that side. */
@@ -180,13 +230,34 @@ public final class SyncRun {
         return outsideTestMarker;
     }
 
-    public SyncPlan plan() {
-        return plan;
+    /** The whole plan's counts, known once the first planning pass is done (null before). */
+    public PlanTotals planTotals() {
+        return planTotals;
     }
 
-    void plan(SyncPlan plan) {
-        this.plan = plan;
-        this.plannedWrites = plan.stats().writes();
+    void planned(PlanTotals totals, List<String> chunkBounds, Instant at) {
+        this.planTotals = totals;
+        this.chunkBounds = List.copyOf(chunkBounds);
+        this.plannedAt = at;
+        this.nextChunk = 0;
+        this.plannedWrites = totals.stats().writes();
+    }
+
+    List<String> chunkBounds() {
+        return chunkBounds;
+    }
+
+    Instant plannedAt() {
+        return plannedAt;
+    }
+
+    /** Index of the next chunk to execute, then moves past it. */
+    int takeChunk() {
+        return nextChunk++;
+    }
+
+    boolean hasNextChunk() {
+        return planTotals != null && nextChunk < chunkBounds.size();
     }
 
     Progress progress() {
@@ -195,10 +266,12 @@ public final class SyncRun {
 
     public void outcome(OperationOutcome o) {
         operations.add(o);
+        operationTally.merge(new OperationKey(o.direction(), o.operation(), o.success()), 1L, Long::sum);
         if (!o.success()) {
             failedEmails.add(o.email());
+            operationErrors.incrementAndGet();
         }
-        int done = operations.size();
+        long done = operationCount.incrementAndGet();
         if (plannedWrites > 0 && progress.writeDue(done >= plannedWrites)) {
             log.info("Progression: " + done + " / " + plannedWrites + " écriture(s) faites");
         }
@@ -214,7 +287,12 @@ public final class SyncRun {
     }
 
     public void createdCopperPerson(String email, long id) {
-        createdCopperIds.put(email, id);
+        if (createdCopperIds.size() < detailCap) {
+            createdCopperIds.put(email, id);
+        }
+        if (staging != null) {
+            staging.createdCopperId(email, id);
+        }
     }
 
     public Long createdCopperId(String email) {
@@ -230,36 +308,47 @@ public final class SyncRun {
     }
 
     /** The Copper person read for an e-mail, if any (first one when duplicated). */
-    public synchronized Contact copperPerson(String email) {
-        if (copperByEmail == null) {
-            copperByEmail = new LinkedHashMap<>();
-            copper.forEach(c -> copperByEmail.putIfAbsent(c.email(), c));
-        }
-        return copperByEmail.get(email);
+    public Contact copperPerson(String email) {
+        return staging == null ? null : staging.copperPerson(email).orElse(null);
     }
 
-    public List<OperationOutcome> operations() {
+    /** The writes made (or planned, in a dry run): the first {@link #detailCap()} listed, all counted. */
+    public CappedList<OperationOutcome> operations() {
         return operations;
     }
 
-    public List<FlaggedEntry> flagged() {
+    /** Every write of the run, counted by direction, operation and result. */
+    public Map<OperationKey, Long> operationTally() {
+        return Map.copyOf(operationTally);
+    }
+
+    public long operationCount() {
+        return operationCount.get();
+    }
+
+    public CappedList<FlaggedEntry> flagged() {
         return flagged;
     }
 
-    public List<ExcludedEntry> excluded() {
+    public CappedList<ExcludedEntry> excluded() {
         return excluded;
     }
 
-    public List<NotSyncedEntry> notSynced() {
+    public CappedList<NotSyncedEntry> notSynced() {
         return notSynced;
     }
 
-    public List<ForgottenEntry> forgotten() {
+    public CappedList<ForgottenEntry> forgotten() {
         return forgotten;
     }
 
-    public List<ResubscribedEntry> resubscribed() {
+    public CappedList<ResubscribedEntry> resubscribed() {
         return resubscribed;
+    }
+
+    /** Fields both sides changed since the last sync, gathered chunk by chunk while the plan is executed. */
+    public CappedList<Conflict> conflicts() {
+        return conflicts;
     }
 
     public synchronized void countIdentical() {
@@ -288,7 +377,7 @@ public final class SyncRun {
     }
 
     public long errorCount() {
-        return operations.stream().filter(o -> !o.success()).count();
+        return operationErrors.get();
     }
 
     /** SPEC §5: 0 success, 1 some contacts failed, 2 configuration or connection error. */

@@ -37,6 +37,7 @@ public final class SyncRuns {
 
     /** Synced-state meta key: set once a PRODUCTION run has executed its plan (safety brake). */
     public static final String PRODUCTION_CONFIRMED = "safety.production-run-executed";
+    private static final int COMMIT_PAGE = 1_000;
 
     private final Settings settings;
     private final Clock clock;
@@ -83,12 +84,21 @@ public final class SyncRuns {
             store = StateStore.open(settings.stateJdbcUrl());
         } catch (StateException e) {
             store = null;
-            current = new SyncRun(runId, now, dryRun, settings.productionMode(), log, null, settings.incrementalOverlapSeconds());
+            current = new SyncRun(runId, now, dryRun, settings.productionMode(), log, null,
+                    settings.reportMaxDetailedEntries(), settings.incrementalOverlapSeconds());
             current.fail(e.getMessage(), 2);
             log.error(e.getMessage());
             return true;
         }
-        current = new SyncRun(runId, now, dryRun, settings.productionMode(), log, store, settings.incrementalOverlapSeconds());
+        current = new SyncRun(runId, now, dryRun, settings.productionMode(), log, store,
+                settings.reportMaxDetailedEntries(), settings.incrementalOverlapSeconds());
+        try {
+            store.staging().clear();
+        } catch (StateException e) {
+            current.fail(e.getMessage(), 2);
+            log.error(e.getMessage());
+            return true;
+        }
         log.info("Début de la synchronisation " + runId + " — mode " + settings.modeLabel()
                 + (dryRun ? " (simulation: aucune écriture)" : ""));
         return true;
@@ -209,30 +219,30 @@ public final class SyncRuns {
     }
 
     /**
-     * Stores what was synced: the planner's target record for every e-mail whose writes all succeeded. Nothing in a
-     * dry run, and nothing for an e-mail with a failed write, so the next run sees the difference again.
+     * Stores what was synced: the planner's target record (staged chunk by chunk, with the ids of the Copper people
+     * created) for every e-mail whose writes all succeeded. Nothing in a dry run, and nothing for an e-mail with a
+     * failed write, so the next run sees the difference again. Read from the staging area a page at a time.
      */
     public void commitState() {
         SyncRun run = current();
-        if (run.dryRun() || run.plan() == null || run.store() == null) {
+        if (run.dryRun() || run.planTotals() == null || run.store() == null) {
             return;
         }
         int saved = 0;
-        for (SyncedRecord target : run.plan().targets().values()) {
-            if (run.failed(target.email())) {
-                continue;
+        String after = null;
+        for (java.util.List<SyncedRecord> page = run.staging().targetsAfter(null, COMMIT_PAGE); !page.isEmpty();
+             page = run.staging().targetsAfter(after, COMMIT_PAGE)) {
+            for (SyncedRecord record : page) {
+                if (run.failed(record.email())) {
+                    continue;
+                }
+                Optional<SyncedRecord> stored = run.store().find(record.email());
+                if (stored.isEmpty() || !sameContent(stored.get(), record)) {
+                    run.store().save(record);
+                    saved++;
+                }
             }
-            SyncedRecord record = target;
-            Long created = run.createdCopperId(target.email());
-            if (created != null) {
-                record = new SyncedRecord(target.email(), created, target.firstName(), target.lastName(), target.tags(),
-                        target.pushedTags(), target.mailchimpStatus(), target.syncedAt());
-            }
-            Optional<SyncedRecord> stored = run.store().find(record.email());
-            if (stored.isEmpty() || !sameContent(stored.get(), record)) {
-                run.store().save(record);
-                saved++;
-            }
+            after = page.get(page.size() - 1).email();
         }
         if (run.productionMode() && run.store().meta(PRODUCTION_CONFIRMED).isEmpty()) {
             run.store().putMeta(PRODUCTION_CONFIRMED, run.startedAt().toString());
@@ -253,10 +263,16 @@ public final class SyncRuns {
             if (run != null) {
                 run.finish(clock.instant());
                 if (run.store() != null) {
+                    try {
+                        run.store().staging().clear();
+                    } catch (StateException e) {
+                        LOG.warn("Staging tables not emptied (the next run empties them): {}", e.getMessage());
+                    }
                     run.store().close();
                 }
+                run.log().discard();
                 LOG.info("Run {} finished: {} operation(s), {} error(s), exit code {}", run.runId(),
-                        run.operations().size(), run.errorCount(), run.exitCode());
+                        run.operationCount(), run.errorCount(), run.exitCode());
             }
         } finally {
             last = run;

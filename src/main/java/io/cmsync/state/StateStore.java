@@ -30,9 +30,16 @@ public final class StateStore implements AutoCloseable {
     private static final TypeReference<List<String>> STRINGS = new TypeReference<>() { };
 
     private final Connection connection;
+    private final RunStaging staging;
 
     private StateStore(Connection connection) {
         this.connection = connection;
+        this.staging = new RunStaging(connection);
+    }
+
+    /** The current run's staging area (contacts read, planned synced records), in the same database. */
+    public RunStaging staging() {
+        return staging;
     }
 
     public static StateStore open(String jdbcUrl) {
@@ -68,6 +75,7 @@ public final class StateStore implements AutoCloseable {
                       first_seen TIMESTAMP WITH TIME ZONE,
                       last_seen TIMESTAMP WITH TIME ZONE)""");
             s.execute("CREATE TABLE IF NOT EXISTS sync_meta (name VARCHAR(200) PRIMARY KEY, val CLOB)");
+            RunStaging.migrate(s);
         }
     }
 
@@ -102,19 +110,29 @@ public final class StateStore implements AutoCloseable {
         return list;
     }
 
-    private static SyncedRecord record(ResultSet rs) throws SQLException {
+    /** A synced record from the 8 columns email, copper_id … synced_at of a result row. */
+    static SyncedRecord record(ResultSet rs) throws SQLException {
         long copperId = rs.getLong(2);
-        Long id = rs.wasNull() ? null : copperId;
+        boolean noId = rs.wasNull();
         Timestamp at = rs.getTimestamp(8);
-        return new SyncedRecord(rs.getString(1), id, rs.getString(3), rs.getString(4), strings(rs.getString(5)),
-                strings(rs.getString(6)), rs.getString(7), at == null ? null : at.toInstant());
+        return new SyncedRecord(rs.getString(1), noId ? null : copperId, rs.getString(3), rs.getString(4),
+                strings(rs.getString(5)), strings(rs.getString(6)), rs.getString(7), at == null ? null : at.toInstant());
     }
 
     public void save(SyncedRecord r) {
         try (PreparedStatement ps = connection.prepareStatement(
                 "MERGE INTO synced_contact (email, copper_id, first_name, last_name, tags, pushed_tags, "
                         + "mailchimp_status, synced_at) KEY (email) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
-            ps.setString(1, r.email());
+            bind(ps, r);
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            throw new StateException("cannot write the synced state: " + e.getMessage(), e);
+        }
+    }
+
+    /** Binds the 8 columns email, copper_id … synced_at. */
+    static void bind(PreparedStatement ps, SyncedRecord r) throws SQLException {
+        ps.setString(1, r.email());
             if (r.copperId() == null) {
                 ps.setNull(2, java.sql.Types.BIGINT);
             } else {
@@ -126,10 +144,6 @@ public final class StateStore implements AutoCloseable {
             ps.setString(6, json(r.pushedTags()));
             ps.setString(7, r.mailchimpStatus());
             ps.setTimestamp(8, Timestamp.from(r.syncedAt() == null ? Instant.now() : r.syncedAt()));
-            ps.executeUpdate();
-        } catch (SQLException e) {
-            throw new StateException("cannot write the synced state: " + e.getMessage(), e);
-        }
     }
 
     public long count() {

@@ -407,6 +407,11 @@ public final class Planner {
         return tag.strip().toLowerCase(Locale.ROOT);
     }
 
+    /** The key the planner groups a contact under: its normalised e-mail (or raw address when that is blank). */
+    public static String key(Contact contact) {
+        return keyOf(contact);
+    }
+
     private static String keyOf(Contact contact) {
         String key = Emails.normalise(contact.email());
         return key.isEmpty() ? Emails.normalise(contact.rawEmail()) : key;

@@ -62,9 +62,16 @@ public final class SafetyBrake {
      */
     public Verdict check(SyncPlan plan, int copperRead, int mailchimpRead, boolean productionMode,
                          boolean firstProductionRun, boolean confirmed) {
-        int mcUpdates = plan.actionsOf(Action.UpdateMailchimpMember.class).size();
-        int cpUpdates = plan.actionsOf(Action.UpdateCopperPerson.class).size();
-        int removals = removals(plan);
+        return check(new PlanTotals().add(plan), copperRead, mailchimpRead, productionMode, firstProductionRun,
+                confirmed);
+    }
+
+    /** As {@link #check(SyncPlan, int, int, boolean, boolean, boolean)}, on the counts of a plan made in chunks. */
+    public Verdict check(PlanTotals plan, int copperRead, int mailchimpRead, boolean productionMode,
+                         boolean firstProductionRun, boolean confirmed) {
+        int mcUpdates = plan.mailchimpUpdates();
+        int cpUpdates = plan.copperUpdates();
+        int removals = plan.removals();
         List<String> reasons = new ArrayList<>();
         if (confirmed) {
             return new Verdict(List.of(), mcUpdates, cpUpdates, removals);

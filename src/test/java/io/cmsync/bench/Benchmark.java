@@ -43,7 +43,7 @@ import io.cmsync.sandbox.SandboxServer;
  * API calls counted by the sandbox per endpoint, compared with the scenario's lower bound. Prints one table and writes it
  * to {@code target/benchmark-results.md}.
  *
- * <pre>Benchmark [SCENARIOS] [--timeout-minutes N] [--size1 N] [--size3 N] [--size4 N] [--jar FILE] [--out FILE]</pre>
+ * <pre>Benchmark [SCENARIOS] [--timeout-minutes N] [--size1 N] [--size3 N] [--size4 N] [--product-xmx SIZE] [--jar FILE] [--out FILE]</pre>
  * SCENARIOS: comma-separated numbers 1..5 or {@code all}; default {@code 1,2,3,5} (scenario 4 only on request).
  */
 public final class Benchmark {
@@ -195,17 +195,18 @@ public final class Benchmark {
 
     private void scenario4() throws Exception {
         int n = Integer.parseInt(opts.getOrDefault("size4", "1000000"));
+        String heap = opts.getOrDefault("product-xmx", "512m");
         DataGenerator gen = DataGenerator.halfOverlapping(n, SEED, SandboxServer.LIST_ID);
         try (Sandbox sb = startSandbox(seedFile(gen), "s4")) {
             Path wd = workDir("s4", false);
             sb.resetCalls();
-            log("scenario 4: first sync, " + n + " per side, half overlapping, product -Xmx512m, timeout " + timeout);
-            Run r = runProduct(wd, sb, "-Xmx512m");
+            log("scenario 4: first sync, " + n + " per side, half overlapping, product -Xmx" + heap + ", timeout " + timeout);
+            Run r = runProduct(wd, sb, "-Xmx" + heap);
             Map<String, Long> calls = sb.calls();
             Verification v = verifyAll(sb, gen);
             LowerBound lb = LowerBound.firstSync(gen);
             boolean met = r.completed() && v.ok();
-            rows.add(new Row("4 first sync, -Xmx512m", n, calls, lb, r, "completes in 512 MB, all synced", met,
+            rows.add(new Row("4 first sync, -Xmx" + heap, n, calls, lb, r, "completes in -Xmx" + heap + ", all synced", met,
                     r.notes() + "; " + v));
         }
     }

@@ -131,4 +131,21 @@ class RunLogTest {
     void emptyLogHasEmptyText() {
         assertThat(new RunLog().text()).isEmpty();
     }
+
+    @Test
+    void aLargeLogMovesToATemporaryFileAndStreamsBackWhole() {
+        RunLog log = new RunLog(FIXED, null, ReportLanguage.FR, 3);
+        for (int i = 1; i <= 5; i++) {
+            log.info("ligne " + i);
+        }
+        log.warn("attention");
+
+        assertThat(log.lines()).hasSize(6).last().asString().endsWith("⚠️ attention");
+        assertThat(log.warningCount()).isEqualTo(1);
+        java.io.StringWriter out = new java.io.StringWriter();
+        log.writeTo(out, line -> line.replace("ligne", "LIGNE"));
+        assertThat(out.toString().split("\n")).hasSize(6).allMatch(l -> !l.contains("ligne"));
+        assertThat(log.text()).contains("ℹ️ ligne 1\n").endsWith("⚠️ attention\n");
+        log.discard();
+    }
 }
