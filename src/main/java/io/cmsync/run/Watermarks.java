@@ -51,24 +51,12 @@ public final class Watermarks {
     private final SyncRuns runs;
     private final CopperClient copper;
     private final MailchimpClient mailchimp;
-    private final Sleeper sleeper;
-
-    /** How the run waits out the overlap before counting (a test can skip the wait). */
-    @FunctionalInterface
-    public interface Sleeper {
-        void sleep(long millis) throws InterruptedException;
-    }
 
     public Watermarks(Settings settings, SyncRuns runs, CopperClient copper, MailchimpClient mailchimp) {
-        this(settings, runs, copper, mailchimp, Thread::sleep);
-    }
-
-    Watermarks(Settings settings, SyncRuns runs, CopperClient copper, MailchimpClient mailchimp, Sleeper sleeper) {
         this.settings = settings;
         this.runs = runs;
         this.copper = copper;
         this.mailchimp = mailchimp;
-        this.sleeper = sleeper;
     }
 
     /** Start of a run: full read, or incremental from the stored watermarks. */
@@ -145,12 +133,11 @@ public final class Watermarks {
         boolean mailchimpSettled = settled(store, MAILCHIMP_SETTLED);
         if (echo.wroteSomething() || copperMoved || mailchimpMoved) {
             settle(echo.wroteSomething() ? echo.lastWriteMillis() : System.currentTimeMillis());
-            long overlap = settings.incrementalOverlapSeconds();
 
             // Copper: people with date_modified > floor (the search's minimum is inclusive)
-            Long copperNewest = echo.copperNewest();
-            Long copperFrom = copperNewest != null ? copperNewest - overlap + 1 : run.copperSince();
-            long copperFloor = copperFrom == null ? Long.MIN_VALUE : copperFrom - 1;
+            long copperFloor = echo.floor(echo.copperNewest(),
+                    run.copperSince() == null ? Long.MIN_VALUE : run.copperSince() - 1);
+            Long copperFrom = copperFloor == Long.MIN_VALUE ? null : copperFloor + 1;
             CopperClient.ChangeCount c = copper.changedSince(copperFrom);
             long copperExpected = echo.expectedCopper(copperFloor);
             copperSettled = c.total() >= 0 && c.total() <= copperExpected;
@@ -161,9 +148,8 @@ public final class Watermarks {
             // Mailchimp: both listings, members with last_changed > floor
             Long mailchimpNewest = echo.mailchimpNewest();
             String mailchimpFrom = run.mailchimpSince();
-            long mailchimpFloor = Long.MIN_VALUE;
+            long mailchimpFloor = echo.floor(mailchimpNewest, Long.MIN_VALUE);
             if (mailchimpNewest != null) {
-                mailchimpFloor = mailchimpNewest - overlap;
                 boolean inclusive = sinceIsInclusive(store, mailchimpNewest);
                 mailchimpFrom = ISO.format(Instant.ofEpochSecond(mailchimpFloor + (inclusive ? 1 : 0)));
             }
@@ -230,7 +216,7 @@ public final class Watermarks {
         }
         LOG.info("Waiting {} ms (sync.incremental-overlap-seconds) before counting the changes of the run", wait);
         try {
-            sleeper.sleep(wait);
+            Thread.sleep(wait);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -203,8 +203,6 @@ public final class RunStaging {
         flush();
         String sql = "SELECT k, " + CONTACT_COLUMNS + " FROM " + table + " WHERE "
                 + (after == null ? "" : "k > ? AND ") + "k <= ? ORDER BY k, seq";
-        Map<String, Contact> first = new LinkedHashMap<>();
-        List<Contact> all = new ArrayList<>();
         try (PreparedStatement ps = connection.prepareStatement(sql)) {
             int i = 1;
             if (after != null) {
@@ -212,19 +210,11 @@ public final class RunStaging {
             }
             ps.setString(i, upTo);
             try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    Contact c = contact(rs);
-                    if (firstPerKey) {
-                        first.putIfAbsent(rs.getString(1), c);
-                    } else {
-                        all.add(c);
-                    }
-                }
+                return contacts(rs, firstPerKey);
             }
         } catch (SQLException e) {
             throw new StateException("cannot read the run's staging tables: " + e.getMessage(), e);
         }
-        return firstPerKey ? new ArrayList<>(first.values()) : all;
     }
 
     /** Every staged Copper person (for incremental runs, which read only what changed). */
@@ -239,22 +229,27 @@ public final class RunStaging {
 
     private List<Contact> all(String table, boolean firstPerKey) {
         flush();
-        Map<String, Contact> first = new LinkedHashMap<>();
-        List<Contact> list = new ArrayList<>();
         try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery(
                 "SELECT k, " + CONTACT_COLUMNS + " FROM " + table + " ORDER BY seq")) {
-            while (rs.next()) {
-                Contact c = contact(rs);
-                if (firstPerKey) {
-                    first.putIfAbsent(rs.getString(1), c);
-                } else {
-                    list.add(c);
-                }
-            }
+            return contacts(rs, firstPerKey);
         } catch (SQLException e) {
             throw new StateException("cannot read the run's staging tables: " + e.getMessage(), e);
         }
-        return firstPerKey ? new ArrayList<>(first.values()) : list;
+    }
+
+    /** The rows' contacts, in row order; {@code firstPerKey}: only the first row of each key. */
+    private static List<Contact> contacts(ResultSet rs, boolean firstPerKey) throws SQLException {
+        Map<String, Contact> first = new LinkedHashMap<>();
+        List<Contact> all = new ArrayList<>();
+        while (rs.next()) {
+            Contact c = contact(rs);
+            if (firstPerKey) {
+                first.putIfAbsent(rs.getString(1), c);
+            } else {
+                all.add(c);
+            }
+        }
+        return firstPerKey ? new ArrayList<>(first.values()) : all;
     }
 
     /** The first Copper person read with this key (normalised e-mail), if any. */
