@@ -63,8 +63,9 @@ public record ApiClients(CopperClient copper, MailchimpClient mailchimp) {
         RetryingCaller mailchimpCaller = new RetryingCaller(MailchimpClient.SIDE, mailchimpTransport,
                 maxAttempts, Duration.ofMillis(500), Duration.ofSeconds(30), RateLimiter.unlimited(),
                 RetryingCaller.threadSleep(), listener);
-        // Copper's bulk endpoints add a limit of 3 requests per second
-        RateLimiter bulk = new RateLimiter(3, 1000, System::currentTimeMillis, RetryingCaller.threadSleep());
+        // Copper's bulk endpoints add their own limit (3 requests per second) to the rolling minute
+        RateLimiter bulk = new RateLimiter(settings.copperBulkRequestsPerSecond(), 1000, System::currentTimeMillis,
+                RetryingCaller.threadSleep());
         return new ApiClients(new CopperClient(copperCaller, bulk),
                 new MailchimpClient(mailchimpCaller, secrets.mailchimpListId(),
                         // the batch results are fetched from a pre-signed URL, outside the route, without credentials

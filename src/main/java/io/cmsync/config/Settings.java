@@ -37,6 +37,7 @@ public record Settings(
         URI copperBaseUrl,
         int copperPageSize,
         int copperRequestsPerMinute,
+        int copperBulkRequestsPerSecond,
         URI mailchimpBaseUrl,
         int mailchimpPageSize,
         int mailchimpBatchSize,

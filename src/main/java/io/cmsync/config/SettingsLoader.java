@@ -104,6 +104,8 @@ public final class SettingsLoader {
                 list("tags.inactive-aliases"), text("tags.mailchimp-unsubscribed"), text("tags.mailchimp-cleaned"),
                 text("tags.resubscribe-required"),
                 copperBase, integer("copper.page-size", 1, 200), integer("copper.requests-per-minute", 1, 10_000),
+                raw("copper.bulk-requests-per-second") == null ? 3
+                        : integer("copper.bulk-requests-per-second", 1, 1_000),
                 mailchimpBase, integer("mailchimp.page-size", 1, 1000), integer("mailchimp.batch-size", 1, 500),
                 raw("mailchimp.batch-max-wait-seconds") == null ? 600
                         : integer("mailchimp.batch-max-wait-seconds", 1, 86_400),

@@ -250,7 +250,8 @@ public final class Benchmark {
     /**
      * A working directory as a user has it: config/ and routes/ copied from the project, a .env with the sandbox keys.
      * PRODUCTION mode (the generated addresses carry no test marker). Unpaced scenarios raise the client-side Copper
-     * pacing to its maximum setting, since their sandbox imposes no limit; scenario 5 keeps the shipped 180/min.
+     * pacing (rolling minute and bulk calls per second) to its maximum setting, since their sandbox imposes no limit:
+     * they measure calls and memory, not pacing; scenario 5 keeps the shipped 180/min and 3 bulk calls a second.
      */
     private Path workDir(String name, boolean shippedPacing) throws IOException {
         Path wd = work.resolve(name);
@@ -260,6 +261,7 @@ public final class Benchmark {
         props = props.replaceAll("(?m)^sync\\.mode=.*$", "sync.mode=PRODUCTION");
         if (!shippedPacing) {
             props = props.replaceAll("(?m)^copper\\.requests-per-minute=.*$", "copper.requests-per-minute=10000");
+            props = props.replaceAll("(?m)^copper\\.bulk-requests-per-second=.*$", "copper.bulk-requests-per-second=1000");
         }
         Files.writeString(wd.resolve("config/application.properties"), props, StandardCharsets.UTF_8);
         Files.writeString(wd.resolve(".env"), "COPPER_API_KEY=" + SandboxServer.COPPER_API_KEY + "\n"

@@ -54,6 +54,8 @@ class SettingsLoaderTest {
         assertThat(s.deletionTag()).isEqualTo("🗑️ À SUPPRIMER"); // read as UTF-8
         assertThat(s.mailchimpBaseUrl()).hasToString("https://us6.api.mailchimp.com/3.0"); // dc from the key suffix
         assertThat(s.copperBaseUrl()).hasToString("https://api.copper.com/developer_api/v1");
+        assertThat(s.copperRequestsPerMinute()).isEqualTo(180); // Copper's documented limits
+        assertThat(s.copperBulkRequestsPerSecond()).isEqualTo(3);
         assertThat(s.secrets().mailchimpDc()).isEqualTo("us6");
         assertThat(s.stateJdbcUrl()).isEqualTo("jdbc:h2:file:./data/sync-state");
     }
@@ -104,6 +106,16 @@ class SettingsLoaderTest {
     void outOfRangePageSizeIsRejected() throws IOException {
         setProperty("mailchimp.page-size", "5000");
         assertThatThrownBy(() -> load(Map.of())).hasMessageContaining("between 1 and 1000");
+    }
+
+    @Test
+    void bulkPacingDefaultsToCoppersLimitAndIsBounded() throws IOException {
+        setProperty("copper.bulk-requests-per-second", "0");
+        assertThatThrownBy(() -> load(Map.of())).hasMessageContaining("copper.bulk-requests-per-second in " + properties)
+                .hasMessageContaining("between 1 and 1000");
+        Files.writeString(properties, Files.readString(properties, StandardCharsets.UTF_8)
+                .replaceAll("(?m)^copper\\.bulk-requests-per-second=.*$", ""), StandardCharsets.UTF_8);
+        assertThat(load(Map.of()).copperBulkRequestsPerSecond()).isEqualTo(3); // a configuration of an older version
     }
 
     @Test
