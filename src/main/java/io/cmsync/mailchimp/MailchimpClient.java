@@ -61,6 +61,11 @@ public final class MailchimpClient {
     private static final String MEMBER_FIELDS = "members.id,members.email_address,members.status,"
             + "members.merge_fields,members.tags,members.last_changed,total_items";
 
+    /** What a batch poll needs, by id and in the listing. */
+    private static final String BATCH_FIELDS = "id,status,response_body_url,finished_operations,total_operations";
+    private static final String BATCH_LIST_FIELDS = "total_items,batches.id,batches.status,batches.response_body_url,"
+            + "batches.finished_operations,batches.total_operations";
+
     static final ObjectMapper JSON = new ObjectMapper()
             .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
             .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
@@ -230,35 +235,68 @@ public final class MailchimpClient {
 
     /**
      * The same PUTs as {@link #updateMember} (status_if_new only, never {@code status}), sent as Mailchimp batch
-     * operations: one {@code POST /batches} per {@value #BATCH_OPERATIONS_LIMIT} updates, then
-     * {@code GET /batches/{id}} with a back-off (0.5 s, 1 s, 2 s… capped at 10 s) until {@code finished}, then the
-     * results archive. Returns one result per update, in order; a refused operation carries Mailchimp's problem
-     * (forgotten and compliance-state addresses are recognised as with {@link #updateMember}).
-     *
-     * @throws ApiException when a batch cannot be submitted, does not finish within the maximum wait, or its results
-     *                      cannot be read (the operations may still have run: the caller treats them as not done)
+     * operations and waited for: {@link #submitMemberUpdates} then {@link #awaitMemberUpdates}.
      */
     public List<MemberResult> batchUpdateMembers(List<MemberUpdate> updates) {
+        return awaitMemberUpdates(List.of(submitMemberUpdates(updates))).get(0);
+    }
+
+    /** Name updates submitted as batch operations whose results have not been read yet. */
+    public record SubmittedUpdates(List<String> batchIds, List<MemberUpdate> updates) {
+    }
+
+    /**
+     * Submits name updates as Mailchimp batch operations, one {@code POST /batches} per
+     * {@value #BATCH_OPERATIONS_LIMIT}, without waiting for them: Mailchimp runs them while the caller goes on.
+     *
+     * @throws ApiException when a batch cannot be submitted (batches submitted before it may still run)
+     */
+    public SubmittedUpdates submitMemberUpdates(List<MemberUpdate> updates) {
         List<String> ids = new ArrayList<>();
         for (int i = 0; i < updates.size(); i += BATCH_OPERATIONS_LIMIT) {
             ids.add(submitBatch(updates.subList(i, Math.min(updates.size(), i + BATCH_OPERATIONS_LIMIT))));
         }
-        List<MemberResult> results = new ArrayList<>();
-        for (int b = 0; b < ids.size(); b++) {
-            List<MemberUpdate> chunk = updates.subList(b * BATCH_OPERATIONS_LIMIT,
-                    Math.min(updates.size(), (b + 1) * BATCH_OPERATIONS_LIMIT));
-            Map<String, MailchimpError> byOperation = batchResults(ids.get(b));
-            for (MemberUpdate u : chunk) {
-                String opId = MailchimpMapping.subscriberHash(u.email());
-                if (!byOperation.containsKey(opId)) {
-                    results.add(new MemberResult(u.email(), new MailchimpError(0, "Batch",
-                            "no result for this operation in batch " + ids.get(b))));
-                } else {
-                    results.add(new MemberResult(u.email(), byOperation.get(opId)));
+        return new SubmittedUpdates(List.copyOf(ids), List.copyOf(updates));
+    }
+
+    /**
+     * Waits for submitted batches to finish, polling them together with a back-off (0.5 s, 1 s, 2 s… capped at
+     * 10 s), and reads each results archive. Returns, per submission, one result per update in order: a refused
+     * operation carries Mailchimp's problem (forgotten and compliance-state addresses are recognised as with
+     * {@link #updateMember}); a batch that did not finish within the maximum wait or whose results could not be read
+     * gives each of its updates that failure (the operations may still have run: the caller treats them as not done).
+     */
+    public List<List<MemberResult>> awaitMemberUpdates(List<SubmittedUpdates> submitted) {
+        List<String> ids = new ArrayList<>();
+        submitted.forEach(s -> ids.addAll(s.batchIds()));
+        Map<String, BatchOutcome> outcomes = awaitResults(ids);
+        List<List<MemberResult>> all = new ArrayList<>();
+        for (SubmittedUpdates s : submitted) {
+            List<MemberResult> results = new ArrayList<>();
+            for (int b = 0; b < s.batchIds().size(); b++) {
+                String id = s.batchIds().get(b);
+                BatchOutcome outcome = outcomes.get(id);
+                for (MemberUpdate u : s.updates().subList(b * BATCH_OPERATIONS_LIMIT,
+                        Math.min(s.updates().size(), (b + 1) * BATCH_OPERATIONS_LIMIT))) {
+                    String opId = MailchimpMapping.subscriberHash(u.email());
+                    if (outcome.failure() != null) {
+                        results.add(new MemberResult(u.email(), new MailchimpError(outcome.failure().status(), "Batch",
+                                outcome.failure().getMessage())));
+                    } else if (!outcome.byOperation().containsKey(opId)) {
+                        results.add(new MemberResult(u.email(), new MailchimpError(0, "Batch",
+                                "no result for this operation in batch " + id)));
+                    } else {
+                        results.add(new MemberResult(u.email(), outcome.byOperation().get(opId)));
+                    }
                 }
             }
+            all.add(results);
         }
-        return results;
+        return all;
+    }
+
+    /** A batch's results by operation id (null = done), or why they could not be had. */
+    private record BatchOutcome(Map<String, MailchimpError> byOperation, ApiException failure) {
     }
 
     private String submitBatch(List<MemberUpdate> chunk) {
@@ -281,37 +319,74 @@ public final class MailchimpClient {
         return id;
     }
 
-    /** Waits for the batch to finish and reads its results: operation id → null (done) or the refusal. */
-    private Map<String, MailchimpError> batchResults(String id) {
-        String label = "GET batches/{batch_id}";
+    /**
+     * Waits for the batches to finish and reads their results. While two or more are pending, a poll round is one
+     * {@code GET /batches} listing instead of one {@code GET /batches/{id}} each; a batch the listing does not show
+     * (its order is not documented, and it holds the account's batches of the last 7 days) is asked for by id.
+     */
+    private Map<String, BatchOutcome> awaitResults(List<String> ids) {
+        Map<String, BatchOutcome> done = new HashMap<>();
+        Map<String, JsonNode> pending = new LinkedHashMap<>();
+        ids.forEach(id -> pending.put(id, null));
         long waited = 0;
         long wait = POLL_FIRST_MS;
-        boolean freshUrl = false;
-        while (true) {
+        while (!pending.isEmpty()) {
             sleeper.accept(wait);
             waited += wait;
-            JsonNode n = tree(call(ApiRequest.get("batches/" + id, null, label)), label);
-            String status = n.path("status").asText("");
-            String url = n.path("response_body_url").asText("");
-            if ("finished".equals(status) && !url.isEmpty()) {
+            Map<String, JsonNode> listed = pending.size() >= 2 ? listBatches() : Map.of();
+            for (String id : List.copyOf(pending.keySet())) {
                 try {
-                    return parseResults(downloader.download(url), id);
-                } catch (ApiException e) {
-                    // the pre-signed URL lives 10 minutes: ask the batch once more for a new one
-                    if (e.status() != 403 || freshUrl) {
-                        throw e;
+                    JsonNode n = listed.containsKey(id) ? listed.get(id) : batchStatus(id);
+                    pending.put(id, n);
+                    String url = n.path("response_body_url").asText("");
+                    if ("finished".equals(n.path("status").asText("")) && !url.isEmpty()) {
+                        done.put(id, new BatchOutcome(download(id, url), null));
+                        pending.remove(id);
                     }
-                    freshUrl = true;
-                    wait = 0;
-                    continue;
+                } catch (ApiException e) {
+                    done.put(id, new BatchOutcome(Map.of(), e));
+                    pending.remove(id);
                 }
             }
-            if (waited >= batchMaxWait.toMillis()) {
-                throw new ApiException(SIDE, 0, SIDE + " batch " + id + " not finished after " + waited / 1000
-                        + " s (status " + status + ", " + n.path("finished_operations").asInt() + "/"
-                        + n.path("total_operations").asInt() + " operations)");
+            if (!pending.isEmpty() && waited >= batchMaxWait.toMillis()) {
+                for (Map.Entry<String, JsonNode> e : pending.entrySet()) {
+                    JsonNode n = e.getValue();
+                    done.put(e.getKey(), new BatchOutcome(Map.of(), new ApiException(SIDE, 0, SIDE + " batch "
+                            + e.getKey() + " not finished after " + waited / 1000 + " s (status "
+                            + n.path("status").asText("") + ", " + n.path("finished_operations").asInt() + "/"
+                            + n.path("total_operations").asInt() + " operations)")));
+                }
+                pending.clear();
             }
             wait = Math.min(Math.max(POLL_FIRST_MS, wait * 2), Math.min(POLL_MAX_MS, batchMaxWait.toMillis() - waited));
+        }
+        return done;
+    }
+
+    private JsonNode batchStatus(String id) {
+        String label = "GET batches/{batch_id}";
+        return tree(call(ApiRequest.get("batches/" + id, "fields=" + BATCH_FIELDS, label)), label);
+    }
+
+    /** The account's batches of the last 7 days, first page of 1000 (the maximum), by id. */
+    private Map<String, JsonNode> listBatches() {
+        String label = "GET batches";
+        JsonNode n = tree(call(ApiRequest.get("batches", "count=1000&fields=" + BATCH_LIST_FIELDS, label)), label);
+        Map<String, JsonNode> byId = new HashMap<>();
+        n.path("batches").forEach(b -> byId.put(b.path("id").asText(""), b));
+        return byId;
+    }
+
+    /** The results archive; the pre-signed URL lives 10 minutes, so an expired one (403) is asked for once more. */
+    private Map<String, MailchimpError> download(String id, String url) {
+        try {
+            return parseResults(downloader.download(url), id);
+        } catch (ApiException e) {
+            if (e.status() != 403) {
+                throw e;
+            }
+            String fresh = batchStatus(id).path("response_body_url").asText("");
+            return parseResults(downloader.download(fresh), id);
         }
     }
 

@@ -42,6 +42,8 @@ public final class MailchimpWriter {
     private final List<Deferred> deferred = new ArrayList<>();
     private final Map<String, List<String>> pendingAdds = new TreeMap<>();
     private final Map<String, List<String>> pendingRemoves = new TreeMap<>();
+    private final List<SubmittedNames> submitted = new ArrayList<>();
+    private int submittedCount;
     private String subscribeUrl;
 
     public MailchimpWriter(MailchimpClient client, SyncRuns runs, String newMemberStatus) {
@@ -57,6 +59,8 @@ public final class MailchimpWriter {
         deferred.clear();
         pendingAdds.clear();
         pendingRemoves.clear();
+        submitted.clear();
+        submittedCount = 0;
     }
 
     public void createMembers(List<Action.CreateMailchimpMember> batch) {
@@ -106,67 +110,90 @@ public final class MailchimpWriter {
             return;
         }
         SyncRun run = runs.current();
-        Map<String, String> failures = new LinkedHashMap<>();
-        Map<Action.UpdateMailchimpMember, MailchimpClient.MemberResult> batched = batchNameUpdates(batch);
-        for (Action.UpdateMailchimpMember a : batch) {
-            if (a.namesChanged()) {
-                // status_if_new only: an unsubscribed, cleaned or archived member keeps its status
-                MailchimpClient.MemberResult r = batched.get(a);
-                if (r == null) {
-                    try {
-                        r = client.updateMember(a.email(), newMemberStatus, a.firstName(), a.lastName());
-                    } catch (ApiException e) {
-                        r = new MailchimpClient.MemberResult(a.email(), new MailchimpError(e.status(), "HTTP", e.getMessage()));
-                    }
-                }
-                if (!r.ok()) {
-                    if (r.error().needsResubscription()) {
-                        awaitingResubscription(run, a.copper(), r.error());
-                    } else {
-                        failures.put(a.email(), r.error().text());
-                    }
-                    continue;
-                }
-            }
+        List<Action.UpdateMailchimpMember> named = batch.stream().filter(Action.UpdateMailchimpMember::namesChanged).toList();
+        if (named.size() >= 2) {
+            submitNameUpdates(run, named);
+            batch.stream().filter(a -> !a.namesChanged()).forEach(a -> settle(run, a, null));
+            return;
         }
         for (Action.UpdateMailchimpMember a : batch) {
-            if (failures.containsKey(a.email())) {
-                record(run, a.email(), a.firstName() + " " + a.lastName(), UPDATE, PlanStep.movedTags(a),
-                        failures.get(a.email()));
-            } else if (!run.failed(a.email())) { // else awaiting resubscription, already reported
-                defer(a.email(), a.firstName() + " " + a.lastName(), UPDATE, PlanStep.movedTags(a), a.tagsToAdd(),
-                        a.tagsToRemove());
+            MailchimpError error = null;
+            if (a.namesChanged()) {
+                // status_if_new only: an unsubscribed, cleaned or archived member keeps its status
+                try {
+                    error = client.updateMember(a.email(), newMemberStatus, a.firstName(), a.lastName()).error();
+                } catch (ApiException e) {
+                    error = new MailchimpError(e.status(), "HTTP", e.getMessage());
+                }
             }
+            settle(run, a, error);
         }
     }
 
     /**
      * Two name changes or more go to Mailchimp as batch operations (the same PUTs, status_if_new only): ⌈n/500⌉ batch
-     * calls plus their polls instead of n PUTs. A single change keeps the direct PUT (empty map).
+     * calls instead of n PUTs. They are submitted now and read at the end of the run, all pending batches polled
+     * together (one listing a round), so a run's batches cost their submissions and a few polls, not a poll each.
      */
-    private Map<Action.UpdateMailchimpMember, MailchimpClient.MemberResult> batchNameUpdates(
-            List<Action.UpdateMailchimpMember> batch) {
-        List<Action.UpdateMailchimpMember> named = batch.stream().filter(Action.UpdateMailchimpMember::namesChanged).toList();
-        Map<Action.UpdateMailchimpMember, MailchimpClient.MemberResult> results = new java.util.IdentityHashMap<>();
-        if (named.size() < 2) {
-            return results;
-        }
+    private void submitNameUpdates(SyncRun run, List<Action.UpdateMailchimpMember> named) {
         List<MailchimpClient.MemberUpdate> updates = named.stream()
                 .map(a -> new MailchimpClient.MemberUpdate(a.email(), newMemberStatus, a.firstName(), a.lastName()))
                 .toList();
-        List<MailchimpClient.MemberResult> answers;
         try {
-            answers = client.batchUpdateMembers(updates);
+            submitted.add(new SubmittedNames(client.submitMemberUpdates(updates), named));
         } catch (ApiException e) {
-            named.forEach(a -> results.put(a, new MailchimpClient.MemberResult(a.email(),
-                    new MailchimpError(e.status(), "HTTP", e.getMessage()))));
-            return results;
+            named.forEach(a -> settle(run, a, new MailchimpError(e.status(), "HTTP", e.getMessage())));
+            return;
         }
-        for (int i = 0; i < named.size(); i++) {
-            results.put(named.get(i), answers.get(i));
+        submittedCount += named.size();
+        if (submittedCount >= MAX_SUBMITTED) {
+            awaitNameUpdates(); // a large run: memory and Mailchimp's pending batches stay bounded
         }
-        runs.current().log().info("Mailchimp: " + named.size() + " mise(s) à jour de noms envoyée(s) en opérations groupées (batch)");
-        return results;
+    }
+
+    /** Reads the outcome of every submitted name-update batch, then settles each update. */
+    private void awaitNameUpdates() {
+        if (submitted.isEmpty()) {
+            return;
+        }
+        SyncRun run = runs.current();
+        List<List<MailchimpClient.MemberResult>> results = client.awaitMemberUpdates(
+                submitted.stream().map(SubmittedNames::submission).toList());
+        int count = 0;
+        for (int i = 0; i < submitted.size(); i++) {
+            List<Action.UpdateMailchimpMember> named = submitted.get(i).actions();
+            for (int j = 0; j < named.size(); j++) {
+                settle(run, named.get(j), results.get(i).get(j).error());
+            }
+            count += named.size();
+        }
+        run.log().info("Mailchimp: " + count + " mise(s) à jour de noms envoyée(s) en opérations groupées (batch)");
+        submitted.clear();
+        submittedCount = 0;
+    }
+
+    /** Name updates submitted as batch operations, with the actions they carry, in order. */
+    private record SubmittedNames(MailchimpClient.SubmittedUpdates submission, List<Action.UpdateMailchimpMember> actions) {
+    }
+
+    /** Name updates submitted and not yet read; past this many, they are read at once. */
+    static final int MAX_SUBMITTED = 50_000;
+
+    /**
+     * One update's outcome: a refused name change is reported, or awaits resubscription; otherwise the member's tag
+     * changes wait to be sent with the run's others.
+     */
+    private void settle(SyncRun run, Action.UpdateMailchimpMember a, MailchimpError error) {
+        String name = a.firstName() + " " + a.lastName();
+        if (error != null) {
+            if (error.needsResubscription()) {
+                awaitingResubscription(run, a.copper(), error);
+            } else {
+                record(run, a.email(), name, UPDATE, PlanStep.movedTags(a), error.text());
+            }
+        } else if (!run.failed(a.email())) {
+            defer(a.email(), name, UPDATE, PlanStep.movedTags(a), a.tagsToAdd(), a.tagsToRemove());
+        }
     }
 
     /** A member archived by the deletion workflow, back because the Copper person is active again. */
@@ -203,10 +230,16 @@ public final class MailchimpWriter {
     static final int MAX_DEFERRED = 50_000;
 
     /**
-     * After every batch of the run: the tag changes of all written members, grouped per tag across the whole run
-     * (one segment call per tag and 500 members, however the members were batched), then their outcomes.
+     * After every batch of the run: the outcome of the name updates still in Mailchimp's batches, then the tag changes
+     * of all written members, grouped per tag across the whole run (one segment call per tag and 500 members, however
+     * the members were batched), then their outcomes.
      */
-    public void flushTags() {
+    public void finish() {
+        awaitNameUpdates();
+        flushTags();
+    }
+
+    private void flushTags() {
         if (deferred.isEmpty()) {
             return;
         }

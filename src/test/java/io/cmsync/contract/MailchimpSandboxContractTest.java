@@ -362,6 +362,13 @@ class MailchimpSandboxContractTest {
         assertThat(done.path("errored_operations").asInt()).isEqualTo(1);
         conforms(mc("GET", "/batches/" + id, "fields=id,status,response_body_url", null), 200);
         conforms(mc("GET", "/batches/0000000000", null, null), 404);
+        // the listing a poll round uses when two or more batches are pending
+        JsonNode listed = conforms(mc("GET", "/batches", "count=1000&fields=total_items,batches.id,batches.status,"
+                + "batches.response_body_url,batches.finished_operations,batches.total_operations", null), 200);
+        assertThat(listed.path("total_items").asInt()).isEqualTo(1);
+        assertThat(listed.path("batches").get(0).path("id").asText()).isEqualTo(id);
+        assertThat(listed.path("batches").get(0).path("status").asText()).isEqualTo("finished");
+        responseConforms(mc("GET", "/batches", "count=1001", null), 400);
         // an operation without its required method breaks the spec: the refusal must follow it
         responseConforms(mc("POST", "/batches", null, Wire.json(Map.of("operations", List.of(Map.of("path", "/ping"))))), 400);
         responseConforms(Wire.send(server.baseUrl(), "POST", "/3.0/batches", null, Wire.json(Map.of("operations", List.of()))), 401);

@@ -75,6 +75,44 @@ class BatchUpdatesScenarioTest {
     }
 
     @Test
+    void theRunsBatchesAreSubmittedFirstThenPolledTogether() throws Exception {
+        Seed seed = new Seed();
+        for (int i = 0; i < 30; i++) {
+            seed.person(email(i), "Prenom" + i, "Nom" + i).member(email(i), status(i), "Prenom" + i, "Nom" + i);
+        }
+        h = new SyncHarness(dir, seed.build());
+        h.properties.put("mailchimp.batch-size", "10"); // the 30 renames leave the aggregator as 3 batches
+        assertThat(h.run()).isZero();
+        ObjectNode state = h.sandbox.dump();
+        for (JsonNode p : state.path("copper").path("people")) {
+            ObjectNode person = (ObjectNode) p;
+            String first = "Autre-" + person.path("first_name").asText();
+            person.put("first_name", first).put("name", first + " " + person.path("last_name").asText())
+                    .put("date_modified", System.currentTimeMillis() / 1000);
+        }
+        h.sandbox.load(state);
+        h.sandbox.resetCalls();
+
+        assertThat(h.runConfirmed()).isZero();
+
+        Map<String, Long> calls = h.sandbox.calls();
+        for (int i = 0; i < 30; i++) {
+            JsonNode m = h.member(email(i));
+            assertThat(m.path("merge_fields").path("FNAME").asText()).as(email(i)).isEqualTo("Autre-Prenom" + i);
+            assertThat(m.path("status").asText()).as(email(i)).isEqualTo(status(i));
+        }
+        // three submissions, then each poll round is one listing of the account's batches, none per batch
+        assertThat(calls).as("calls: %s", calls).containsEntry("POST /3.0/batches", 3L)
+                .doesNotContainKey("GET /3.0/batches/{batch_id}").doesNotContainKey(PUT_MEMBER);
+        assertThat(calls.get("GET /3.0/batches")).as("polls: %s", calls).isBetween(1L, 3L);
+        assertThat(h.latestReport()).contains("✅ SUCCÈS | " + email(29), "Nom: Autre-Prenom29 Nom29");
+        // the batches' outcomes reached the synced state: the next run has nothing to do
+        h.sandbox.resetCalls();
+        assertThat(h.run()).isZero();
+        assertThat(h.sandbox.calls()).doesNotContainKeys("POST /3.0/batches", PUT_MEMBER);
+    }
+
+    @Test
     void aSingleNameChangeKeepsTheDirectPut() throws Exception {
         h = new SyncHarness(dir, new Seed().person(email(2), "Prenom2", "Nom2").member(email(2), "subscribed", "Prenom2", "Nom2")
                 .build());

@@ -107,7 +107,7 @@ class LostAnswerTest {
         Contact copper = new Contact("mia@exemple.fr", "mia@exemple.fr", "Mia", "Mer", List.of("vip"), null, "77", null);
 
         writer.createMembers(List.of(new Action.CreateMailchimpMember("mia@exemple.fr", copper, "subscribed", Set.of("vip"))));
-        writer.flushTags(); // tags go out once per run, after every batch (as the execute-plan route does)
+        writer.finish(); // batches are read and tags go out once per run, after every batch (as the execute-plan route does)
 
         assertThat(t.lost).isEqualTo(1);
         assertThat(run.operations()).singleElement().satisfies(o -> assertThat(o.success()).as(o.toString()).isTrue());
@@ -127,7 +127,7 @@ class LostAnswerTest {
         Contact b = new Contact("ben@exemple.fr", "ben@exemple.fr", "Ben", "B", List.of("salon"), null, "2", null);
         writer.createMembers(List.of(new Action.CreateMailchimpMember("ana@exemple.fr", a, "subscribed", Set.of("salon")),
                 new Action.CreateMailchimpMember("ben@exemple.fr", b, "subscribed", Set.of("salon"))));
-        writer.flushTags(); // tags go out once per run, after every batch (as the execute-plan route does)
+        writer.finish(); // batches are read and tags go out once per run, after every batch (as the execute-plan route does)
         assertThat(t.lost).isEqualTo(1);
         assertThat(run.operations()).allSatisfy(o -> assertThat(o.success()).as(o.toString()).isTrue());
         assertThat(Seed.tagNames(h.member("ana@exemple.fr"))).containsExactly("salon");
