@@ -76,6 +76,16 @@ public final class SandboxServer implements AutoCloseable {
     private final Map<String, ArrayDeque<Long>> copperWindows = new HashMap<>();
     private final Path seedFile;
 
+    static {
+        // The JDK server writes a response's headers and body in two segments; with Nagle's algorithm on, the body
+        // waits for the client's delayed ACK of the headers (40 ms on Linux) on every kept-alive connection
+        // (JDK-6968351). The real APIs add no such stall: latency is only what the fault settings add. Read once,
+        // when the JDK server's configuration class loads, hence before any server of this JVM is created.
+        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+            System.setProperty("sun.net.httpserver.nodelay", "true");
+        }
+    }
+
     private SandboxServer(SandboxOptions options) throws IOException {
         this.options = options;
         this.seedFile = options.dataFile();
