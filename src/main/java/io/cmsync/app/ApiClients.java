@@ -93,6 +93,7 @@ public record ApiClients(CopperClient copper, MailchimpClient mailchimp) {
             c.setConnectTimeout(Duration.ofSeconds(settings.httpConnectTimeoutSeconds()).toMillis());
             c.setResponseTimeout(Duration.ofSeconds(settings.httpResponseTimeoutSeconds()).toMillis());
             c.setSoTimeout(Duration.ofSeconds(settings.httpResponseTimeoutSeconds()).toMillis());
+            c.setAutomaticRetriesDisabled(true); // as in SyncApplication: RetryingCaller owns retries
         }
         PluginHelper.getRoutesLoader(ctx).loadRoutes(
                 ResourceHelper.resolveResource(ctx, "file:" + apiRoutes.toAbsolutePath()));

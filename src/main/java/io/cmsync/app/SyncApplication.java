@@ -57,12 +57,19 @@ public final class SyncApplication {
         main.addOverrideProperty("sync.schedule-enabled", String.valueOf(daemon));
         main.addOverrideProperty("sync.cron", settings.cron());
         main.addOverrideProperty("mailchimp.batch-size", String.valueOf(settings.mailchimpBatchSize()));
-        main.addOverrideProperty("camel.component.http.connect-timeout",
-                String.valueOf(Duration.ofSeconds(settings.httpConnectTimeoutSeconds()).toMillis()));
-        main.addOverrideProperty("camel.component.http.response-timeout",
-                String.valueOf(Duration.ofSeconds(settings.httpResponseTimeoutSeconds()).toMillis()));
-        main.addOverrideProperty("camel.component.http.so-timeout",
-                String.valueOf(Duration.ofSeconds(settings.httpResponseTimeoutSeconds()).toMillis()));
+        // the real APIs are https, the sandbox http: both components get the same settings
+        for (String component : new String[] {"http", "https"}) {
+            String prefix = "camel.component." + component + ".";
+            main.addOverrideProperty(prefix + "connect-timeout",
+                    String.valueOf(Duration.ofSeconds(settings.httpConnectTimeoutSeconds()).toMillis()));
+            main.addOverrideProperty(prefix + "response-timeout",
+                    String.valueOf(Duration.ofSeconds(settings.httpResponseTimeoutSeconds()).toMillis()));
+            main.addOverrideProperty(prefix + "so-timeout",
+                    String.valueOf(Duration.ofSeconds(settings.httpResponseTimeoutSeconds()).toMillis()));
+            // HttpClient 5.5 silently re-sends a request answered 429 or 503 after its Retry-After (CAMEL-23345):
+            // retries and pacing belong to RetryingCaller, which logs each one and counts it against the rate limit
+            main.addOverrideProperty(prefix + "automatic-retries-disabled", "true");
+        }
         if (!daemon) {
             main.addOverrideProperty("camel.main.routes-reload-enabled", "false");
         }

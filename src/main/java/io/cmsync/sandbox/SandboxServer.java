@@ -70,6 +70,7 @@ public final class SandboxServer implements AutoCloseable {
     private final List<Route> routes = new ArrayList<>();
     private final Map<String, LongAdder> calls = new ConcurrentHashMap<>();
     private final LongAdder total = new LongAdder();
+    private final Map<Integer, LongAdder> statuses = new ConcurrentHashMap<>();
     private volatile FaultConfig faults = FaultConfig.none();
     private Random random = new Random(FaultConfig.none().seed());
     private final AtomicInteger mcInFlight = new AtomicInteger();
@@ -262,6 +263,7 @@ public final class SandboxServer implements AutoCloseable {
     public void resetCalls() {
         calls.clear();
         total.reset();
+        statuses.clear();
     }
 
     public void faults(FaultConfig config) {
@@ -427,14 +429,14 @@ public final class SandboxServer implements AutoCloseable {
                 Thread.sleep(f.latencyMs());
             }
             if (side == Side.MAILCHIMP && f.mailchimpMaxConcurrent() > 0 && mcInFlight.get() > f.mailchimpMaxConcurrent()) {
-                send(ex, MailchimpApi.problem(429, "Too Many Requests",
+                answer(ex, MailchimpApi.problem(429, "Too Many Requests",
                         "You have exceeded the limit of 10 simultaneous connections."), null);
                 return;
             }
             if (side == Side.COPPER && f.copperRequestsPerMinute() > 0) {
                 long retry = copperRateCheck(ex.getRequestHeaders().getFirst("X-PW-AccessToken"), f.copperRequestsPerMinute());
                 if (retry > 0) {
-                    send(ex, CopperApi.error(429, "Rate limit exceeded").header("Retry-After", Long.toString(retry)), null);
+                    answer(ex, CopperApi.error(429, "Rate limit exceeded").header("Retry-After", Long.toString(retry)), null);
                     return;
                 }
             }
@@ -455,7 +457,7 @@ public final class SandboxServer implements AutoCloseable {
                     return;
                 }
                 if (x < f.dropRatio() + f.timeoutRatio() + f.errorRatio()) {
-                    send(ex, randomError(side, coin), null);
+                    answer(ex, randomError(side, coin), null);
                     return;
                 }
             }
@@ -495,7 +497,20 @@ public final class SandboxServer implements AutoCloseable {
                 mcInFlight.decrementAndGet();
             }
         }
+        answer(ex, resp, side);
+    }
+
+    /** Sends an API call's response and counts it by status (admin answers are not counted). */
+    private void answer(HttpExchange ex, Resp resp, Side side) throws IOException {
+        statuses.computeIfAbsent(resp.status, k -> new LongAdder()).increment();
         send(ex, resp, side);
+    }
+
+    /** How many API calls were answered with each HTTP status (dropped and timed-out calls have none). */
+    public Map<Integer, Long> statuses() {
+        Map<Integer, Long> m = new TreeMap<>();
+        statuses.forEach((k, v) -> m.put(k, v.sum()));
+        return m;
     }
 
     /**
@@ -638,6 +653,11 @@ public final class SandboxServer implements AutoCloseable {
                     ObjectNode o = Http.obj();
                     calls().forEach(o::put);
                     o.put("total", totalCalls());
+                    return Resp.ok(o);
+                }
+                case "GET /_sandbox/responses" -> {
+                    ObjectNode o = Http.obj();
+                    statuses().forEach((status, n) -> o.put(String.valueOf(status), n));
                     return Resp.ok(o);
                 }
                 case "DELETE /_sandbox/calls" -> {

@@ -369,8 +369,14 @@ public final class Benchmark {
             // a malformed line: counts stay as found so far
         }
         JsonNode report = latestReport(wd, started);
+        // the 429s the sandbox sent are the ones received; the product's log must show each (its caller logs every
+        // retried answer): a difference means something else answered or retried them (CAMEL-23345)
+        long served429 = sb.responses().getOrDefault("429", 0L);
+        if (served429 != c429) {
+            log("  429 answers: " + served429 + " sent by the sandbox, " + c429 + " in the product's log");
+        }
         Run r = new Run(exit, wall, HeapLog.peakBytes(gcLog), report == null ? -1 : report.path("durationMillis").asLong(-1),
-                c429, oom, report, logFile);
+                served429, oom, report, logFile);
         log("  " + r.notes() + String.format(Locale.ROOT, ", wall %.1f s", wall / 1000.0));
         return r;
     }
@@ -478,10 +484,19 @@ public final class Benchmark {
         }
 
         Map<String, Long> calls() throws IOException, InterruptedException {
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + "/_sandbox/calls"))
+            return counters("/_sandbox/calls");
+        }
+
+        /** API answers per HTTP status since the last reset. */
+        Map<String, Long> responses() throws IOException, InterruptedException {
+            return counters("/_sandbox/responses");
+        }
+
+        private Map<String, Long> counters(String path) throws IOException, InterruptedException {
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + path))
                     .timeout(Duration.ofSeconds(30)).GET().build(), HttpResponse.BodyHandlers.ofString());
             if (r.statusCode() != 200) {
-                throw new IOException("GET /_sandbox/calls: " + r.statusCode());
+                throw new IOException("GET " + path + ": " + r.statusCode());
             }
             Map<String, Long> m = new TreeMap<>();
             JSON.readTree(r.body()).fields().forEachRemaining(e -> m.put(e.getKey(), e.getValue().asLong()));

@@ -28,6 +28,8 @@ final class SyncHarness implements AutoCloseable {
     final SandboxServer sandbox;
     final Path dir;
     final Map<String, String> properties = new HashMap<>();
+    /** Environment variables that win over the sandbox's (a base URL pointing elsewhere, say). */
+    final Map<String, String> environment = new HashMap<>();
     SyncApplication lastApp;
 
     SyncHarness(Path dir, ObjectNode seed) throws IOException {
@@ -61,6 +63,7 @@ final class SyncHarness implements AutoCloseable {
         env.put("MAILCHIMP_LIST_ID", SandboxServer.LIST_ID);
         env.put("COPPER_BASE_URL", sandbox.copperBaseUrl());
         env.put("MAILCHIMP_BASE_URL", sandbox.mailchimpBaseUrl());
+        env.putAll(environment);
         return new SettingsLoader(dir.resolve("config/application.properties"), dir.resolve(".env"), env, properties)
                 .load();
     }

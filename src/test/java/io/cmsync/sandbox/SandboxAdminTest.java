@@ -61,6 +61,12 @@ class SandboxAdminTest extends SandboxTestSupport {
         assertThat(Integer.parseInt(limited.header("Retry-After"))).isBetween(1, 60);
         assertThat(server.totalCalls()).isEqualTo(4); // faulted calls are counted
         assertThat(mc("GET", "/ping", null).status()).isEqualTo(200); // Mailchimp not affected
+        // the responses by status, as the benchmark reads them to count the 429s a client received
+        Res responses = send("GET", server.baseUrl() + "/_sandbox/responses", null);
+        assertThat(responses.json().get("200").asLong()).isEqualTo(4);
+        assertThat(responses.json().get("429").asLong()).isEqualTo(1);
+        server.resetCalls();
+        assertThat(server.statuses()).isEmpty();
     }
 
     @Test
