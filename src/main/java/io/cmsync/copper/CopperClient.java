@@ -151,9 +151,14 @@ public final class CopperClient {
         if (people.size() > BULK_LIMIT) {
             throw new IllegalArgumentException("at most " + BULK_LIMIT + " people per bulk call");
         }
-        bulkLimiter.acquire();
+        RateLimiter.Permit permit = bulkLimiter.acquire();
         String label = "POST " + path;
-        ApiResponse r = call(ApiRequest.post(path, write(Map.of("people", people)), label));
+        ApiResponse r;
+        try {
+            r = call(ApiRequest.post(path, write(Map.of("people", people)), label));
+        } finally {
+            permit.done();
+        }
         JsonNode items = read(r, new TypeReference<JsonNode>() { }, label);
         List<BulkItem> result = new ArrayList<>();
         for (int i = 0; i < people.size(); i++) {

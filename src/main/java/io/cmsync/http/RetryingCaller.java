@@ -56,9 +56,13 @@ public final class RetryingCaller {
     public ApiResponse call(ApiRequest request) {
         ApiResponse last = null;
         for (int attempt = 1; ; attempt++) {
-            limiter.acquire();
+            RateLimiter.Permit permit = limiter.acquire();
             try {
-                last = send(request);
+                try {
+                    last = send(request);
+                } finally {
+                    permit.done();
+                }
                 if (!retryable(last.status())) {
                     return last;
                 }
