@@ -65,7 +65,7 @@ public record ApiClients(CopperClient copper, MailchimpClient mailchimp) {
                 RetryingCaller.threadSleep(), listener);
         // Copper's bulk endpoints add their own limit (3 requests per second) to the rolling minute
         RateLimiter bulk = new RateLimiter(settings.copperBulkRequestsPerSecond(), 1000, System::currentTimeMillis,
-                RetryingCaller.threadSleep());
+                RetryingCaller.threadSleep(), false);
         return new ApiClients(new CopperClient(copperCaller, bulk),
                 new MailchimpClient(mailchimpCaller, secrets.mailchimpListId(),
                         // the batch results are fetched from a pre-signed URL, outside the route, without credentials

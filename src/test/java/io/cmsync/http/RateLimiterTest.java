@@ -52,6 +52,19 @@ class RateLimiterTest {
     }
 
     @Test
+    void aShortWindowCanCountFromTheCallsStart() {
+        RateLimiter l = new RateLimiter(1, 1000, () -> now[0], ms -> {
+            sleeps.add(ms);
+            now[0] += ms;
+        }, false);
+        RateLimiter.Permit first = l.acquire();
+        now[0] = 100; // answered after 100 ms of latency
+        first.done();
+        l.acquire().done();
+        assertThat(now[0]).isEqualTo(1001); // a second after its start, not after its answer
+    }
+
+    @Test
     void unlimitedNeverWaits() {
         RateLimiter l = RateLimiter.unlimited();
         for (int i = 0; i < 1000; i++) {
