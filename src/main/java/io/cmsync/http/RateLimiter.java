@@ -14,7 +14,8 @@ import java.util.function.LongSupplier;
  * the moment it starts until its answer ({@link Permit#done}), and frees it only a whole window after that answer:
  * a new call then starts at least a window after any stamp the server can have given the old one, whatever the
  * jitter. (Counting from the start alone, a call sent exactly a window after the first call of a connection, whose
- * set-up had delayed it, was refused with a 429.)
+ * set-up had delayed it, was refused with a 429.) A window about as short as a call can count from the start instead
+ * (see the constructor's {@code fromAnswer}).
  */
 public final class RateLimiter {
     /** How long to look again when the window is full of calls still waiting for their answer. */
