@@ -106,12 +106,8 @@ public final class RunStaging {
         if (rows.isEmpty()) {
             return;
         }
-        try {
-            boolean auto = connection.getAutoCommit();
-            connection.setAutoCommit(false);
-            try (PreparedStatement ps = connection.prepareStatement("INSERT INTO " + table + " (seq, k, "
-                    + CONTACT_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-                for (Object[] row : rows) {
+        batch("INSERT INTO " + table + " (seq, k, " + CONTACT_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                rows, (ps, row) -> {
                     Contact c = (Contact) row[2];
                     ps.setLong(1, (Long) row[0]);
                     ps.setString(2, (String) row[1]);
@@ -123,6 +119,24 @@ public final class RunStaging {
                     ps.setString(8, c.status());
                     ps.setString(9, c.sideId());
                     ps.setTimestamp(10, c.modifiedAt() == null ? null : Timestamp.from(c.modifiedAt()));
+                }, "cannot stage the contacts read: ");
+        rows.clear();
+    }
+
+    /** Binds one item's parameters. */
+    @FunctionalInterface
+    private interface Binder<T> {
+        void bind(PreparedStatement ps, T item) throws SQLException;
+    }
+
+    /** {@code sql} once per item as one JDBC batch, committed as one transaction (rolled back whole on failure). */
+    private <T> void batch(String sql, java.util.Collection<T> items, Binder<T> binder, String failure) {
+        try {
+            boolean auto = connection.getAutoCommit();
+            connection.setAutoCommit(false);
+            try (PreparedStatement ps = connection.prepareStatement(sql)) {
+                for (T item : items) {
+                    binder.bind(ps, item);
                     ps.addBatch();
                 }
                 ps.executeBatch();
@@ -133,9 +147,8 @@ public final class RunStaging {
             } finally {
                 connection.setAutoCommit(auto);
             }
-            rows.clear();
         } catch (SQLException e) {
-            throw new StateException("cannot stage the contacts read: " + e.getMessage(), e);
+            throw new StateException(failure + e.getMessage(), e);
         }
     }
 
@@ -280,27 +293,9 @@ public final class RunStaging {
         if (targets.isEmpty()) {
             return;
         }
-        try {
-            boolean auto = connection.getAutoCommit();
-            connection.setAutoCommit(false);
-            try (PreparedStatement ps = connection.prepareStatement("MERGE INTO run_target (email, copper_id, "
-                    + "first_name, last_name, tags, pushed_tags, mailchimp_status, synced_at) KEY (email) "
-                    + "VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
-                for (SyncedRecord r : targets) {
-                    StateStore.bind(ps, r);
-                    ps.addBatch();
-                }
-                ps.executeBatch();
-                connection.commit();
-            } catch (SQLException e) {
-                connection.rollback();
-                throw e;
-            } finally {
-                connection.setAutoCommit(auto);
-            }
-        } catch (SQLException e) {
-            throw new StateException("cannot stage the planned synced state: " + e.getMessage(), e);
-        }
+        batch("MERGE INTO run_target (email, copper_id, first_name, last_name, tags, pushed_tags, mailchimp_status, "
+                + "synced_at) KEY (email) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", targets, StateStore::bind,
+                "cannot stage the planned synced state: ");
     }
 
     /** A Copper person created by this run: its id goes into the e-mail's target record. */
