@@ -73,6 +73,21 @@ public record ApiClients(CopperClient copper, MailchimpClient mailchimp) {
                         RetryingCaller.threadSleep(), Duration.ofSeconds(settings.mailchimpBatchMaxWaitSeconds())));
     }
 
+    /** The real APIs are https, the sandbox http: the API routes' two camel-http components. */
+    public static final String[] HTTP_SCHEMES = {"http", "https"};
+
+    /** A camel-http component as the API routes need it: the configured timeouts, no retries of its own. */
+    public static HttpComponent httpComponent(Settings settings) {
+        HttpComponent c = new HttpComponent();
+        c.setConnectTimeout(Duration.ofSeconds(settings.httpConnectTimeoutSeconds()).toMillis());
+        c.setResponseTimeout(Duration.ofSeconds(settings.httpResponseTimeoutSeconds()).toMillis());
+        c.setSoTimeout(Duration.ofSeconds(settings.httpResponseTimeoutSeconds()).toMillis());
+        // HttpClient 5.5 silently re-sends a request answered 429 or 503 after its Retry-After (CAMEL-23345):
+        // retries and pacing belong to RetryingCaller, which logs each one and counts it against the rate limit
+        c.setAutomaticRetriesDisabled(true);
+        return c;
+    }
+
     /**
      * A minimal Camel context with only the two API routes of {@code routes/api.yaml} (no sync route, no schedule),
      * for the management commands. Close it when done.
@@ -87,13 +102,8 @@ public record ApiClients(CopperClient copper, MailchimpClient mailchimp) {
         p.setProperty("copper.base-url", settings.copperBaseUrl().toString());
         p.setProperty("mailchimp.base-url", settings.mailchimpBaseUrl().toString());
         ctx.getPropertiesComponent().setInitialProperties(p);
-        HttpComponent http = ctx.getComponent("http", HttpComponent.class);
-        HttpComponent https = ctx.getComponent("https", HttpComponent.class);
-        for (HttpComponent c : new HttpComponent[] {http, https}) {
-            c.setConnectTimeout(Duration.ofSeconds(settings.httpConnectTimeoutSeconds()).toMillis());
-            c.setResponseTimeout(Duration.ofSeconds(settings.httpResponseTimeoutSeconds()).toMillis());
-            c.setSoTimeout(Duration.ofSeconds(settings.httpResponseTimeoutSeconds()).toMillis());
-            c.setAutomaticRetriesDisabled(true); // as in SyncApplication: RetryingCaller owns retries
+        for (String scheme : HTTP_SCHEMES) {
+            ctx.addComponent(scheme, httpComponent(settings));
         }
         PluginHelper.getRoutesLoader(ctx).loadRoutes(
                 ResourceHelper.resolveResource(ctx, "file:" + apiRoutes.toAbsolutePath()));

@@ -1,7 +1,6 @@
 package io.cmsync.app;
 
 import java.time.Clock;
-import java.time.Duration;
 
 import org.apache.camel.main.Main;
 import org.apache.camel.processor.aggregate.GroupedBodyAggregationStrategy;
@@ -57,18 +56,8 @@ public final class SyncApplication {
         main.addOverrideProperty("sync.schedule-enabled", String.valueOf(daemon));
         main.addOverrideProperty("sync.cron", settings.cron());
         main.addOverrideProperty("mailchimp.batch-size", String.valueOf(settings.mailchimpBatchSize()));
-        // the real APIs are https, the sandbox http: both components get the same settings
-        for (String component : new String[] {"http", "https"}) {
-            String prefix = "camel.component." + component + ".";
-            main.addOverrideProperty(prefix + "connect-timeout",
-                    String.valueOf(Duration.ofSeconds(settings.httpConnectTimeoutSeconds()).toMillis()));
-            main.addOverrideProperty(prefix + "response-timeout",
-                    String.valueOf(Duration.ofSeconds(settings.httpResponseTimeoutSeconds()).toMillis()));
-            main.addOverrideProperty(prefix + "so-timeout",
-                    String.valueOf(Duration.ofSeconds(settings.httpResponseTimeoutSeconds()).toMillis()));
-            // HttpClient 5.5 silently re-sends a request answered 429 or 503 after its Retry-After (CAMEL-23345):
-            // retries and pacing belong to RetryingCaller, which logs each one and counts it against the rate limit
-            main.addOverrideProperty(prefix + "automatic-retries-disabled", "true");
+        for (String scheme : ApiClients.HTTP_SCHEMES) {
+            main.bind(scheme, ApiClients.httpComponent(settings)); // Camel takes a component from the registry first
         }
         if (!daemon) {
             main.addOverrideProperty("camel.main.routes-reload-enabled", "false");
