@@ -43,7 +43,6 @@ public final class MailchimpWriter {
     private final Map<String, List<String>> pendingAdds = new TreeMap<>();
     private final Map<String, List<String>> pendingRemoves = new TreeMap<>();
     private final List<SubmittedNames> submitted = new ArrayList<>();
-    private int submittedCount;
     private String subscribeUrl;
 
     public MailchimpWriter(MailchimpClient client, SyncRuns runs, String newMemberStatus) {
@@ -60,7 +59,6 @@ public final class MailchimpWriter {
         pendingAdds.clear();
         pendingRemoves.clear();
         submitted.clear();
-        submittedCount = 0;
     }
 
     public void createMembers(List<Action.CreateMailchimpMember> batch) {
@@ -145,8 +143,7 @@ public final class MailchimpWriter {
             named.forEach(a -> settle(run, a, new MailchimpError(e.status(), "HTTP", e.getMessage())));
             return;
         }
-        submittedCount += named.size();
-        if (submittedCount >= MAX_SUBMITTED) {
+        if (submitted.stream().mapToInt(s -> s.actions().size()).sum() >= MAX_SUBMITTED) {
             awaitNameUpdates(); // a large run: memory and Mailchimp's pending batches stay bounded
         }
     }
@@ -169,7 +166,6 @@ public final class MailchimpWriter {
         }
         run.log().info("Mailchimp: " + count + " mise(s) à jour de noms envoyée(s) en opérations groupées (batch)");
         submitted.clear();
-        submittedCount = 0;
     }
 
     /** Name updates submitted as batch operations, with the actions they carry, in order. */
