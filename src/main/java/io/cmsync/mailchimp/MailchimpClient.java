@@ -38,7 +38,7 @@ import io.cmsync.http.RetryingCaller;
 /**
  * The Mailchimp Marketing API v3 calls the sync makes (CONTRACT.md §4).
  *
- * <p>Batch operations ({@link #batchUpdateMembers}, CONTRACT.md §4.13): {@code POST /batches} and
+ * <p>Batch operations ({@link #submitMemberUpdates}, {@link #awaitMemberUpdates}, CONTRACT.md §4.13): {@code POST /batches} and
  * {@code GET /batches/{id}} go through the API transport like every call (credentials, retries, the Camel route);
  * the results archive is fetched from {@code response_body_url} by a {@link ResultsDownloader}, by default a plain
  * {@code java.net.http} GET <em>without</em> the API credentials: the URL is a pre-signed one on another host (S3)
@@ -88,7 +88,7 @@ public final class MailchimpClient {
     }
 
     /**
-     * @param batchMaxWait how long {@link #batchUpdateMembers} waits for a batch to finish before giving up on it
+     * @param batchMaxWait how long {@link #awaitMemberUpdates} waits for a batch to finish before giving up on it
      */
     public MailchimpClient(RetryingCaller caller, String listId, ResultsDownloader downloader, LongConsumer sleeper,
                            Duration batchMaxWait) {
@@ -233,20 +233,13 @@ public final class MailchimpClient {
         return body;
     }
 
-    /**
-     * The same PUTs as {@link #updateMember} (status_if_new only, never {@code status}), sent as Mailchimp batch
-     * operations and waited for: {@link #submitMemberUpdates} then {@link #awaitMemberUpdates}.
-     */
-    public List<MemberResult> batchUpdateMembers(List<MemberUpdate> updates) {
-        return awaitMemberUpdates(List.of(submitMemberUpdates(updates))).get(0);
-    }
-
     /** Name updates submitted as batch operations whose results have not been read yet. */
     public record SubmittedUpdates(List<String> batchIds, List<MemberUpdate> updates) {
     }
 
     /**
-     * Submits name updates as Mailchimp batch operations, one {@code POST /batches} per
+     * Submits name updates as Mailchimp batch operations (the same PUTs as {@link #updateMember}: status_if_new
+     * only, never {@code status}), one {@code POST /batches} per
      * {@value #BATCH_OPERATIONS_LIMIT}, without waiting for them: Mailchimp runs them while the caller goes on.
      *
      * @throws ApiException when a batch cannot be submitted (batches submitted before it may still run)
@@ -368,12 +361,19 @@ public final class MailchimpClient {
         return tree(call(ApiRequest.get("batches/" + id, "fields=" + BATCH_FIELDS, label)), label);
     }
 
-    /** The account's batches of the last 7 days, first page of 1000 (the maximum), by id. */
+    /**
+     * The account's batches of the last 7 days, first page of 1000 (the maximum), by id; empty when the listing
+     * fails, so that the round polls each batch by id instead.
+     */
     private Map<String, JsonNode> listBatches() {
         String label = "GET batches";
-        JsonNode n = tree(call(ApiRequest.get("batches", "count=1000&fields=" + BATCH_LIST_FIELDS, label)), label);
         Map<String, JsonNode> byId = new HashMap<>();
-        n.path("batches").forEach(b -> byId.put(b.path("id").asText(""), b));
+        try {
+            JsonNode n = tree(call(ApiRequest.get("batches", "count=1000&fields=" + BATCH_LIST_FIELDS, label)), label);
+            n.path("batches").forEach(b -> byId.put(b.path("id").asText(""), b));
+        } catch (ApiException e) {
+            LOG.warn("Mailchimp batches listing failed, polling each batch: {}", e.getMessage());
+        }
         return byId;
     }
 

@@ -50,6 +50,7 @@ class MailchimpClientContractTest {
     void setUp() {
         server.faults(FaultConfig.none());
         server.reset();
+        server.resetCalls(); // each test counts its own calls, whatever order the tests run in
         transport = new WireTransport(server.mailchimpBaseUrl(), MailchimpSpec::validate,
                 "Authorization", Wire.mailchimpAuthorization(), "Accept", "application/json");
         RetryingCaller caller = new RetryingCaller(MailchimpClient.SIDE, transport, 3, Duration.ofMillis(1),
@@ -137,8 +138,23 @@ class MailchimpClientContractTest {
                 sleeps::add, maxWait);
     }
 
+    /** Submits the updates as batch operations and waits for their results, as the writer does over a run. */
+    static List<MailchimpClient.MemberResult> submitAndAwait(MailchimpClient client,
+                                                             List<MailchimpClient.MemberUpdate> updates) {
+        return client.awaitMemberUpdates(List.of(client.submitMemberUpdates(updates))).get(0);
+    }
+
+    /** n name updates: {@code <prefix><i>@exemple.fr}, first name L<i>. */
+    static List<MailchimpClient.MemberUpdate> updates(String prefix, String lastName, int n) {
+        List<MailchimpClient.MemberUpdate> updates = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            updates.add(new MailchimpClient.MemberUpdate(prefix + i + "@exemple.fr", "subscribed", "L" + i, lastName));
+        }
+        return updates;
+    }
+
     @Test
-    void batchUpdateMembersReportsEachMemberAndNeverChangesAStatus() throws Exception {
+    void batchUpdatesReportEachMemberAndNeverChangeAStatus() throws Exception {
         List<Long> sleeps = new ArrayList<>();
         MailchimpClient batch = batchClient(Duration.ofMinutes(10), sleeps);
         List<MailchimpClient.MemberUpdate> updates = List.of(
@@ -147,7 +163,7 @@ class MailchimpClientContractTest {
                 new MailchimpClient.MemberUpdate("sylvie.simon@exemple.fr", "subscribed", "Sylvie", "Simon-Lot"),
                 new MailchimpClient.MemberUpdate("oublie.definitif@exemple.fr", "subscribed", "G", "O"),
                 new MailchimpClient.MemberUpdate("lot.nouveau@exemple.fr", "pending", "Lot", "Nouveau"));
-        List<MailchimpClient.MemberResult> results = batch.batchUpdateMembers(updates);
+        List<MailchimpClient.MemberResult> results = submitAndAwait(batch, updates);
         assertThat(results).extracting(MailchimpClient.MemberResult::email).containsExactly("lucas.petit@exemple.fr",
                 "claire.robin@exemple.fr", "sylvie.simon@exemple.fr", "oublie.definitif@exemple.fr", "lot.nouveau@exemple.fr");
         assertThat(results).extracting(MailchimpClient.MemberResult::ok).containsExactly(true, true, true, false, true);
@@ -174,13 +190,9 @@ class MailchimpClientContractTest {
     }
 
     @Test
-    void batchUpdateMembersSplitsAt500Operations() {
-        List<MailchimpClient.MemberUpdate> updates = new ArrayList<>();
-        for (int i = 0; i < 501; i++) {
-            updates.add(new MailchimpClient.MemberUpdate("lot" + i + "@exemple.fr", "subscribed", "L" + i, "Lot"));
-        }
-        List<MailchimpClient.MemberResult> results = batchClient(Duration.ofMinutes(10), new ArrayList<>())
-                .batchUpdateMembers(updates);
+    void batchUpdatesSplitAt500Operations() {
+        List<MailchimpClient.MemberResult> results = submitAndAwait(batchClient(Duration.ofMinutes(10), new ArrayList<>()),
+                updates("lot", "Lot", 501));
         assertThat(results).hasSize(501).allMatch(MailchimpClient.MemberResult::ok);
         // both batches are submitted before the first poll, and one listing polls the two of them
         assertThat(server.calls()).containsEntry("POST /3.0/batches", 2L).containsEntry("GET /3.0/batches", 1L)
@@ -197,12 +209,8 @@ class MailchimpClientContractTest {
                     "Authorization", Wire.mailchimpAuthorization());
         }
         server.resetCalls();
-        List<MailchimpClient.MemberUpdate> updates = new ArrayList<>();
-        for (int i = 0; i < 501; i++) {
-            updates.add(new MailchimpClient.MemberUpdate("liste" + i + "@exemple.fr", "subscribed", "L" + i, "Liste"));
-        }
-        List<MailchimpClient.MemberResult> results = batchClient(Duration.ofMinutes(10), new ArrayList<>())
-                .batchUpdateMembers(updates);
+        List<MailchimpClient.MemberResult> results = submitAndAwait(batchClient(Duration.ofMinutes(10), new ArrayList<>()),
+                updates("liste", "Liste", 501));
         assertThat(results).hasSize(501).allMatch(MailchimpClient.MemberResult::ok);
         assertThat(member("liste500@exemple.fr").path("merge_fields").path("FNAME").asText()).isEqualTo("L500");
         assertThat(server.calls()).containsEntry("POST /3.0/batches", 2L).containsEntry("GET /3.0/batches", 1L)
@@ -210,11 +218,26 @@ class MailchimpClientContractTest {
     }
 
     @Test
+    void aFailedListingFallsBackToPollingEachBatch() {
+        // the listing answers 500 on every attempt; everything else reaches the sandbox
+        io.cmsync.http.ApiTransport listingDown = r -> r.label().equals("GET batches")
+                ? new io.cmsync.http.ApiResponse(500, "{}", Map.of()) : transport.send(r);
+        RetryingCaller caller = new RetryingCaller(MailchimpClient.SIDE, listingDown, 2, Duration.ofMillis(1),
+                Duration.ofMillis(5), RateLimiter.unlimited(), ms -> { });
+        MailchimpClient batch = new MailchimpClient(caller, SandboxServer.LIST_ID,
+                MailchimpClient.httpDownloader(Duration.ofSeconds(10)), ms -> { }, Duration.ofMinutes(10));
+        List<MailchimpClient.MemberResult> results = submitAndAwait(batch, updates("panne", "Panne", 501));
+        assertThat(results).hasSize(501).allMatch(MailchimpClient.MemberResult::ok);
+        assertThat(server.calls()).containsEntry("POST /3.0/batches", 2L).containsEntry("GET /3.0/batches/{batch_id}", 2L)
+                .doesNotContainKey("GET /3.0/batches");
+    }
+
+    @Test
     void aBatchThatNeverFinishesIsGivenUpAfterTheMaximumWait() {
         server.batchProcessingMs(600_000);
         try {
             List<Long> sleeps = new ArrayList<>();
-            List<MailchimpClient.MemberResult> results = batchClient(Duration.ofSeconds(20), sleeps).batchUpdateMembers(
+            List<MailchimpClient.MemberResult> results = submitAndAwait(batchClient(Duration.ofSeconds(20), sleeps),
                     List.of(new MailchimpClient.MemberUpdate("lucas.petit@exemple.fr", "subscribed", "Luc", "Petit")));
             assertThat(results).singleElement().satisfies(r -> {
                 assertThat(r.ok()).isFalse();
