@@ -36,25 +36,35 @@ class BatchUpdatesScenarioTest {
         return i == 0 ? "unsubscribed" : i == 1 ? "archived" : "subscribed";
     }
 
-    @Test
-    void thirtyNameChangesGoThroughOneBatchAndKeepEveryStatus() throws Exception {
+    /** 30 contacts on both sides with the same names, one unsubscribed and one archived in Mailchimp. */
+    static ObjectNode thirtySynced() {
         Seed seed = new Seed();
         for (int i = 0; i < 30; i++) {
             seed.person(email(i), "Prenom" + i, "Nom" + i).member(email(i), status(i), "Prenom" + i, "Nom" + i);
         }
-        h = new SyncHarness(dir, seed.build());
-        assertThat(h.run()).isZero();
+        return seed.build();
+    }
 
-        // every name changes in Copper
+    /** Prefixes one name field of every Copper person, modified now (after the first run's own writes). */
+    void renameEveryoneInCopper(String field, String prefix) {
         ObjectNode state = h.sandbox.dump();
         for (JsonNode p : state.path("copper").path("people")) {
             ObjectNode person = (ObjectNode) p;
-            String last = "Nouveau-" + person.path("last_name").asText();
-            person.put("last_name", last).put("name", person.path("first_name").asText() + " " + last)
-                    .put("date_modified", System.currentTimeMillis() / 1000); // after the first run's own writes
+            person.put(field, prefix + person.path(field).asText());
+            person.put("name", person.path("first_name").asText() + " " + person.path("last_name").asText())
+                    .put("date_modified", System.currentTimeMillis() / 1000);
         }
         h.sandbox.load(state);
         h.sandbox.resetCalls();
+    }
+
+    @Test
+    void thirtyNameChangesGoThroughOneBatchAndKeepEveryStatus() throws Exception {
+        h = new SyncHarness(dir, thirtySynced());
+        assertThat(h.run()).isZero();
+
+        // every name changes in Copper
+        renameEveryoneInCopper("last_name", "Nouveau-");
 
         // 30 of 33 renamed: over the safety brake's limit, confirmed as an operator would
         assertThat(h.runConfirmed()).isZero();
@@ -76,22 +86,10 @@ class BatchUpdatesScenarioTest {
 
     @Test
     void theRunsBatchesAreSubmittedFirstThenPolledTogether() throws Exception {
-        Seed seed = new Seed();
-        for (int i = 0; i < 30; i++) {
-            seed.person(email(i), "Prenom" + i, "Nom" + i).member(email(i), status(i), "Prenom" + i, "Nom" + i);
-        }
-        h = new SyncHarness(dir, seed.build());
+        h = new SyncHarness(dir, thirtySynced());
         h.properties.put("mailchimp.batch-size", "10"); // the 30 renames leave the aggregator as 3 batches
         assertThat(h.run()).isZero();
-        ObjectNode state = h.sandbox.dump();
-        for (JsonNode p : state.path("copper").path("people")) {
-            ObjectNode person = (ObjectNode) p;
-            String first = "Autre-" + person.path("first_name").asText();
-            person.put("first_name", first).put("name", first + " " + person.path("last_name").asText())
-                    .put("date_modified", System.currentTimeMillis() / 1000);
-        }
-        h.sandbox.load(state);
-        h.sandbox.resetCalls();
+        renameEveryoneInCopper("first_name", "Autre-");
 
         assertThat(h.runConfirmed()).isZero();
 
