@@ -105,7 +105,9 @@ public record ApiClients(CopperClient copper, MailchimpClient mailchimp) {
         for (String scheme : HTTP_SCHEMES) {
             ctx.addComponent(scheme, httpComponent(settings));
         }
+        // the API routes name their error handling (routeConfigurationId), declared in errors.yaml beside them
         PluginHelper.getRoutesLoader(ctx).loadRoutes(
+                ResourceHelper.resolveResource(ctx, "file:" + apiRoutes.resolveSibling("errors.yaml").toAbsolutePath()),
                 ResourceHelper.resolveResource(ctx, "file:" + apiRoutes.toAbsolutePath()));
         ctx.start();
         ProducerTemplate template = ctx.createProducerTemplate();

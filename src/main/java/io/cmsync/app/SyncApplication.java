@@ -17,6 +17,8 @@ import io.cmsync.run.Watermarks;
 import io.cmsync.run.CopperWriter;
 import io.cmsync.run.MailchimpReader;
 import io.cmsync.run.MailchimpWriter;
+import io.cmsync.run.NotWritten;
+import io.cmsync.run.SyncedState;
 import io.cmsync.run.PlanStep;
 import io.cmsync.run.ReportStep;
 import io.cmsync.run.SyncRun;
@@ -33,6 +35,7 @@ public final class SyncApplication {
     private final Settings settings;
     private final Main main;
     private final SyncRuns runs;
+    private final io.cmsync.health.ObservabilitySetup observability;
 
     /**
      * @param daemon true: Quartz schedule and live route reload on; false: one run on demand ({@link #runOnce()})
@@ -65,27 +68,27 @@ public final class SyncApplication {
 
         runs = new SyncRuns(settings, clock, dryRun);
         // health checks and metrics (docs/operations-health.md); the HTTP server is the daemon's only
-        var observability = io.cmsync.health.ObservabilitySetup.install(main, settings, runs, this::template, daemon, clock);
+        observability = io.cmsync.health.ObservabilitySetup.install(main, settings, runs, this::template, daemon, clock);
         ApiClients clients = ApiClients.create(settings, this::template, observability.calls());
         CopperClient copper = clients.copper();
         MailchimpClient mailchimp = clients.mailchimp();
 
         main.bind("syncRuns", runs);
-        main.bind("copperReader", new CopperReader(copper, runs, settings.copperPageSize()));
-        main.bind("mailchimpReader", new MailchimpReader(mailchimp, runs, settings.mailchimpPageSize()));
+        main.bind("copperReader", new CopperReader(copper, settings.copperPageSize()));
+        main.bind("mailchimpReader", new MailchimpReader(mailchimp, settings.mailchimpPageSize()));
         var plannerSettings = PlannerSettingsFactory.from(settings);
-        Planner planner = new Planner(plannerSettings);
-        SyncScope scope = new SyncScope(settings, runs);
+        SyncScope scope = new SyncScope(settings);
         main.bind("syncScope", scope);
-        main.bind("planStep", new PlanStep(planner, runs, clock).chunkSize(settings.planChunkSize())
-                .executeChunksWith(actions -> template().sendBody("direct:execute-chunk", actions))
-                .safetyBrake(new SafetyBrake(SafetySettings.load(settings.propertiesFile())), confirmPlan));
-        main.bind("watermarks", new Watermarks(settings, runs, copper, mailchimp));
-        main.bind("hydrator", new Hydrator(copper, runs, scope));
-        main.bind("mailchimpWriter", new MailchimpWriter(mailchimp, runs, settings.newMemberStatus()));
-        main.bind("copperWriter", new CopperWriter(copper, runs, plannerSettings.tagRules()));
-        main.bind("archiveChannel", new ArchiveChannel(runs, clock));
-        main.bind("reports", new ReportStep(settings, runs));
+        main.bind("hydrator", new Hydrator(copper, scope));
+        main.bind("planStep", new PlanStep(new Planner(plannerSettings), clock,
+                new SafetyBrake(SafetySettings.load(settings.propertiesFile())), confirmPlan, settings.planChunkSize()));
+        main.bind("notWritten", new NotWritten());
+        main.bind("mailchimpWriter", new MailchimpWriter(mailchimp, settings.newMemberStatus()));
+        main.bind("copperWriter", new CopperWriter(copper, plannerSettings.tagRules()));
+        main.bind("archiveChannel", new ArchiveChannel(clock));
+        main.bind("syncedState", new SyncedState());
+        main.bind("watermarks", new Watermarks(settings, copper, mailchimp));
+        main.bind("reports", new ReportStep(settings));
         main.bind("reportRetention", new io.cmsync.report.ReportRetention(settings.reportsDir(),
                 settings.reportRetentionDays(), settings.reportZone(), clock));
         main.bind("groupedBody", new GroupedBodyAggregationStrategy());
@@ -110,6 +113,11 @@ public final class SyncApplication {
         return runs;
     }
 
+    /** The runs that ended, as health and metrics know them. */
+    public io.cmsync.health.LastRuns lastRuns() {
+        return observability.lastRuns();
+    }
+
     public Settings settings() {
         return settings;
     }
@@ -121,11 +129,12 @@ public final class SyncApplication {
     /** One sync through the routes; returns the exit code of SPEC §5 (0, 1, or 2). */
     public int runOnce() {
         org.apache.camel.Exchange done = template().send("direct:sync-run", e -> { });
-        if (!Boolean.TRUE.equals(done.getProperty("runStarted", Boolean.class))) {
+        SyncRun run = done.getProperty(SyncRun.PROPERTY, SyncRun.class);
+        if (run == null) {
             // another run holds the lock (the daemon, or a cron run): it is doing the work
             return 0;
         }
-        return runs.last().map(SyncRun::exitCode).orElse(2);
+        return run.exitCode();
     }
 
     /** {@code --once}: start Camel, run one sync, stop; returns the exit code. */

@@ -4,12 +4,14 @@ import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import org.apache.camel.Body;
+import org.apache.camel.ExchangeProperty;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.cmsync.report.FlaggedEntry;
 import io.cmsync.run.SyncRun;
-import io.cmsync.run.SyncRuns;
 import io.cmsync.state.StateStore;
 import io.cmsync.sync.Action;
 import io.cmsync.sync.Contact;
@@ -22,16 +24,13 @@ import io.cmsync.sync.Contact;
 public final class ArchiveChannel {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final SyncRuns runs;
     private final Clock clock;
 
-    public ArchiveChannel(SyncRuns runs, Clock clock) {
-        this.runs = runs;
+    public ArchiveChannel(Clock clock) {
         this.clock = clock;
     }
 
-    public void record(Action.Flagged flagged) {
-        SyncRun run = runs.current();
+    public void record(@ExchangeProperty(SyncRun.PROPERTY) SyncRun run, @Body Action.Flagged flagged) {
         Contact copper = flagged.copper();
         run.flagged().add(new FlaggedEntry(flagged.email(), copper.displayName(), flagged.matchedTag()));
         run.log().warn("Contact marqué pour suppression (" + flagged.matchedTag() + "): " + flagged.email()

@@ -2,7 +2,12 @@ package io.cmsync.run;
 
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.List;
+import java.util.NoSuchElementException;
+
+import org.apache.camel.Body;
+import org.apache.camel.ExchangeProperty;
 import java.util.Set;
 
 import io.cmsync.copper.CopperClient;
@@ -11,96 +16,108 @@ import io.cmsync.copper.CopperPerson;
 import io.cmsync.sync.Contact;
 
 /**
- * Pages through Copper people for the read-copper route: {@link #hasMore()} drives the loop, {@link #nextPage()}
- * reads. Sorted by {@code date_modified}; when a search reaches Copper's 100,000-result cap, the next search starts
+ * Pages through Copper people for the read-copper route: {@link #pages} gives the run's pages as an iterator, which the
+ * route splits (streaming), then each page into people, staged by {@link #stage}. Sorted by {@code date_modified}; when a search reaches Copper's 100,000-result cap, the next search starts
  * from the last date seen (skipping the people of that second already read), so an account of any size is read whole.
  * An incremental run starts from the run's watermark instead of the beginning.
  */
 public final class CopperReader {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(CopperReader.class);
     private final CopperClient client;
-    private final SyncRuns runs;
     private final int pageSize;
-    private Long cursor;
-    private int page;
-    private boolean more;
-    private long read;
-    private long lastModified = Long.MIN_VALUE;
-    /** The oldest date of the current search: when a whole capped search holds one second, the cursor cannot move. */
-    private long firstModifiedOfSearch = Long.MIN_VALUE;
-    private final Set<Long> seenAtLastModified = new HashSet<>();
 
-    public CopperReader(CopperClient client, SyncRuns runs, int pageSize) {
+    public CopperReader(CopperClient client, int pageSize) {
         this.client = client;
-        this.runs = runs;
         this.pageSize = pageSize;
     }
 
-    public void start() {
-        cursor = runs.current().copperSince();
-        page = 0;
-        more = true;
-        read = 0;
-        lastModified = Long.MIN_VALUE;
-        firstModifiedOfSearch = Long.MIN_VALUE;
-        seenAtLastModified.clear();
+    /** The run's pages of people, read one at a time as the route asks for them. */
+    public Iterator<List<Contact>> pages(@ExchangeProperty(SyncRun.PROPERTY) SyncRun run) {
+        return new Pages(run);
     }
 
-    public boolean hasMore() {
-        return more;
+    /** A person in scope: staged for the plan (several people may share an e-mail; the planner reports them). */
+    public void stage(@ExchangeProperty(SyncRun.PROPERTY) SyncRun run, @Body Contact person) {
+        run.addCopper(person);
     }
 
-    public List<Contact> nextPage() {
-        page++;
-        if ((long) (page - 1) * pageSize >= CopperClient.SEARCH_CAP) {
-            if (firstModifiedOfSearch == lastModified) {
-                // 100,000 people modified in the same second: a search from that second lists the same ones again
-                more = false;
-                LOG.warn("Copper: {} people or more share date_modified {}; Copper's search lists at most {} of them, "
-                        + "the others (if any) are not read", CopperClient.SEARCH_CAP, lastModified, CopperClient.SEARCH_CAP);
-                runs.current().log().warn("Copper: " + CopperClient.SEARCH_CAP + " personnes ou plus modifiées à la même "
-                        + "seconde: la recherche Copper n'en liste pas davantage");
-                return List.of();
-            }
-            cursor = lastModified; // past the cap: a new search from the last second read
-            page = 1;
+    /** One run's reading position. */
+    private final class Pages implements Iterator<List<Contact>> {
+        private final SyncRun run;
+        private Long cursor;
+        private int page;
+        private boolean more = true;
+        private long read;
+        private long lastModified = Long.MIN_VALUE;
+        /** The oldest date of the current search: when a whole capped search holds one second, the cursor cannot move. */
+        private long firstModifiedOfSearch = Long.MIN_VALUE;
+        private final Set<Long> seenAtLastModified = new HashSet<>();
+
+        Pages(SyncRun run) {
+            this.run = run;
+            this.cursor = run.copperSince();
         }
-        CopperClient.PeoplePage result = client.search(cursor, page, pageSize, "asc");
-        List<CopperPerson> people = result.people();
-        if (page == 1 && !people.isEmpty()) {
-            Long first = people.get(0).dateModified();
-            firstModifiedOfSearch = first == null ? 0 : first;
+
+        @Override
+        public boolean hasNext() {
+            return more;
         }
-        // stop on a short page (Copper's documented strategy), or when X-PW-TOTAL, an upper bound, says this page
-        // was the last one (saves asking for an empty page); past the 100,000 cap the cursor search goes on
-        more = people.size() == pageSize && (result.totalUpperBound() < 0
-                || (long) page * pageSize < result.totalUpperBound()
-                || (long) page * pageSize >= CopperClient.SEARCH_CAP);
-        SyncRun run = runs.current();
-        List<Contact> contacts = new ArrayList<>(people.size());
-        for (CopperPerson p : people) {
-            long modified = p.dateModified() == null ? 0 : p.dateModified();
-            if (modified == lastModified && p.id() != null && !seenAtLastModified.add(p.id())) {
-                continue; // read before the cursor moved
+
+        @Override
+        public List<Contact> next() {
+            if (!more) {
+                throw new NoSuchElementException();
             }
-            if (modified > lastModified) {
-                lastModified = modified;
-                seenAtLastModified.clear();
-                if (p.id() != null) {
-                    seenAtLastModified.add(p.id());
+            page++;
+            if ((long) (page - 1) * pageSize >= CopperClient.SEARCH_CAP) {
+                if (firstModifiedOfSearch == lastModified) {
+                    // 100,000 people modified in the same second: a search from that second lists the same ones again
+                    more = false;
+                    LOG.warn("Copper: {} people or more share date_modified {}; Copper's search lists at most {} of them, "
+                            + "the others (if any) are not read", CopperClient.SEARCH_CAP, lastModified, CopperClient.SEARCH_CAP);
+                    run.log().warn("Copper: " + CopperClient.SEARCH_CAP + " personnes ou plus modifiées à la même "
+                            + "seconde: la recherche Copper n'en liste pas davantage");
+                    return List.of();
                 }
+                cursor = lastModified; // past the cap: a new search from the last second read
+                page = 1;
             }
-            run.copperModified(modified);
-            Contact contact = CopperMapping.toContact(p);
-            run.echo().copperRead(contact.email(), modified);
-            contacts.add(contact);
+            CopperClient.PeoplePage result = client.search(cursor, page, pageSize, "asc");
+            List<CopperPerson> people = result.people();
+            if (page == 1 && !people.isEmpty()) {
+                Long first = people.get(0).dateModified();
+                firstModifiedOfSearch = first == null ? 0 : first;
+            }
+            // stop on a short page (Copper's documented strategy), or when X-PW-TOTAL, an upper bound, says this page
+            // was the last one (saves asking for an empty page); past the 100,000 cap the cursor search goes on
+            more = people.size() == pageSize && (result.totalUpperBound() < 0
+                    || (long) page * pageSize < result.totalUpperBound()
+                    || (long) page * pageSize >= CopperClient.SEARCH_CAP);
+            List<Contact> contacts = new ArrayList<>(people.size());
+            for (CopperPerson p : people) {
+                long modified = p.dateModified() == null ? 0 : p.dateModified();
+                if (modified == lastModified && p.id() != null && !seenAtLastModified.add(p.id())) {
+                    continue; // read before the cursor moved
+                }
+                if (modified > lastModified) {
+                    lastModified = modified;
+                    seenAtLastModified.clear();
+                    if (p.id() != null) {
+                        seenAtLastModified.add(p.id());
+                    }
+                }
+                run.copperModified(modified);
+                Contact contact = CopperMapping.toContact(p);
+                run.echo().copperRead(contact.email(), modified);
+                contacts.add(contact);
+            }
+            read += contacts.size();
+            if (run.progress().readDue(!more)) {
+                run.log().info("Copper: page " + page + " lue, " + read + " personne(s) au total"
+                        + (run.copperSince() == null ? "" : " modifiée(s) depuis la dernière synchronisation")
+                        + (more ? "…" : ""));
+            }
+            return contacts;
         }
-        read += contacts.size();
-        if (run.progress().readDue(!more)) {
-            run.log().info("Copper: page " + page + " lue, " + read + " personne(s) au total"
-                    + (run.copperSince() == null ? "" : " modifiée(s) depuis la dernière synchronisation")
-                    + (more ? "…" : ""));
-        }
-        return contacts;
     }
 }

@@ -5,6 +5,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import org.apache.camel.Body;
+import org.apache.camel.ExchangeProperty;
+
 import io.cmsync.copper.CopperClient;
 import io.cmsync.copper.CopperMapping;
 import io.cmsync.http.ApiException;
@@ -25,18 +28,20 @@ public final class CopperWriter {
     private static final String CREATE = "création";
     private static final String UPDATE = "mise à jour";
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(CopperWriter.class);
+
     private final CopperClient client;
-    private final SyncRuns runs;
     private final TagRules tagRules;
 
-    public CopperWriter(CopperClient client, SyncRuns runs, TagRules tagRules) {
+    public CopperWriter(CopperClient client, TagRules tagRules) {
         this.client = client;
-        this.runs = runs;
         this.tagRules = tagRules;
     }
 
-    public void createPeople(List<Action.CreateCopperPerson> batch) {
-        SyncRun run = runs.current();
+    public void createPeople(@ExchangeProperty(SyncRun.PROPERTY) SyncRun run, @Body List<Action.CreateCopperPerson> batch) {
+        if (leftOver(run, batch.size())) {
+            return;
+        }
         for (List<Action.CreateCopperPerson> chunk : Chunks.of(batch, CopperClient.BULK_LIMIT)) {
             List<Map<String, Object>> bodies = new ArrayList<>();
             chunk.forEach(a -> bodies.add(CopperMapping.newPerson(a.email(), a.firstName(), a.lastName(), List.of())));
@@ -91,8 +96,10 @@ public final class CopperWriter {
         return s == null ? "" : s.strip();
     }
 
-    public void updatePeople(List<Action.UpdateCopperPerson> batch) {
-        SyncRun run = runs.current();
+    public void updatePeople(@ExchangeProperty(SyncRun.PROPERTY) SyncRun run, @Body List<Action.UpdateCopperPerson> batch) {
+        if (leftOver(run, batch.size())) {
+            return;
+        }
         for (List<Action.UpdateCopperPerson> chunk : Chunks.of(batch, CopperClient.BULK_LIMIT)) {
             List<Map<String, Object>> bodies = new ArrayList<>();
             chunk.forEach(a -> bodies.add(CopperMapping.personUpdate(a.copperId(), a.firstName(), a.lastName(),
@@ -121,8 +128,7 @@ public final class CopperWriter {
      * Tags the Copper people whose address Mailchimp refused in this run (forgotten or compliance state) with the
      * resubscribe tag, and remembers them in the synced state so later runs do not ask Mailchimp again.
      */
-    public void markResubscriptionRequired() {
-        SyncRun run = runs.current();
+    public void markResubscriptionRequired(@ExchangeProperty(SyncRun.PROPERTY) SyncRun run) {
         if (run.dryRun() || run.refusedByMailchimp().isEmpty()) {
             return;
         }
@@ -167,6 +173,15 @@ public final class CopperWriter {
 
     private boolean hasResubscribeTag(List<String> tags) {
         return tags != null && tags.stream().anyMatch(tagRules::isResubscribeTag);
+    }
+
+    /** A batch an aggregator kept from a run that ended before flushing: the next run plans these contacts again. */
+    private static boolean leftOver(SyncRun run, int size) {
+        if (run.ended()) {
+            LOG.warn("{} Copper write(s) of the ended run {} dropped: the next run plans them again", size, run.runId());
+            return true;
+        }
+        return false;
     }
 
     private static String name(String first, String last) {

@@ -30,12 +30,10 @@ public final class Hydrator {
     private static final int IDS_PER_CALL = 200;
 
     private final CopperClient copper;
-    private final SyncRuns runs;
     private final SyncScope scope;
 
-    public Hydrator(CopperClient copper, SyncRuns runs, SyncScope scope) {
+    public Hydrator(CopperClient copper, SyncScope scope) {
         this.copper = copper;
-        this.runs = runs;
         this.scope = scope;
     }
 
@@ -56,8 +54,7 @@ public final class Hydrator {
         return out;
     }
 
-    public void hydrate() {
-        SyncRun run = runs.current();
+    public void hydrate(@org.apache.camel.ExchangeProperty(SyncRun.PROPERTY) SyncRun run) {
         if (run.fullSync()) {
             return;
         }
@@ -87,7 +84,7 @@ public final class Hydrator {
             List<CopperPerson> people = copper.byIds(chunk);
             for (CopperPerson p : people) {
                 Contact c = CopperMapping.toContact(p);
-                if (scope.inScope(c) && !copperEmails.contains(c.email())) {
+                if (scope.inScope(run, c) && !copperEmails.contains(c.email())) {
                     run.addCopper(c);
                     fetched++;
                 }

@@ -1,66 +1,87 @@
 package io.cmsync.run;
 
+import java.util.Iterator;
 import java.util.List;
+import java.util.NoSuchElementException;
+
+import org.apache.camel.Body;
+import org.apache.camel.ExchangeProperty;
 
 import io.cmsync.mailchimp.MailchimpClient;
 import io.cmsync.mailchimp.MailchimpMapping;
 import io.cmsync.sync.Contact;
 
 /**
- * Pages through the audience for the read-mailchimp route. Two passes: the default listing, then
- * {@code status=archived}, because archived members are not listed by default and must be known (never resubscribed).
+ * Pages through the audience for the read-mailchimp route: {@link #pages} gives the run's pages as an iterator, which
+ * the route splits (streaming), then each page into members, staged by {@link #stage}. Two passes: the default
+ * listing, then {@code status=archived}, because archived members are not listed by default and must be known (never
+ * resubscribed).
  */
 public final class MailchimpReader {
     private static final String[] PASSES = {null, "archived"};
 
     private final MailchimpClient client;
-    private final SyncRuns runs;
     private final int pageSize;
-    private int pass;
-    private int offset;
-    private boolean more;
-    private long read;
 
-    public MailchimpReader(MailchimpClient client, SyncRuns runs, int pageSize) {
+    public MailchimpReader(MailchimpClient client, int pageSize) {
         this.client = client;
-        this.runs = runs;
         this.pageSize = pageSize;
     }
 
-    public void start() {
-        pass = 0;
-        offset = 0;
-        more = true;
-        read = 0;
+    /** The run's pages of members, read one at a time as the route asks for them. */
+    public Iterator<List<Contact>> pages(@ExchangeProperty(SyncRun.PROPERTY) SyncRun run) {
+        return new Pages(run);
     }
 
-    public boolean hasMore() {
-        return more;
+    /** A member in scope: staged for the plan; the first one read per e-mail counts (default listing before archived). */
+    public void stage(@ExchangeProperty(SyncRun.PROPERTY) SyncRun run, @Body Contact member) {
+        run.addMailchimp(member);
     }
 
-    public List<Contact> nextPage() {
-        SyncRun run = runs.current();
-        boolean archivedPass = PASSES[pass] != null;
-        MailchimpClient.MembersPage page = client.membersPage(offset, pageSize, PASSES[pass], run.mailchimpSince());
-        offset += page.members().size();
-        read += page.members().size();
-        if (page.members().size() < pageSize || offset >= page.totalItems()) {
-            pass++;
-            offset = 0;
-            more = pass < PASSES.length;
+    /** One run's reading position. */
+    private final class Pages implements Iterator<List<Contact>> {
+        private final SyncRun run;
+        private int pass;
+        private int offset;
+        private boolean more = true;
+        private long read;
+
+        Pages(SyncRun run) {
+            this.run = run;
         }
-        if (run.progress().readDue(!more)) {
-            run.log().info("Mailchimp: " + read + " membre(s) lus" + (page.totalItems() > 0 ? " (liste de " + page.totalItems()
-                    + ")" : "") + (run.mailchimpSince() == null ? "" : " modifié(s) depuis la dernière synchronisation")
-                    + (more ? "…" : ""));
+
+        @Override
+        public boolean hasNext() {
+            return more;
         }
-        List<Contact> contacts = page.members().stream().map(MailchimpMapping::toContact).toList();
-        contacts.forEach(c -> {
-            run.mailchimpChanged(c.modifiedAt());
-            if (c.modifiedAt() != null) {
-                run.echo().mailchimpRead(archivedPass, c.email(), c.modifiedAt().getEpochSecond());
+
+        @Override
+        public List<Contact> next() {
+            if (!more) {
+                throw new NoSuchElementException();
             }
-        });
-        return contacts;
+            boolean archivedPass = PASSES[pass] != null;
+            MailchimpClient.MembersPage page = client.membersPage(offset, pageSize, PASSES[pass], run.mailchimpSince());
+            offset += page.members().size();
+            read += page.members().size();
+            if (page.members().size() < pageSize || offset >= page.totalItems()) {
+                pass++;
+                offset = 0;
+                more = pass < PASSES.length;
+            }
+            if (run.progress().readDue(!more)) {
+                run.log().info("Mailchimp: " + read + " membre(s) lus" + (page.totalItems() > 0 ? " (liste de "
+                        + page.totalItems() + ")" : "") + (run.mailchimpSince() == null ? ""
+                        : " modifié(s) depuis la dernière synchronisation") + (more ? "…" : ""));
+            }
+            List<Contact> contacts = page.members().stream().map(MailchimpMapping::toContact).toList();
+            contacts.forEach(c -> {
+                run.mailchimpChanged(c.modifiedAt());
+                if (c.modifiedAt() != null) {
+                    run.echo().mailchimpRead(archivedPass, c.email(), c.modifiedAt().getEpochSecond());
+                }
+            });
+            return contacts;
+        }
     }
 }

@@ -12,6 +12,9 @@ import java.util.TreeSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import org.apache.camel.Body;
+import org.apache.camel.ExchangeProperty;
+
 import io.cmsync.http.ApiException;
 import io.cmsync.mailchimp.MailchimpClient;
 import io.cmsync.mailchimp.MailchimpError;
@@ -35,37 +38,41 @@ public final class MailchimpWriter {
     private static final String REACTIVATE = "réactivation";
     private static final String SUBSCRIBE_URL = "mailchimp.subscribe_url_long";
 
-    private final MailchimpClient client;
-    private final SyncRuns runs;
-    private final String newMemberStatus;
-    private Map<String, Long> segments;
-    private final List<Deferred> deferred = new ArrayList<>();
-    private final Map<String, List<String>> pendingAdds = new TreeMap<>();
-    private final Map<String, List<String>> pendingRemoves = new TreeMap<>();
-    private final List<SubmittedNames> submitted = new ArrayList<>();
-    private String subscribeUrl;
+    /** The exchange property that carries a run's {@link Pending} writes from batch to batch. */
+    public static final String PENDING = "mailchimpWrites";
 
-    public MailchimpWriter(MailchimpClient client, SyncRuns runs, String newMemberStatus) {
+    private final MailchimpClient client;
+    private final String newMemberStatus;
+
+    public MailchimpWriter(MailchimpClient client, String newMemberStatus) {
         this.client = client;
-        this.runs = runs;
         this.newMemberStatus = newMemberStatus;
     }
 
-    /** Forget per-run caches (tags created by marketers between runs). */
-    public void start() {
-        segments = null;
-        subscribeUrl = null;
-        deferred.clear();
-        pendingAdds.clear();
-        pendingRemoves.clear();
-        submitted.clear();
+    /**
+     * What one run's Mailchimp writes leave for later: name-update batches submitted and not yet read, members whose
+     * tags wait to be sent grouped per tag, and what the run learnt (tag segments, the signup form). Made fresh per
+     * run (tags created by marketers between runs are seen), carried on the exchange as {@value #PENDING}.
+     */
+    public static final class Pending {
+        private Map<String, Long> segments;
+        private final List<Deferred> deferred = new ArrayList<>();
+        private final Map<String, List<String>> adds = new TreeMap<>();
+        private final Map<String, List<String>> removes = new TreeMap<>();
+        private final List<SubmittedNames> submitted = new ArrayList<>();
+        private String subscribeUrl;
     }
 
-    public void createMembers(List<Action.CreateMailchimpMember> batch) {
-        if (batch.isEmpty()) {
+    /** A new run's pending writes (the execute route puts them on the exchange). */
+    public Pending pending() {
+        return new Pending();
+    }
+
+    public void createMembers(@ExchangeProperty(SyncRun.PROPERTY) SyncRun run, @ExchangeProperty(PENDING) Pending p,
+                              @Body List<Action.CreateMailchimpMember> batch) {
+        if (batch.isEmpty() || leftOver(run, batch.size())) {
             return;
         }
-        SyncRun run = runs.current();
         List<Map<String, Object>> members = new ArrayList<>();
         for (Action.CreateMailchimpMember a : batch) {
             Map<String, Object> m = new LinkedHashMap<>();
@@ -88,7 +95,7 @@ public final class MailchimpWriter {
             if (r.ok()) {
                 created.put(a.email(), a);
             } else if (r.error().needsResubscription()) {
-                awaitingResubscription(run, a.copper(), r.error());
+                awaitingResubscription(run, p, a.copper(), r.error());
             } else if ("ERROR_CONTACT_EXISTS".equals(r.error().title())) {
                 // a retried batch whose first attempt landed (answer lost), or a member added meanwhile: it is
                 // there; its tags are applied below, and the synced state waits for the next run's comparison
@@ -98,20 +105,20 @@ public final class MailchimpWriter {
                 fail(run, a.email(), a.copper().displayName(), CREATE, r.error().text());
             }
         }
-        created.values().forEach(a -> defer(a.email(), a.copper().displayName(), CREATE, List.copyOf(a.tags()),
+        created.values().forEach(a -> defer(run, p, a.email(), a.copper().displayName(), CREATE, List.copyOf(a.tags()),
                 a.tags(), Set.of()));
         run.log().info("Mailchimp: lot de " + batch.size() + " création(s) envoyé, " + created.size() + " créé(s)");
     }
 
-    public void updateMembers(List<Action.UpdateMailchimpMember> batch) {
-        if (batch.isEmpty()) {
+    public void updateMembers(@ExchangeProperty(SyncRun.PROPERTY) SyncRun run, @ExchangeProperty(PENDING) Pending p,
+                              @Body List<Action.UpdateMailchimpMember> batch) {
+        if (batch.isEmpty() || leftOver(run, batch.size())) {
             return;
         }
-        SyncRun run = runs.current();
         List<Action.UpdateMailchimpMember> named = batch.stream().filter(Action.UpdateMailchimpMember::namesChanged).toList();
         if (named.size() >= 2) {
-            submitNameUpdates(run, named);
-            batch.stream().filter(a -> !a.namesChanged()).forEach(a -> settle(run, a, null));
+            submitNameUpdates(run, p, named);
+            batch.stream().filter(a -> !a.namesChanged()).forEach(a -> settle(run, p, a, null));
             return;
         }
         for (Action.UpdateMailchimpMember a : batch) {
@@ -124,7 +131,7 @@ public final class MailchimpWriter {
                     error = new MailchimpError(e.status(), "HTTP", e.getMessage());
                 }
             }
-            settle(run, a, error);
+            settle(run, p, a, error);
         }
     }
 
@@ -133,34 +140,35 @@ public final class MailchimpWriter {
      * calls instead of n PUTs. They are submitted now and read at the end of the run, all pending batches polled
      * together (one listing a round), so a run's batches cost their submissions and a few polls, not a poll each.
      */
-    private void submitNameUpdates(SyncRun run, List<Action.UpdateMailchimpMember> named) {
+    private void submitNameUpdates(SyncRun run, Pending p, List<Action.UpdateMailchimpMember> named) {
+        List<SubmittedNames> submitted = p.submitted;
         List<MailchimpClient.MemberUpdate> updates = named.stream()
                 .map(a -> new MailchimpClient.MemberUpdate(a.email(), newMemberStatus, a.firstName(), a.lastName()))
                 .toList();
         try {
             submitted.add(new SubmittedNames(client.submitMemberUpdates(updates), named));
         } catch (ApiException e) {
-            named.forEach(a -> settle(run, a, new MailchimpError(e.status(), "HTTP", e.getMessage())));
+            named.forEach(a -> settle(run, p, a, new MailchimpError(e.status(), "HTTP", e.getMessage())));
             return;
         }
         if (submitted.stream().mapToInt(s -> s.actions().size()).sum() >= MAX_SUBMITTED) {
-            awaitNameUpdates(); // a large run: memory and Mailchimp's pending batches stay bounded
+            awaitNameUpdates(run, p); // a large run: memory and Mailchimp's pending batches stay bounded
         }
     }
 
     /** Reads the outcome of every submitted name-update batch, then settles each update. */
-    private void awaitNameUpdates() {
+    private void awaitNameUpdates(SyncRun run, Pending p) {
+        List<SubmittedNames> submitted = p.submitted;
         if (submitted.isEmpty()) {
             return;
         }
-        SyncRun run = runs.current();
         List<List<MailchimpClient.MemberResult>> results = client.awaitMemberUpdates(
                 submitted.stream().map(SubmittedNames::submission).toList());
         int count = 0;
         for (int i = 0; i < submitted.size(); i++) {
             List<Action.UpdateMailchimpMember> named = submitted.get(i).actions();
             for (int j = 0; j < named.size(); j++) {
-                settle(run, named.get(j), results.get(i).get(j).error());
+                settle(run, p, named.get(j), results.get(i).get(j).error());
             }
             count += named.size();
         }
@@ -179,22 +187,25 @@ public final class MailchimpWriter {
      * One update's outcome: a refused name change is reported, or awaits resubscription; otherwise the member's tag
      * changes wait to be sent with the run's others.
      */
-    private void settle(SyncRun run, Action.UpdateMailchimpMember a, MailchimpError error) {
+    private void settle(SyncRun run, Pending p, Action.UpdateMailchimpMember a, MailchimpError error) {
         String name = a.firstName() + " " + a.lastName();
         if (error != null) {
             if (error.needsResubscription()) {
-                awaitingResubscription(run, a.copper(), error);
+                awaitingResubscription(run, p, a.copper(), error);
             } else {
                 record(run, a.email(), name, UPDATE, PlanStep.movedTags(a), error.text());
             }
         } else if (!run.failed(a.email())) {
-            defer(a.email(), name, UPDATE, PlanStep.movedTags(a), a.tagsToAdd(), a.tagsToRemove());
+            defer(run, p, a.email(), name, UPDATE, PlanStep.movedTags(a), a.tagsToAdd(), a.tagsToRemove());
         }
     }
 
     /** A member archived by the deletion workflow, back because the Copper person is active again. */
-    public void reactivate(Action.ReactivateMailchimpMember a) {
-        SyncRun run = runs.current();
+    public void reactivate(@ExchangeProperty(SyncRun.PROPERTY) SyncRun run, @ExchangeProperty(PENDING) Pending p,
+                           @Body Action.ReactivateMailchimpMember a) {
+        if (leftOver(run, 1)) {
+            return;
+        }
         MailchimpClient.MemberResult r;
         try {
             r = client.restoreMember(a.email(), a.status(), a.copper().firstName(), a.copper().lastName());
@@ -205,20 +216,20 @@ public final class MailchimpWriter {
             record(run, a.email(), a.copper().displayName(), REACTIVATE, List.of(), r.error().text());
             return;
         }
-        defer(a.email(), a.copper().displayName(), REACTIVATE, List.copyOf(a.tags()), a.tags(), Set.of());
+        defer(run, p, a.email(), a.copper().displayName(), REACTIVATE, List.copyOf(a.tags()), a.tags(), Set.of());
     }
 
     /** A member written; its outcome waits for the tag changes, which are sent for the whole run at once. */
     private record Deferred(String email, String name, String operation, List<String> tags) {
     }
 
-    private void defer(String email, String name, String operation, List<String> tags, Set<String> add,
-                       Set<String> remove) {
-        add.forEach(t -> pendingAdds.computeIfAbsent(t, k -> new ArrayList<>()).add(email));
-        remove.forEach(t -> pendingRemoves.computeIfAbsent(t, k -> new ArrayList<>()).add(email));
-        deferred.add(new Deferred(email, name, operation, tags));
-        if (deferred.size() >= MAX_DEFERRED) {
-            flushTags(); // a large run: memory stays bounded, at the cost of a few more segment calls
+    private void defer(SyncRun run, Pending p, String email, String name, String operation, List<String> tags,
+                       Set<String> add, Set<String> remove) {
+        add.forEach(t -> p.adds.computeIfAbsent(t, k -> new ArrayList<>()).add(email));
+        remove.forEach(t -> p.removes.computeIfAbsent(t, k -> new ArrayList<>()).add(email));
+        p.deferred.add(new Deferred(email, name, operation, tags));
+        if (p.deferred.size() >= MAX_DEFERRED) {
+            flushTags(run, p); // a large run: memory stays bounded, at the cost of a few more segment calls
         }
     }
 
@@ -230,34 +241,45 @@ public final class MailchimpWriter {
      * of all written members, grouped per tag across the whole run (one segment call per tag and 500 members, however
      * the members were batched), then their outcomes.
      */
-    public void finish() {
-        awaitNameUpdates();
-        flushTags();
+    public void finish(@ExchangeProperty(SyncRun.PROPERTY) SyncRun run, @ExchangeProperty(PENDING) Pending p) {
+        awaitNameUpdates(run, p);
+        flushTags(run, p);
     }
 
-    private void flushTags() {
-        if (deferred.isEmpty()) {
+    private void flushTags(SyncRun run, Pending p) {
+        if (p.deferred.isEmpty()) {
             return;
         }
-        SyncRun run = runs.current();
-        Map<String, String> tagFailures = applyTags(pendingAdds, pendingRemoves);
-        for (Deferred d : deferred) {
+        Map<String, String> tagFailures = applyTags(p, p.adds, p.removes);
+        for (Deferred d : p.deferred) {
             record(run, d.email(), d.name(), d.operation(), d.tags(), tagFailures.get(d.email()));
         }
-        deferred.clear();
-        pendingAdds.clear();
-        pendingRemoves.clear();
+        p.deferred.clear();
+        p.adds.clear();
+        p.removes.clear();
+    }
+
+    /**
+     * A batch that an aggregator kept from a run that ended (it failed before flushing): that run is over and the
+     * next one plans these contacts again, so nothing is written.
+     */
+    private static boolean leftOver(SyncRun run, int size) {
+        if (run.ended()) {
+            LOG.warn("{} Mailchimp write(s) of the ended run {} dropped: the next run plans them again", size, run.runId());
+            return true;
+        }
+        return false;
     }
 
     /** Tag changes grouped by tag: one segment call per tag and 500 members; returns e-mail → failure. */
-    private Map<String, String> applyTags(Map<String, List<String>> adds, Map<String, List<String>> removes) {
+    private Map<String, String> applyTags(Pending p, Map<String, List<String>> adds, Map<String, List<String>> removes) {
         Map<String, String> failures = new LinkedHashMap<>();
         if (adds.isEmpty() && removes.isEmpty()) {
             return failures;
         }
         try {
-            if (segments == null) {
-                segments = client.tagSegments();
+            if (p.segments == null) {
+                p.segments = client.tagSegments();
             }
         } catch (ApiException e) {
             adds.values().forEach(l -> l.forEach(m -> failures.put(m, "tags: " + e.getMessage())));
@@ -270,7 +292,7 @@ public final class MailchimpWriter {
             List<String> add = adds.getOrDefault(tag, List.of());
             List<String> remove = removes.getOrDefault(tag, List.of());
             try {
-                Long id = segments.get(tag.toLowerCase(Locale.ROOT));
+                Long id = p.segments.get(tag.toLowerCase(Locale.ROOT));
                 if (id == null) {
                     if (add.isEmpty()) {
                         continue; // removing a tag that no longer exists: nothing to do
@@ -288,7 +310,7 @@ public final class MailchimpWriter {
                             throw e;
                         }
                     }
-                    segments.put(tag.toLowerCase(Locale.ROOT), id);
+                    p.segments.put(tag.toLowerCase(Locale.ROOT), id);
                 }
                 List<List<String>> addChunks = Chunks.of(add, MailchimpClient.BATCH_LIMIT);
                 List<List<String>> removeChunks = Chunks.of(remove, MailchimpClient.BATCH_LIMIT);
@@ -306,8 +328,8 @@ public final class MailchimpWriter {
         return failures;
     }
 
-    private void awaitingResubscription(SyncRun run, Contact copper, MailchimpError error) {
-        String link = MailchimpClient.resubscribeLink(subscribeUrl(run), copper.email());
+    private void awaitingResubscription(SyncRun run, Pending p, Contact copper, MailchimpError error) {
+        String link = MailchimpClient.resubscribeLink(subscribeUrl(run, p), copper.email());
         run.holdBack(copper.email());
         run.refusedByMailchimp(copper.email(), copper);
         run.forgotten().add(new ForgottenEntry(copper.email(), copper.displayName(), link, true));
@@ -316,22 +338,22 @@ public final class MailchimpWriter {
     }
 
     /** The audience's hosted signup form: asked once, then kept in the synced state. */
-    public String subscribeUrl(SyncRun run) {
-        if (subscribeUrl == null) {
-            subscribeUrl = run.store() == null ? null : run.store().meta(SUBSCRIBE_URL).orElse(null);
+    private String subscribeUrl(SyncRun run, Pending p) {
+        if (p.subscribeUrl == null) {
+            p.subscribeUrl = run.store() == null ? null : run.store().meta(SUBSCRIBE_URL).orElse(null);
         }
-        if (subscribeUrl == null) {
+        if (p.subscribeUrl == null) {
             try {
-                subscribeUrl = client.list().subscribeUrlLong();
+                p.subscribeUrl = client.list().subscribeUrlLong();
                 if (!run.dryRun() && run.store() != null) {
-                    run.store().putMeta(SUBSCRIBE_URL, subscribeUrl);
+                    run.store().putMeta(SUBSCRIBE_URL, p.subscribeUrl);
                 }
             } catch (ApiException e) {
                 LOG.warn("Signup form of the audience unknown: {}", e.getMessage());
                 return "";
             }
         }
-        return subscribeUrl;
+        return p.subscribeUrl;
     }
 
     private void fail(SyncRun run, String email, String name, String operation, String error) {

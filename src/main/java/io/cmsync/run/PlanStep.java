@@ -3,7 +3,11 @@ package io.cmsync.run;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
+
+import org.apache.camel.Body;
+import org.apache.camel.ExchangeProperty;
 
 import io.cmsync.report.OperationOutcome;
 import io.cmsync.sync.Direction;
@@ -14,47 +18,44 @@ import io.cmsync.sync.PlanTotals;
 import io.cmsync.sync.Planner;
 import io.cmsync.sync.SyncPlan;
 
-/** The plan step: three-way comparison of both sides and the synced state, by the plain-Java {@link Planner}. */
+/**
+ * The plan step: three-way comparison of both sides and the synced state, by the plain-Java {@link Planner}, over the
+ * staged contacts chunk by chunk. {@link #plan} counts the whole plan for the safety brake before anything is written;
+ * {@link #chunks} then gives the chunks' actions one at a time, for the execute route to split (streaming). Stateless:
+ * the run and its chunk positions travel on the exchange.
+ */
 public final class PlanStep {
-    private final Planner planner;
-    private final SyncRuns runs;
-    private final Clock clock;
-
-    public PlanStep(Planner planner, SyncRuns runs, Clock clock) {
-        this.planner = planner;
-        this.runs = runs;
-        this.clock = clock;
-    }
-
-    private io.cmsync.sync.SafetyBrake brake;
-    private boolean confirmed;
-
-    /** The safety brake checked before execution; {@code confirmed} (--confirm-plan) lets any plan through. */
-    public PlanStep safetyBrake(io.cmsync.sync.SafetyBrake brake, boolean confirmed) {
-        this.brake = brake;
-        this.confirmed = confirmed;
-        return this;
-    }
-
     /** E-mails planned (and executed) together; a run holds one chunk's contacts and actions at a time. */
     public static final int DEFAULT_CHUNK_SIZE = 2_000;
-    private int chunkSize = DEFAULT_CHUNK_SIZE;
 
-    public PlanStep chunkSize(int size) {
-        if (size < 1) {
-            throw new IllegalArgumentException("chunk size must be >= 1: " + size);
+    private final Planner planner;
+    private final Clock clock;
+    private final io.cmsync.sync.SafetyBrake brake;
+    private final boolean confirmed;
+    private final int chunkSize;
+
+    /**
+     * @param brake     the safety brake checked before execution (null: none)
+     * @param confirmed {@code --confirm-plan}: the brake lets any plan through
+     */
+    public PlanStep(Planner planner, Clock clock, io.cmsync.sync.SafetyBrake brake, boolean confirmed, int chunkSize) {
+        if (chunkSize < 1) {
+            throw new IllegalArgumentException("chunk size must be >= 1: " + chunkSize);
         }
-        this.chunkSize = size;
-        return this;
+        this.planner = planner;
+        this.clock = clock;
+        this.brake = brake;
+        this.confirmed = confirmed;
+        this.chunkSize = chunkSize;
     }
 
     /**
      * First planning pass, before anything is written: plans every chunk of e-mails only to count (the safety brake
-     * needs the whole plan's figures), then checks the brake. The execute route then plans each chunk again and
-     * executes it ({@link #nextChunk()}); the plan is deterministic, so both passes agree.
+     * needs the whole plan's figures), then checks the brake. The plan is deterministic, so {@link #chunks} (the
+     * second pass, which executes) agrees with it; planning is CPU work over the staged contacts, far cheaper than
+     * keeping a million actions between the two passes.
      */
-    public void plan() {
-        SyncRun run = runs.current();
+    public void plan(@ExchangeProperty(SyncRun.PROPERTY) SyncRun run) {
         RunStaging staging = run.staging();
         Instant now = clock.instant();
         List<String> bounds = staging.chunkBounds(chunkSize);
@@ -75,42 +76,34 @@ public final class PlanStep {
                 + (bounds.size() > 1 ? " (" + bounds.size() + " tranches de " + chunkSize + " e-mails au plus)" : ""));
     }
 
-    private java.util.function.Consumer<List<Action>> chunkExecutor;
-
     /**
-     * How a chunk's actions are executed: the application sends them to the execute-chunk route, each chunk in an
-     * exchange of its own (Camel keeps the split's exchanges until the exchange that started the split ends).
+     * Second pass, for the execute route: each chunk planned again when the route asks for it, its target synced
+     * records staged (stored at the end for the e-mails whose writes all succeeded) and its conflicts kept for the
+     * report; the chunk's actions are the element.
      */
-    public PlanStep executeChunksWith(java.util.function.Consumer<List<Action>> executor) {
-        this.chunkExecutor = executor;
-        return this;
-    }
+    public Iterator<List<Action>> chunks(@ExchangeProperty(SyncRun.PROPERTY) SyncRun run) {
+        List<String> bounds = run.chunkBounds();
+        return new Iterator<>() {
+            private int next;
 
-    /** Plans the next chunk again ({@link #nextChunk()}) and executes its actions. */
-    public void executeNextChunk() {
-        List<Action> actions = nextChunk();
-        if (!actions.isEmpty()) {
-            java.util.Objects.requireNonNull(chunkExecutor, "no chunk executor").accept(actions);
-        }
-    }
+            @Override
+            public boolean hasNext() {
+                return run.planTotals() != null && next < bounds.size();
+            }
 
-    /** True while the plan has chunks left to execute. */
-    public boolean hasNextChunk() {
-        return runs.current().hasNextChunk();
-    }
-
-    /**
-     * Second pass: plans the next chunk again, stages its target synced records (stored at the end for the e-mails
-     * whose writes all succeeded), keeps its conflicts for the report, and returns its actions for the execute route.
-     */
-    public List<Action> nextChunk() {
-        SyncRun run = runs.current();
-        SyncPlan plan = planChunk(run, run.chunkBounds(), run.takeChunk(), run.plannedAt());
-        if (!run.dryRun()) {
-            run.staging().addTargets(plan.targets().values());
-        }
-        plan.conflicts().stream().distinct().forEach(run.conflicts()::add);
-        return plan.actions();
+            @Override
+            public List<Action> next() {
+                if (!hasNext()) {
+                    throw new java.util.NoSuchElementException();
+                }
+                SyncPlan plan = planChunk(run, bounds, next++, run.plannedAt());
+                if (!run.dryRun()) {
+                    run.staging().addTargets(plan.targets().values());
+                }
+                plan.conflicts().stream().distinct().forEach(run.conflicts()::add);
+                return plan.actions();
+            }
+        };
     }
 
     private SyncPlan planChunk(SyncRun run, List<String> bounds, int index, Instant now) {
@@ -143,8 +136,7 @@ public final class PlanStep {
     }
 
     /** Dry run: what would be written, reported as planned, nothing sent. */
-    public void recordPlanned(Action action) {
-        SyncRun run = runs.current();
+    public void recordPlanned(@ExchangeProperty(SyncRun.PROPERTY) SyncRun run, @Body Action action) {
         OperationOutcome planned = null;
         if (action instanceof Action.CreateMailchimpMember a) {
             planned = planned(a.email(), Direction.COPPER_TO_MAILCHIMP, "création", a.copper().displayName(),

@@ -1,6 +1,14 @@
 package io.cmsync.run;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.List;
+
+import org.apache.camel.ExchangeProperty;
 
 import io.cmsync.config.Settings;
 import io.cmsync.report.JsonReportFormatter;
@@ -11,28 +19,33 @@ import io.cmsync.report.TextReportFormatter;
 import io.cmsync.sync.Direction;
 
 /**
- * Builds the run's three files (sync log, import report, its JSON twin); the write-reports route writes them with the
- * file component. Secrets are masked in every text before it leaves.
+ * Builds the run's three files (import report, its JSON twin, sync log); the write-reports route splits them and
+ * writes each with the file component. Secrets are masked in every text before it leaves. Stateless.
  */
 public final class ReportStep {
-    private final Settings settings;
-    private final SyncRuns runs;
-    private ReportFileNames names;
-    private RunReport report;
+    public static final String BRAKE_HEADING = "⚠️ PLAN BLOQUÉ PAR LE FREIN DE SÉCURITÉ";
 
-    public ReportStep(Settings settings, SyncRuns runs) {
+    private final Settings settings;
+
+    public ReportStep(Settings settings) {
         this.settings = settings;
-        this.runs = runs;
     }
 
-    public void prepare() {
-        SyncRun run = runs.current();
-        names = ReportFileNames.of(run.startedAt(), settings.reportZone());
+    /**
+     * One file of the run's reports: its name in the reports folder and its content (a text, or a stream for the
+     * sync log, which a large run keeps on disk).
+     */
+    public record ReportFile(String name, Object content) {
+    }
+
+    /** The run's files, in the order they are written: import report, JSON, sync log. */
+    public List<ReportFile> files(@ExchangeProperty(SyncRun.PROPERTY) SyncRun run) throws IOException {
+        ReportFileNames names = ReportFileNames.of(run.startedAt(), settings.reportZone());
         if (run.fatalError() == null) {
             run.log().info("Fin de la synchronisation: " + run.operationCount() + " opération(s), "
                     + run.errorCount() + " erreur(s)");
         }
-        report = new RunReport(run.runId(), run.startedAt(), java.time.Instant.now(), run.productionMode() == false,
+        RunReport report = new RunReport(run.runId(), run.startedAt(), java.time.Instant.now(), !run.productionMode(),
                 run.dryRun(), run.operations().snapshot(), run.identical(), run.excluded().snapshot(),
                 run.flagged().snapshot(), run.notSynced().snapshot(), run.conflicts().snapshot(),
                 run.forgotten().snapshot(), run.resubscribed().snapshot(),
@@ -43,6 +56,9 @@ public final class ReportStep {
         if (capped(run)) {
             report = report.withTotals(totals(run));
         }
+        return List.of(new ReportFile(names.importReport(), importReportText(run, report)),
+                new ReportFile(names.json(), jsonText(run, report)),
+                new ReportFile(names.syncLog(), syncLog(run)));
     }
 
     /** A list of the run holds only its first entries (report.max-detailed-entries): the counts come apart. */
@@ -63,17 +79,12 @@ public final class ReportStep {
                 run.forgotten().total(), run.forgotten().matching(), run.resubscribed().total());
     }
 
-    public String importReportName() {
-        return names.importReport();
-    }
-
-    public String importReportText() {
-        return mask(withBrakeSection(TextReportFormatter.format(report, language(), settings.reportZone())));
+    private String importReportText(SyncRun run, RunReport report) {
+        return mask(withBrakeSection(run, TextReportFormatter.format(report, language(), settings.reportZone())));
     }
 
     /** A plan stopped by the safety brake: its own section, before the operations (which are the planned ones). */
-    private String withBrakeSection(String text) {
-        SyncRun run = runs.current();
+    private String withBrakeSection(SyncRun run, String text) {
         if (run.brakeReason() == null) {
             return text;
         }
@@ -89,15 +100,8 @@ public final class ReportStep {
         return at < 0 ? text + "\n" + section : text.substring(0, at) + section + text.substring(at);
     }
 
-    public static final String BRAKE_HEADING = "⚠️ PLAN BLOQUÉ PAR LE FREIN DE SÉCURITÉ";
-
-    public String jsonName() {
-        return names.json();
-    }
-
-    public String jsonText() {
+    private String jsonText(SyncRun run, RunReport report) {
         String json = JsonReportFormatter.format(report);
-        SyncRun run = runs.current();
         if (run.brakeReason() != null) {
             try {
                 var mapper = new com.fasterxml.jackson.databind.ObjectMapper();
@@ -111,30 +115,17 @@ public final class ReportStep {
         return mask(json);
     }
 
-    public String syncLogName() {
-        return names.syncLog();
-    }
-
-    public String syncLogText() {
-        return mask(runs.current().log().text());
-    }
-
-    private java.nio.file.Path maskedLog;
-
     /**
-     * The sync log, secrets masked, as a temporary file for the file component: a large run's log (a line per
-     * contact) is streamed from disk, never built as one string. The previous run's temporary file is deleted.
+     * The sync log, secrets masked, streamed from a temporary file (a large run's log, a line per contact, is never
+     * built as one string); the file is deleted when the file component has copied and closed the stream.
      */
-    public java.io.File syncLogFile() throws java.io.IOException {
-        if (maskedLog != null) {
-            java.nio.file.Files.deleteIfExists(maskedLog);
+    private InputStream syncLog(SyncRun run) throws IOException {
+        Path masked = Files.createTempFile("cmsync-sync-log-masked-", ".txt");
+        masked.toFile().deleteOnExit();
+        try (var out = Files.newBufferedWriter(masked, StandardCharsets.UTF_8)) {
+            run.log().writeTo(out, this::mask);
         }
-        maskedLog = java.nio.file.Files.createTempFile("cmsync-sync-log-masked-", ".txt");
-        maskedLog.toFile().deleteOnExit();
-        try (var out = java.nio.file.Files.newBufferedWriter(maskedLog, java.nio.charset.StandardCharsets.UTF_8)) {
-            runs.current().log().writeTo(out, this::mask);
-        }
-        return maskedLog.toFile();
+        return Files.newInputStream(masked, StandardOpenOption.DELETE_ON_CLOSE);
     }
 
     private ReportLanguage language() {

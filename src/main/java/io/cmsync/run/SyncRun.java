@@ -25,10 +25,15 @@ import io.cmsync.sync.Planner;
 /**
  * Everything one run gathers, from the first page read to the report. The contacts read are staged in the state
  * database ({@link RunStaging}), not held here; the plan is known by its counts and executed chunk by chunk;
- * outcomes are counted in full and listed up to a cap, so memory does not grow with the number of contacts. One run at a time (see {@link SyncRuns}), so the route steps share it through
- * {@link SyncRuns#current()}.
+ * outcomes are counted in full and listed up to a cap, so memory does not grow with the number of contacts.
+ * <p>
+ * The run travels on the exchange (property {@value #PROPERTY}), from {@link SyncRuns#begin} to the end of the
+ * exchange; each route step receives it as a parameter ({@code @ExchangeProperty("run")}). Nothing else holds it.
  */
 public final class SyncRun {
+    /** The exchange property that carries the run through the routes. */
+    public static final String PROPERTY = "run";
+
     private final String runId;
     private final Instant startedAt;
     private final boolean dryRun;
@@ -43,8 +48,9 @@ public final class SyncRun {
     /** The whole plan's counts (first planning pass), the chunks of e-mails it was made of, and its time. */
     private PlanTotals planTotals;
     private List<String> chunkBounds = List.of();
-    private int nextChunk;
     private Instant plannedAt;
+    /** This run's hold on the lock file (null in tests that build a run by hand); released when the run ends. */
+    private final io.cmsync.state.RunLock lock;
 
     private final CappedList<OperationOutcome> operations;
     /** Writes per direction, operation and result (all of them, whatever the cap on the listed ones). */
@@ -81,7 +87,7 @@ public final class SyncRun {
     }
 
     SyncRun(String runId, Instant startedAt, boolean dryRun, boolean productionMode, RunLog log, StateStore store) {
-        this(runId, startedAt, dryRun, productionMode, log, store, DEFAULT_DETAIL_CAP, 5);
+        this(runId, startedAt, dryRun, productionMode, log, store, DEFAULT_DETAIL_CAP, 5, null);
     }
 
     /** Per-contact report entries kept per list when no setting says otherwise. */
@@ -93,7 +99,8 @@ public final class SyncRun {
      * @param overlapSeconds sync.incremental-overlap-seconds (the window counted after the run, see {@link EchoLedger})
      */
     SyncRun(String runId, Instant startedAt, boolean dryRun, boolean productionMode, RunLog log, StateStore store,
-            int detailCap, long overlapSeconds) {
+            int detailCap, long overlapSeconds, io.cmsync.state.RunLock lock) {
+        this.lock = lock;
         this.echo = new EchoLedger(overlapSeconds);
         this.runId = runId;
         this.startedAt = startedAt;
@@ -239,25 +246,26 @@ public final class SyncRun {
         this.planTotals = totals;
         this.chunkBounds = List.copyOf(chunkBounds);
         this.plannedAt = at;
-        this.nextChunk = 0;
         this.plannedWrites = totals.stats().writes();
     }
 
+    /** The e-mail bounds of the plan's chunks (each chunk ends with its bound), in order. */
     List<String> chunkBounds() {
         return chunkBounds;
     }
 
+    /** The time the plan was made for (the second pass plans each chunk for the same time). */
     Instant plannedAt() {
         return plannedAt;
     }
 
-    /** Index of the next chunk to execute, then moves past it. */
-    int takeChunk() {
-        return nextChunk++;
+    io.cmsync.state.RunLock lock() {
+        return lock;
     }
 
-    boolean hasNextChunk() {
-        return planTotals != null && nextChunk < chunkBounds.size();
+    /** True once the run has ended: a step that still holds it (a batch left in an aggregator) must not write. */
+    public boolean ended() {
+        return finishedAt != null;
     }
 
     Progress progress() {

@@ -4,11 +4,16 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 
+import org.apache.camel.Exchange;
+import org.apache.camel.ExchangeProperty;
+import org.apache.camel.support.SynchronizationAdapter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -16,20 +21,17 @@ import io.cmsync.config.Secrets;
 import io.cmsync.config.Settings;
 import io.cmsync.copper.CopperClient;
 import io.cmsync.http.ApiException;
-import io.cmsync.report.ExcludedEntry;
-import io.cmsync.report.NotSyncedEntry;
 import io.cmsync.report.ReportLanguage;
 import io.cmsync.report.RunLog;
 import io.cmsync.state.RunLock;
 import io.cmsync.state.StateException;
 import io.cmsync.state.StateStore;
-import io.cmsync.sync.Action;
-import io.cmsync.sync.Planner;
-import io.cmsync.sync.SyncedRecord;
 
 /**
- * Starts and ends runs: never two at once (in-process flag, plus the lock file against other processes), opens the
- * synced state for the run, and keeps the last finished run for the command line's exit code.
+ * Starts and ends runs. {@link #begin} takes the lock file (never two runs at once, in this process or another), opens
+ * the synced state and puts the new {@link SyncRun} on the exchange; the run ends when that exchange is done, whatever
+ * happened on the way (a step that threw, a route that was missing), so the lock is always released. Holds no run:
+ * only what every run is made with, and who wants to hear that a run ended.
  */
 public final class SyncRuns {
     private static final Logger LOG = LoggerFactory.getLogger(SyncRuns.class);
@@ -37,17 +39,11 @@ public final class SyncRuns {
 
     /** Synced-state meta key: set once a PRODUCTION run has executed its plan (safety brake). */
     public static final String PRODUCTION_CONFIRMED = "safety.production-run-executed";
-    private static final int COMMIT_PAGE = 1_000;
 
     private final Settings settings;
     private final Clock clock;
     private final boolean dryRun;
-    private final AtomicBoolean running = new AtomicBoolean();
-    private volatile SyncRun current;
-    private volatile SyncRun last;
-    private RunLock lock;
-    private final java.util.List<java.util.function.Consumer<SyncRun>> endListeners =
-            new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<Consumer<SyncRun>> endListeners = new CopyOnWriteArrayList<>();
 
     public SyncRuns(Settings settings, Clock clock, boolean dryRun) {
         this.settings = settings;
@@ -55,83 +51,84 @@ public final class SyncRuns {
         this.dryRun = dryRun;
     }
 
-    /** Starts a run; false (and a log line) when one is already in flight here or in another process. */
-    public boolean begin() {
-        if (!running.compareAndSet(false, true)) {
-            LOG.warn("⏭️ Synchronisation déjà en cours: ce déclenchement est ignoré");
-            return false;
-        }
+    /**
+     * Starts a run on {@code exchange} (property {@value SyncRun#PROPERTY}) and ends it when the exchange is done.
+     * Sets nothing (and logs why) when another run holds the lock. A synced state that cannot be opened fails the run
+     * it has just started (thrown, so the route's error handling reports it).
+     */
+    public void begin(Exchange exchange) {
         Optional<RunLock> acquired;
         try {
             acquired = RunLock.tryAcquire(settings.lockFile());
         } catch (StateException e) {
-            running.set(false);
             LOG.error("❌ {}", e.getMessage());
-            return false;
+            return;
         }
         if (acquired.isEmpty()) {
-            running.set(false);
-            LOG.warn("⏭️ Une autre synchronisation tient le verrou {}: ce déclenchement est ignoré", settings.lockFile());
-            return false;
+            LOG.warn("⏭️ Synchronisation déjà en cours (verrou {}): ce déclenchement est ignoré", settings.lockFile());
+            return;
         }
-        lock = acquired.get();
+        Started started = start(acquired.get());
+        SyncRun run = started.run();
+        exchange.setProperty(SyncRun.PROPERTY, run);
+        exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
+            @Override
+            public void onDone(Exchange done) {
+                end(run);
+            }
+        });
+        if (started.unreadable() != null) {
+            throw started.unreadable(); // the route's error handling reports it; the run ends with the exchange
+        }
+        run.store().staging().clear();
+    }
+
+    /** A new run, and why its synced state could not be opened (null when it could). */
+    private record Started(SyncRun run, StateException unreadable) {
+    }
+
+    private Started start(RunLock lock) {
         Instant now = clock.instant();
         String runId = RUN_ID.format(now.atZone(ZoneId.systemDefault())) + "-" + UUID.randomUUID().toString().substring(0, 6);
         RunLog log = new RunLog(clock.withZone(settings.reportZone()), runId,
                 "en".equals(settings.reportLanguage()) ? ReportLanguage.EN : ReportLanguage.FR);
-        StateStore store;
+        StateStore store = null;
+        StateException unreadable = null;
         try {
             store = StateStore.open(settings.stateJdbcUrl());
         } catch (StateException e) {
-            store = null;
-            current = new SyncRun(runId, now, dryRun, settings.productionMode(), log, null,
-                    settings.reportMaxDetailedEntries(), settings.incrementalOverlapSeconds());
-            current.fail(e.getMessage(), 2);
-            log.error(e.getMessage());
-            return true;
+            unreadable = e;
         }
-        current = new SyncRun(runId, now, dryRun, settings.productionMode(), log, store,
-                settings.reportMaxDetailedEntries(), settings.incrementalOverlapSeconds());
-        try {
-            store.staging().clear();
-        } catch (StateException e) {
-            current.fail(e.getMessage(), 2);
-            log.error(e.getMessage());
-            return true;
-        }
+        SyncRun run = new SyncRun(runId, now, dryRun, settings.productionMode(), log, store,
+                settings.reportMaxDetailedEntries(), settings.incrementalOverlapSeconds(), lock);
         log.info("Début de la synchronisation " + runId + " — mode " + settings.modeLabel()
                 + (dryRun ? " (simulation: aucune écriture)" : ""));
-        return true;
+        return new Started(run, unreadable);
     }
 
-    /** True when the run can go on (begin() succeeded and nothing fatal happened yet). */
-    public boolean healthy() {
-        SyncRun run = current;
-        return run != null && run.fatalError() == null;
-    }
-
-    public SyncRun current() {
-        return Objects.requireNonNull(current, "no run in progress");
-    }
-
-    public Optional<SyncRun> last() {
-        return Optional.ofNullable(last);
-    }
-
-    /** What the execute route asks per action: the current run's dry-run state (a braked run is dry). */
-    public boolean dryRun() {
-        SyncRun run = current;
-        return run != null ? run.dryRun() : dryRun;
+    /**
+     * Starts a run outside any route (tests of single steps); end it with {@link #end}. Empty when the lock is held.
+     */
+    public Optional<SyncRun> beginDetached() {
+        Optional<RunLock> acquired = RunLock.tryAcquire(settings.lockFile());
+        return acquired.map(lock -> {
+            Started started = start(lock);
+            if (started.unreadable() != null) {
+                end(started.run());
+                throw started.unreadable();
+            }
+            started.run().store().staging().clear();
+            return started.run();
+        });
     }
 
     /** {@code listener} is told about every run that ends (metrics, health); its failures are logged, never thrown. */
-    public void onEnd(java.util.function.Consumer<SyncRun> listener) {
+    public void onEnd(Consumer<SyncRun> listener) {
         endListeners.add(Objects.requireNonNull(listener, "listener"));
     }
 
     /** A run-stopping failure: one clear line, no stack trace for API and state errors. */
-    public void fail(Exception e) {
-        SyncRun run = current();
+    public void fail(@ExchangeProperty(SyncRun.PROPERTY) SyncRun run, Exception e) {
         String message;
         if (e instanceof ApiException api && api.authenticationFailure()) {
             String keys = CopperClient.SIDE.equals(api.side())
@@ -143,6 +140,11 @@ public final class SyncRuns {
             message = "Erreur de connexion " + api.side() + ": " + api.getMessage();
         } else if (e instanceof StateException) {
             message = "État de synchronisation illisible: " + e.getMessage();
+        } else if (e instanceof org.apache.camel.component.direct.DirectConsumerNotAvailableException missing) {
+            // a route of routes/ is missing (stopped, or dropped by an edit): say which, the run cannot go on
+            var endpoint = java.util.regex.Pattern.compile("direct://[\\w.-]+").matcher(String.valueOf(missing.getMessage()));
+            message = "Synchronisation interrompue: la route " + (endpoint.find() ? endpoint.group() : "appelée")
+                    + " est absente (routes/*.yaml: voir le journal)";
         } else {
             message = "Synchronisation interrompue: " + e.getClass().getSimpleName() + ": " + e.getMessage();
             LOG.error("Unexpected failure in run {}", run.runId(), e);
@@ -151,145 +153,34 @@ public final class SyncRuns {
         run.log().error(run.fatalError());
     }
 
-    /** Read step: a Copper person that passed the read filters. */
-    public void addCopper(io.cmsync.sync.Contact contact) {
-        current().addCopper(contact);
-    }
-
-    /** Read step: a Mailchimp member that passed the read filters. */
-    public void addMailchimp(io.cmsync.sync.Contact contact) {
-        current().addMailchimp(contact);
-    }
-
-    public void identical(Action.SkipIdentical skip) {
-        SyncRun run = current();
-        run.countIdentical();
-        run.log().skip("Contact identique ignoré: " + skip.email());
-    }
-
-    /** Decisions that write nothing: exclusions and contacts that cannot be synced. */
-    public void recordNotWritten(Action action) {
-        SyncRun run = current();
-        if (action instanceof Action.Excluded e && Planner.REASON_FORGOTTEN.equals(e.reason())) {
-            // remembered from an earlier run: awaiting resubscription, not an error and no Mailchimp call
-            io.cmsync.sync.Contact person = run.copperPerson(e.email());
-            String url = run.store() == null ? null : run.store().meta("mailchimp.subscribe_url_long").orElse(null);
-            run.forgotten().add(new io.cmsync.report.ForgottenEntry(e.email(), person == null ? "" : person.displayName(),
-                    url == null ? "" : io.cmsync.mailchimp.MailchimpClient.resubscribeLink(url, e.email()), false));
-            run.log().info("En attente de réinscription (adresse refusée par Mailchimp): " + e.email());
-        } else if (action instanceof Action.Excluded e) {
-            run.excluded().add(new ExcludedEntry(e.email(), e.side(), e.reason()));
-            run.log().info("Contact exclu (" + e.side() + "): " + e.email() + " — " + e.reason());
-        } else if (action instanceof Action.NotSynced n) {
-            run.notSynced().add(new NotSyncedEntry(n.email(), n.side(), n.reason()));
-            run.log().warn("Contact non synchronisé (" + n.side() + "): "
-                    + (n.email().isEmpty() ? "(sans e-mail)" : n.email()) + " — " + n.reason());
-        }
-    }
-
-    /**
-     * An incremental run does not read again what did not change: the contacts still waiting (flagged for deletion,
-     * awaiting resubscription) that it did not read come from the synced state, so every report lists them.
-     */
-    public void listStillWaiting() {
-        SyncRun run = current();
-        if (run.fullSync() || run.store() == null) {
+    /** Ends the run: closes the state and frees the lock, whatever happened; then tells the listeners. */
+    public void end(SyncRun run) {
+        if (run.ended()) {
             return;
         }
-        java.util.Set<String> listed = new java.util.HashSet<>();
-        run.flagged().forEach(f -> listed.add(f.email()));
-        int carried = 0;
-        for (StateStore.PendingFlagged p : run.store().pending()) {
-            if (!listed.contains(p.email()) && run.copperPerson(p.email()) == null) {
-                run.flagged().add(new io.cmsync.report.FlaggedEntry(p.email(), p.displayName(), p.matchedTag()));
-                carried++;
-            }
-        }
-        listed.clear();
-        run.forgotten().forEach(f -> listed.add(f.email()));
-        String url = run.store().meta("mailchimp.subscribe_url_long").orElse(null);
-        for (SyncedRecord r : run.store().withMailchimpStatus(Planner.FORGOTTEN_STATUS)) {
-            if (!listed.contains(r.email()) && run.copperPerson(r.email()) == null) {
-                run.forgotten().add(new io.cmsync.report.ForgottenEntry(r.email(), r.firstName() + " " + r.lastName(),
-                        url == null ? "" : io.cmsync.mailchimp.MailchimpClient.resubscribeLink(url, r.email()), false));
-                carried++;
-            }
-        }
-        LOG.debug("{} waiting contact(s) listed from the synced state", carried);
-    }
-
-    /**
-     * Stores what was synced: the planner's target record (staged chunk by chunk, with the ids of the Copper people
-     * created) for every e-mail whose writes all succeeded. Nothing in a dry run, and nothing for an e-mail with a
-     * failed write, so the next run sees the difference again. Read from the staging area a page at a time.
-     */
-    public void commitState() {
-        SyncRun run = current();
-        if (run.dryRun() || run.planTotals() == null || run.store() == null) {
-            return;
-        }
-        int saved = 0;
-        String after = null;
-        for (java.util.List<SyncedRecord> page = run.staging().targetsAfter(null, COMMIT_PAGE); !page.isEmpty();
-             page = run.staging().targetsAfter(after, COMMIT_PAGE)) {
-            for (SyncedRecord record : page) {
-                if (run.failed(record.email())) {
-                    continue;
-                }
-                Optional<SyncedRecord> stored = run.store().find(record.email());
-                if (stored.isEmpty() || !sameContent(stored.get(), record)) {
-                    run.store().save(record);
-                    saved++;
-                }
-            }
-            after = page.get(page.size() - 1).email();
-        }
-        if (run.productionMode() && run.store().meta(PRODUCTION_CONFIRMED).isEmpty()) {
-            run.store().putMeta(PRODUCTION_CONFIRMED, run.startedAt().toString());
-        }
-        LOG.info("Synced state: {} record(s) written", saved);
-    }
-
-    private static boolean sameContent(SyncedRecord a, SyncedRecord b) {
-        return Objects.equals(a.copperId(), b.copperId()) && a.firstName().equals(b.firstName())
-                && a.lastName().equals(b.lastName()) && a.tags().equals(b.tags()) && a.pushedTags().equals(b.pushedTags())
-                && Objects.equals(a.mailchimpStatus(), b.mailchimpStatus());
-    }
-
-    /** Ends the run: closes the state and frees the lock, whatever happened. */
-    public void end() {
-        SyncRun run = current;
         try {
-            if (run != null) {
-                run.finish(clock.instant());
-                if (run.store() != null) {
-                    try {
-                        run.store().staging().clear();
-                    } catch (StateException e) {
-                        LOG.warn("Staging tables not emptied (the next run empties them): {}", e.getMessage());
-                    }
-                    run.store().close();
-                }
-                run.log().discard();
-                LOG.info("Run {} finished: {} operation(s), {} error(s), exit code {}", run.runId(),
-                        run.operationCount(), run.errorCount(), run.exitCode());
-            }
-        } finally {
-            last = run;
-            current = null;
-            if (lock != null) {
-                lock.close();
-                lock = null;
-            }
-            running.set(false);
-        }
-        if (run != null) {
-            for (var listener : endListeners) {
+            run.finish(clock.instant());
+            if (run.store() != null) {
                 try {
-                    listener.accept(run);
-                } catch (RuntimeException e) {
-                    LOG.warn("Run end listener failed: {}", e.toString());
+                    run.store().staging().clear();
+                } catch (StateException e) {
+                    LOG.warn("Staging tables not emptied (the next run empties them): {}", e.getMessage());
                 }
+                run.store().close();
+            }
+            run.log().discard();
+            LOG.info("Run {} finished: {} operation(s), {} error(s), exit code {}", run.runId(),
+                    run.operationCount(), run.errorCount(), run.exitCode());
+        } finally {
+            if (run.lock() != null) {
+                run.lock().close();
+            }
+        }
+        for (var listener : endListeners) {
+            try {
+                listener.accept(run);
+            } catch (RuntimeException e) {
+                LOG.warn("Run end listener failed: {}", e.toString());
             }
         }
     }

@@ -1,23 +1,29 @@
 package io.cmsync.run;
 
+import java.util.Locale;
+
+import org.apache.camel.Body;
+import org.apache.camel.ExchangeProperty;
+
 import io.cmsync.config.Settings;
 import io.cmsync.sync.Contact;
 
 /** The TEST-mode filter of the read routes: in TEST mode only addresses containing the marker go further. */
 public final class SyncScope {
-    private final Settings settings;
-    private final SyncRuns runs;
+    private final boolean productionMode;
+    private final String testMarker;
 
-    public SyncScope(Settings settings, SyncRuns runs) {
-        this.settings = settings;
-        this.runs = runs;
+    public SyncScope(Settings settings) {
+        this.productionMode = settings.productionMode();
+        this.testMarker = settings.testMarker().toLowerCase(Locale.ROOT);
     }
 
-    public boolean inScope(Contact contact) {
-        if (settings.productionMode() || contact.email().contains(settings.testMarker().toLowerCase(java.util.Locale.ROOT))) {
+    /** True when the contact is in scope; a contact left out is counted on the run. */
+    public boolean inScope(@ExchangeProperty(SyncRun.PROPERTY) SyncRun run, @Body Contact contact) {
+        if (productionMode || contact.email().contains(testMarker)) {
             return true;
         }
-        runs.current().countOutsideTestMarker();
+        run.countOutsideTestMarker();
         return false;
     }
 }

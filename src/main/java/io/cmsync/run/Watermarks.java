@@ -8,6 +8,7 @@ import java.util.Date;
 import java.util.Optional;
 import java.util.TimeZone;
 
+import org.apache.camel.ExchangeProperty;
 import org.quartz.CronExpression;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,20 +49,17 @@ public final class Watermarks {
             .withZone(ZoneOffset.UTC);
 
     private final Settings settings;
-    private final SyncRuns runs;
     private final CopperClient copper;
     private final MailchimpClient mailchimp;
 
-    public Watermarks(Settings settings, SyncRuns runs, CopperClient copper, MailchimpClient mailchimp) {
+    public Watermarks(Settings settings, CopperClient copper, MailchimpClient mailchimp) {
         this.settings = settings;
-        this.runs = runs;
         this.copper = copper;
         this.mailchimp = mailchimp;
     }
 
     /** Start of a run: full read, or incremental from the stored watermarks. */
-    public void decide() {
-        SyncRun run = runs.current();
+    public void decide(@ExchangeProperty(SyncRun.PROPERTY) SyncRun run) {
         StateStore store = run.store();
         if (store == null || !settings.incremental()) {
             return;
@@ -112,8 +110,7 @@ public final class Watermarks {
      * End of a run without failed contacts: moves the watermarks past what this run saw and wrote. A run with failed
      * contacts, a dry run or an interrupted run leaves them where they were.
      */
-    public void advance() {
-        SyncRun run = runs.current();
+    public void advance(@ExchangeProperty(SyncRun.PROPERTY) SyncRun run) {
         if (run.dryRun() || run.fatalError() != null || run.errorCount() > 0 || run.store() == null
                 || !settings.incremental()) {
             return;

@@ -43,8 +43,8 @@ class DaemonTest {
         app.start();
 
         await().atMost(Duration.ofSeconds(20)).until(() -> h.member("anna@exemple.fr") != null);
-        await().atMost(Duration.ofSeconds(10)).until(() -> app.runs().last().isPresent());
-        assertThat(app.runs().last().get().exitCode()).isZero();
+        await().atMost(Duration.ofSeconds(10)).until(() -> app.lastRuns().last().isPresent());
+        assertThat(app.lastRuns().last().get().exitCode()).isZero();
     }
 
     @Test
@@ -58,13 +58,14 @@ class DaemonTest {
         try {
             Future<Integer> first = pool.submit(app::runOnce);
             await().atMost(Duration.ofSeconds(10)).until(() -> h.sandbox.totalCalls() > 0);
-            assertThat(app.runs().begin()).as("second run while the first is in flight").isFalse();
+            assertThat(app.runs().beginDetached()).as("second run while the first is in flight").isEmpty();
             assertThat(first.get()).isZero();
         } finally {
             pool.shutdownNow();
         }
-        assertThat(app.runs().begin()).as("free again once the first run ended").isTrue();
-        app.runs().end();
+        var again = app.runs().beginDetached();
+        assertThat(again).as("free again once the first run ended").isPresent();
+        app.runs().end(again.get());
     }
 
     @Test

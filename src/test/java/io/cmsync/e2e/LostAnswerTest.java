@@ -37,11 +37,12 @@ class LostAnswerTest {
     Path dir;
     SyncHarness h;
     SyncRuns runs;
+    SyncRun run;
 
     @AfterEach
     void close() {
-        if (runs != null) {
-            runs.end();
+        if (run != null) {
+            runs.end(run);
         }
         if (h != null) {
             h.close();
@@ -51,8 +52,8 @@ class LostAnswerTest {
     private SyncRun begin() throws Exception {
         h = new SyncHarness(dir, new Seed().person("keep@exemple.fr", "Karl", "Keep").build());
         runs = new SyncRuns(h.settings(), Clock.systemUTC(), false);
-        assertThat(runs.begin()).isTrue();
-        return runs.current();
+        run = runs.beginDetached().orElseThrow();
+        return run;
     }
 
     private static RetryingCaller caller(String side, JdkTransport t) {
@@ -68,9 +69,9 @@ class LostAnswerTest {
         SyncRun run = begin();
         JdkTransport t = JdkTransport.copper(h.sandbox).loseFirstAnswerOf(r -> r.path().equals("people/bulk_create"));
         CopperClient client = new CopperClient(caller("Copper", t), RateLimiter.unlimited());
-        CopperWriter writer = new CopperWriter(client, runs, TagRules.defaults());
+        CopperWriter writer = new CopperWriter(client, TagRules.defaults());
 
-        writer.createPeople(List.of(
+        writer.createPeople(run, List.of(
                 new Action.CreateCopperPerson("new1@exemple.fr", mc("new1@exemple.fr", "Nina", "Neuf"), "Nina", "Neuf"),
                 new Action.CreateCopperPerson("new2@exemple.fr", mc("new2@exemple.fr", "Noé", "Nouveau"), "Noé", "Nouveau")));
 
@@ -87,7 +88,7 @@ class LostAnswerTest {
     void anEmailTakenByAPersonWithOtherNamesIsHeldBackFromTheSyncedState() throws Exception {
         SyncRun run = begin();
         CopperClient client = new CopperClient(caller("Copper", JdkTransport.copper(h.sandbox)), RateLimiter.unlimited());
-        new CopperWriter(client, runs, TagRules.defaults()).createPeople(List.of(
+        new CopperWriter(client, TagRules.defaults()).createPeople(run, List.of(
                 new Action.CreateCopperPerson("keep@exemple.fr", mc("keep@exemple.fr", "Other", "Name"), "Other", "Name")));
         assertThat(h.copperPeopleWith("keep@exemple.fr")).isEqualTo(1);
         assertThat(run.operations().get(0).success()).isTrue();
@@ -102,12 +103,12 @@ class LostAnswerTest {
                 .loseFirstAnswerOf(r -> r.method().equals("POST") && (r.path().equals("lists/" + SandboxServer.LIST_ID)
                         || r.path().endsWith("/segments")));
         MailchimpClient client = new MailchimpClient(caller("Mailchimp", t), SandboxServer.LIST_ID);
-        MailchimpWriter writer = new MailchimpWriter(client, runs, "subscribed");
-        writer.start();
+        MailchimpWriter writer = new MailchimpWriter(client, "subscribed");
+        MailchimpWriter.Pending pending = writer.pending();
         Contact copper = new Contact("mia@exemple.fr", "mia@exemple.fr", "Mia", "Mer", List.of("vip"), null, "77", null);
 
-        writer.createMembers(List.of(new Action.CreateMailchimpMember("mia@exemple.fr", copper, "subscribed", Set.of("vip"))));
-        writer.finish(); // batches are read and tags go out once per run, after every batch (as the execute-plan route does)
+        writer.createMembers(run, pending, List.of(new Action.CreateMailchimpMember("mia@exemple.fr", copper, "subscribed", Set.of("vip"))));
+        writer.finish(run, pending); // batches are read and tags go out once per run, after every batch (as the execute-plan route does)
 
         assertThat(t.lost).isEqualTo(1);
         assertThat(run.operations()).singleElement().satisfies(o -> assertThat(o.success()).as(o.toString()).isTrue());
@@ -121,13 +122,13 @@ class LostAnswerTest {
         JdkTransport t = JdkTransport.mailchimp(h.sandbox)
                 .loseFirstAnswerOf(r -> r.method().equals("POST") && r.path().endsWith("/segments"));
         MailchimpWriter writer = new MailchimpWriter(new MailchimpClient(caller("Mailchimp", t), SandboxServer.LIST_ID),
-                runs, "subscribed");
-        writer.start();
+                "subscribed");
+        MailchimpWriter.Pending pending = writer.pending();
         Contact a = new Contact("ana@exemple.fr", "ana@exemple.fr", "Ana", "A", List.of("salon"), null, "1", null);
         Contact b = new Contact("ben@exemple.fr", "ben@exemple.fr", "Ben", "B", List.of("salon"), null, "2", null);
-        writer.createMembers(List.of(new Action.CreateMailchimpMember("ana@exemple.fr", a, "subscribed", Set.of("salon")),
+        writer.createMembers(run, pending, List.of(new Action.CreateMailchimpMember("ana@exemple.fr", a, "subscribed", Set.of("salon")),
                 new Action.CreateMailchimpMember("ben@exemple.fr", b, "subscribed", Set.of("salon"))));
-        writer.finish(); // batches are read and tags go out once per run, after every batch (as the execute-plan route does)
+        writer.finish(run, pending); // batches are read and tags go out once per run, after every batch (as the execute-plan route does)
         assertThat(t.lost).isEqualTo(1);
         assertThat(run.operations()).allSatisfy(o -> assertThat(o.success()).as(o.toString()).isTrue());
         assertThat(Seed.tagNames(h.member("ana@exemple.fr"))).containsExactly("salon");
