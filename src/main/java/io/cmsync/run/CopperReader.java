@@ -68,6 +68,15 @@ public final class CopperReader {
             if (!more) {
                 throw new NoSuchElementException();
             }
+            try {
+                return read();
+            } catch (RuntimeException e) {
+                more = false; // the run stops on it (Camel's split asks again after a failed next(): that would call twice)
+                throw e;
+            }
+        }
+
+        private List<Contact> read() {
             page++;
             if ((long) (page - 1) * pageSize >= CopperClient.SEARCH_CAP) {
                 if (firstModifiedOfSearch == lastModified) {

@@ -60,6 +60,15 @@ public final class MailchimpReader {
             if (!more) {
                 throw new NoSuchElementException();
             }
+            try {
+                return read();
+            } catch (RuntimeException e) {
+                more = false; // the run stops on it (Camel's split asks again after a failed next(): that would call twice)
+                throw e;
+            }
+        }
+
+        private List<Contact> read() {
             boolean archivedPass = PASSES[pass] != null;
             MailchimpClient.MembersPage page = client.membersPage(offset, pageSize, PASSES[pass], run.mailchimpSince());
             offset += page.members().size();

@@ -96,7 +96,13 @@ public final class PlanStep {
                 if (!hasNext()) {
                     throw new java.util.NoSuchElementException();
                 }
-                SyncPlan plan = planChunk(run, bounds, next++, run.plannedAt());
+                SyncPlan plan;
+                try {
+                    plan = planChunk(run, bounds, next++, run.plannedAt());
+                } catch (RuntimeException e) {
+                    next = bounds.size(); // the run stops on it (Camel's split asks again after a failed next())
+                    throw e;
+                }
                 if (!run.dryRun()) {
                     run.staging().addTargets(plan.targets().values());
                 }

@@ -91,11 +91,11 @@ class DaemonTest {
         Path read = routes.resolve("read.yaml");
         String original = Files.readString(read, StandardCharsets.UTF_8);
         String indent = " ".repeat(26);
-        String step = indent + "- bean:\n" + indent + "    ref: syncRuns\n" + indent + "    method: addCopper\n";
+        String step = indent + "- bean:\n" + indent + "    ref: copperReader\n" + indent + "    method: stage\n";
         String filtered = indent + "- filter:\n"
                 + indent + "    simple: \"${body.email} !contains 'nepas'\"\n"
                 + indent + "    steps:\n"
-                + indent + "      - bean:\n" + indent + "          ref: syncRuns\n" + indent + "          method: addCopper\n";
+                + indent + "      - bean:\n" + indent + "          ref: copperReader\n" + indent + "          method: stage\n";
         assertThat(original).contains(step);
         String edited = original.replaceFirst(java.util.regex.Pattern.quote(step),
                 java.util.regex.Matcher.quoteReplacement(filtered));
