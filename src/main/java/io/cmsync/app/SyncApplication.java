@@ -1,5 +1,6 @@
 package io.cmsync.app;
 
+import io.cmsync.api.ApiClients;
 import java.time.Clock;
 
 import org.apache.camel.main.Main;
@@ -11,19 +12,19 @@ import io.cmsync.config.SafetySettings;
 import io.cmsync.config.Settings;
 import io.cmsync.copper.CopperClient;
 import io.cmsync.mailchimp.MailchimpClient;
-import io.cmsync.run.CopperReader;
-import io.cmsync.run.Hydrator;
-import io.cmsync.run.Watermarks;
-import io.cmsync.run.CopperWriter;
-import io.cmsync.run.MailchimpReader;
-import io.cmsync.run.MailchimpWriter;
-import io.cmsync.run.NotWritten;
-import io.cmsync.run.SyncedState;
-import io.cmsync.run.PlanStep;
-import io.cmsync.run.ReportStep;
+import io.cmsync.read.CopperReader;
+import io.cmsync.read.Hydrator;
+import io.cmsync.record.Watermarks;
+import io.cmsync.execute.CopperWriter;
+import io.cmsync.read.MailchimpReader;
+import io.cmsync.execute.MailchimpWriter;
+import io.cmsync.execute.NotWritten;
+import io.cmsync.record.SyncedState;
+import io.cmsync.execute.PlanStep;
+import io.cmsync.record.ReportStep;
 import io.cmsync.run.SyncRun;
 import io.cmsync.run.SyncRuns;
-import io.cmsync.run.SyncScope;
+import io.cmsync.read.SyncScope;
 import io.cmsync.sync.Planner;
 import io.cmsync.sync.SafetyBrake;
 
@@ -36,6 +37,7 @@ public final class SyncApplication {
     private final Main main;
     private final SyncRuns runs;
     private final io.cmsync.health.ObservabilitySetup observability;
+    private final io.cmsync.routes.SafeRouteReloadStrategy routeReload;
 
     /**
      * @param daemon true: Quartz schedule and live route reload on; false: one run on demand ({@link #runOnce()})
@@ -65,6 +67,8 @@ public final class SyncApplication {
         if (!daemon) {
             main.addOverrideProperty("camel.main.routes-reload-enabled", "false");
         }
+        // live reload checks an edited route file before it replaces anything (docs/integration-guide.md)
+        routeReload = io.cmsync.routes.SafeRouteReloadStrategy.install(main);
 
         runs = new SyncRuns(settings, clock, dryRun);
         // health checks and metrics (docs/operations-health.md); the HTTP server is the daemon's only
@@ -111,6 +115,11 @@ public final class SyncApplication {
 
     public SyncRuns runs() {
         return runs;
+    }
+
+    /** Live reload of routes/ (daemon): how many edits it refused. */
+    public io.cmsync.routes.SafeRouteReloadStrategy routeReload() {
+        return routeReload;
     }
 
     /** The runs that ended, as health and metrics know them. */

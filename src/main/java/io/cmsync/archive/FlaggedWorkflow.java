@@ -284,7 +284,7 @@ public final class FlaggedWorkflow {
         return true;
     }
 
-    static Long copperId(PendingFlagged p) {
+    public static Long copperId(PendingFlagged p) {
         JsonNode id = parse(p.copperJson()).path("id");
         if (id.isNumber()) {
             return id.asLong();
@@ -296,7 +296,7 @@ public final class FlaggedWorkflow {
         }
     }
 
-    static JsonNode parse(String json) {
+    public static JsonNode parse(String json) {
         if (json == null || json.isBlank()) {
             return JSON.nullNode();
         }

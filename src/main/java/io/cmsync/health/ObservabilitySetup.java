@@ -11,7 +11,7 @@ import org.apache.camel.main.Main;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
-import io.cmsync.app.ApiClients;
+import io.cmsync.api.ApiClients;
 import io.cmsync.config.Secrets;
 import io.cmsync.config.Settings;
 import io.cmsync.copper.CopperClient;

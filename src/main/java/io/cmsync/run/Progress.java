@@ -6,7 +6,7 @@ import java.util.function.LongSupplier;
  * Progress lines for long runs, at most one every few seconds per kind (pages read, writes done / planned), so a
  * million-contact run logs its progress without drowning the log.
  */
-final class Progress {
+public final class Progress {
     private final long intervalMillis;
     private final LongSupplier clock;
     private long lastReadLog = Long.MIN_VALUE;
@@ -18,11 +18,11 @@ final class Progress {
     }
 
     /** True when a line about reading may be logged now (the first one always is). */
-    synchronized boolean readDue(boolean last) {
+    public synchronized boolean readDue(boolean last) {
         return due(true, last);
     }
 
-    synchronized boolean writeDue(boolean last) {
+    public synchronized boolean writeDue(boolean last) {
         return due(false, last);
     }
 

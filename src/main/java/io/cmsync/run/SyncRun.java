@@ -1,5 +1,6 @@
 package io.cmsync.run;
 
+import io.cmsync.sync.EchoLedger;
 import java.time.Instant;
 import java.util.Collections;
 import java.util.HashSet;
@@ -174,7 +175,7 @@ public final class SyncRun {
     }
 
     /** An incremental run drops a member it read again unchanged, whose Copper side it did not read. */
-    void dropMailchimp(String email) {
+    public void dropMailchimp(String email) {
         staging.removeMailchimp(email);
     }
 
@@ -189,7 +190,7 @@ public final class SyncRun {
     }
 
     /** Decided when the run starts: null means a full read of that side. */
-    void readFrom(Long copperSince, String mailchimpSince) {
+    public void readFrom(Long copperSince, String mailchimpSince) {
         this.copperSince = copperSince;
         this.mailchimpSince = mailchimpSince;
     }
@@ -242,7 +243,7 @@ public final class SyncRun {
         return planTotals;
     }
 
-    void planned(PlanTotals totals, List<String> chunkBounds, Instant at) {
+    public void planned(PlanTotals totals, List<String> chunkBounds, Instant at) {
         this.planTotals = totals;
         this.chunkBounds = List.copyOf(chunkBounds);
         this.plannedAt = at;
@@ -250,12 +251,12 @@ public final class SyncRun {
     }
 
     /** The e-mail bounds of the plan's chunks (each chunk ends with its bound), in order. */
-    List<String> chunkBounds() {
+    public List<String> chunkBounds() {
         return chunkBounds;
     }
 
     /** The time the plan was made for (the second pass plans each chunk for the same time). */
-    Instant plannedAt() {
+    public Instant plannedAt() {
         return plannedAt;
     }
 
@@ -268,7 +269,7 @@ public final class SyncRun {
         return finishedAt != null;
     }
 
-    Progress progress() {
+    public Progress progress() {
         return progress;
     }
 

@@ -89,7 +89,7 @@ class SecretsNeverLeakTest {
             Files.writeString(h.dir.resolve(".env"), "COPPER_API_KEY=" + SandboxServer.COPPER_API_KEY
                     + "\nCOPPER_API_EMAIL=" + SandboxServer.COPPER_USER_EMAIL + "\nMAILCHIMP_API_KEY="
                     + SandboxServer.MAILCHIMP_API_KEY + "\nMAILCHIMP_LIST_ID=" + SandboxServer.LIST_ID + "\n");
-            int code = io.cmsync.app.Application.execute(new PrintWriter(out, true), new PrintWriter(err, true),
+            int code = io.cmsync.cli.Application.execute(new PrintWriter(out, true), new PrintWriter(err, true),
                     "--once", "--config", h.dir.resolve("config/application.properties").toString(),
                     "--env-file", h.dir.resolve(".env").toString());
             outputs.add("bad config exit " + code + ": " + out + err);

@@ -20,7 +20,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import io.cmsync.app.Application;
+import io.cmsync.cli.Application;
 
 import picocli.CommandLine;
 

@@ -48,7 +48,7 @@ final class TestProject {
         Manifest manifest = new Manifest();
         Attributes a = manifest.getMainAttributes();
         a.put(Attributes.Name.MANIFEST_VERSION, "1.0");
-        a.put(Attributes.Name.MAIN_CLASS, "io.cmsync.app.Application");
+        a.put(Attributes.Name.MAIN_CLASS, "io.cmsync.cli.Application");
         List<String> urls = new ArrayList<>();
         for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
             if (!entry.isBlank()) {

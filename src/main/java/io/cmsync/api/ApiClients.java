@@ -1,4 +1,4 @@
-package io.cmsync.app;
+package io.cmsync.api;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;

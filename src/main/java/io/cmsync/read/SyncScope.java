@@ -1,5 +1,6 @@
-package io.cmsync.run;
+package io.cmsync.read;
 
+import io.cmsync.run.SyncRun;
 import java.util.Locale;
 
 import org.apache.camel.Body;

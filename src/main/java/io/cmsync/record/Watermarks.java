@@ -1,5 +1,7 @@
-package io.cmsync.run;
+package io.cmsync.record;
 
+import io.cmsync.run.SyncRun;
+import io.cmsync.sync.EchoLedger;
 import java.text.ParseException;
 import java.time.Instant;
 import java.time.ZoneOffset;

@@ -1,4 +1,4 @@
-package io.cmsync.run;
+package io.cmsync.sync;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;

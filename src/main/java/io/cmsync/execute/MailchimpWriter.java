@@ -1,5 +1,7 @@
-package io.cmsync.run;
+package io.cmsync.execute;
 
+import io.cmsync.sync.Chunks;
+import io.cmsync.run.SyncRun;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,5 +1,7 @@
-package io.cmsync.run;
+package io.cmsync.record;
 
+import io.cmsync.run.SyncRun;
+import io.cmsync.run.SyncRuns;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;

@@ -1,4 +1,4 @@
-package io.cmsync.app;
+package io.cmsync.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

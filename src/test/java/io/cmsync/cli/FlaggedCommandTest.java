@@ -1,7 +1,7 @@
-package io.cmsync.archive;
+package io.cmsync.cli;
 
-import static io.cmsync.archive.FlaggedHarness.DELETION;
-import static io.cmsync.archive.FlaggedHarness.INACTIVE;
+import static io.cmsync.cli.FlaggedHarness.DELETION;
+import static io.cmsync.cli.FlaggedHarness.INACTIVE;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
@@ -20,8 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import io.cmsync.app.ApiClients;
-import io.cmsync.app.Application;
+import io.cmsync.api.ApiClients;
 import io.cmsync.mailchimp.MailchimpClient;
 import io.cmsync.sandbox.SandboxServer;
 

@@ -1,5 +1,7 @@
-package io.cmsync.run;
+package io.cmsync.record;
 
+import io.cmsync.run.Secretless;
+import io.cmsync.run.SyncRun;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;

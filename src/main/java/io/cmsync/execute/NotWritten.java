@@ -1,5 +1,6 @@
-package io.cmsync.run;
+package io.cmsync.execute;
 
+import io.cmsync.run.SyncRun;
 import org.apache.camel.Body;
 import org.apache.camel.ExchangeProperty;
 

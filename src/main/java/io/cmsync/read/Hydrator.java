@@ -1,5 +1,7 @@
-package io.cmsync.run;
+package io.cmsync.read;
 
+import io.cmsync.sync.Chunks;
+import io.cmsync.run.SyncRun;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;

@@ -1,5 +1,6 @@
-package io.cmsync.run;
+package io.cmsync.read;
 
+import io.cmsync.run.SyncRun;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.Iterator;

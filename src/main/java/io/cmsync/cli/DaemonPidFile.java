@@ -1,4 +1,4 @@
-package io.cmsync.app;
+package io.cmsync.cli;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

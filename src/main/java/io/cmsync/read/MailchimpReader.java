@@ -1,5 +1,6 @@
-package io.cmsync.run;
+package io.cmsync.read;
 
+import io.cmsync.run.SyncRun;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;

@@ -1,4 +1,4 @@
-package io.cmsync.run;
+package io.cmsync.sync;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package io.cmsync.archive;
+package io.cmsync.cli;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -20,6 +20,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.cmsync.app.SyncApplication;
+import io.cmsync.archive.ArchiveFile;
+import io.cmsync.archive.FlaggedReport;
 import io.cmsync.config.Settings;
 import io.cmsync.config.SettingsLoader;
 import io.cmsync.mailchimp.MailchimpMapping;

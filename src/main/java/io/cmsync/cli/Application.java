@@ -1,5 +1,6 @@
-package io.cmsync.app;
+package io.cmsync.cli;
 
+import io.cmsync.app.SyncApplication;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -27,7 +28,7 @@ import picocli.CommandLine.Option;
 @Command(name = "copper-mailchimp-sync", mixinStandardHelpOptions = true, version = "copper-mailchimp-sync 0.1.0",
         description = "Keeps the people of a Copper CRM account and a Mailchimp audience in sync.%n"
                 + "Without options: the daemon (syncs on sync.cron until stopped).",
-        subcommands = {Application.SandboxCommand.class, io.cmsync.archive.FlaggedCommand.class, ModeCommand.class,
+        subcommands = {Application.SandboxCommand.class, io.cmsync.cli.FlaggedCommand.class, ModeCommand.class,
                 ReportCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:success", "1:some contacts failed, or the safety brake stopped the plan (see the report)",

@@ -1,5 +1,8 @@
-package io.cmsync.archive;
+package io.cmsync.cli;
 
+import io.cmsync.archive.ArchiveFile;
+import io.cmsync.archive.FlaggedReport;
+import io.cmsync.archive.FlaggedWorkflow;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -19,7 +22,7 @@ import java.util.concurrent.Callable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import io.cmsync.app.ApiClients;
+import io.cmsync.api.ApiClients;
 import io.cmsync.archive.FlaggedWorkflow.Decision;
 import io.cmsync.archive.FlaggedWorkflow.Result;
 import io.cmsync.config.ConfigException;

@@ -1,5 +1,7 @@
-package io.cmsync.run;
+package io.cmsync.execute;
 
+import io.cmsync.run.SyncRun;
+import io.cmsync.run.SyncRuns;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
