@@ -142,7 +142,7 @@ public final class SyncRuns {
             message = "État de synchronisation illisible: " + e.getMessage();
         } else if (e instanceof org.apache.camel.component.direct.DirectConsumerNotAvailableException missing) {
             // a route of routes/ is missing (stopped, or dropped by an edit): say which, the run cannot go on
-            var endpoint = java.util.regex.Pattern.compile("direct://[\\w.-]+").matcher(String.valueOf(missing.getMessage()));
+            var endpoint = java.util.regex.Pattern.compile("direct://[\\w-]+").matcher(String.valueOf(missing.getMessage()));
             message = "Synchronisation interrompue: la route " + (endpoint.find() ? endpoint.group() : "appelée")
                     + " est absente (routes/*.yaml: voir le journal)";
         } else {
