@@ -93,8 +93,16 @@ public final class SyncApplication {
         main.bind("syncedState", new SyncedState());
         main.bind("watermarks", new Watermarks(settings, copper, mailchimp));
         main.bind("reports", new ReportStep(settings));
-        main.bind("reportRetention", new io.cmsync.report.ReportRetention(settings.reportsDir(),
-                settings.reportRetentionDays(), settings.reportZone(), clock));
+        var retention = new io.cmsync.report.ReportRetention(settings.reportsDir(), settings.reportRetentionDays(),
+                settings.reportZone(), clock);
+        // the report-retention route's file consumer deletes exactly the files this filter accepts
+        main.bind("expiredReports", (org.apache.camel.component.file.GenericFileFilter<java.io.File>) f -> {
+            try {
+                return !f.isDirectory() && retention.expired(f.getFile().toPath());
+            } catch (java.io.IOException e) {
+                return false;
+            }
+        });
         main.bind("groupedBody", new GroupedBodyAggregationStrategy());
         // Camel 4's aggregator completes batches on its own thread by default; the run must know every outcome
         // before it commits state and writes the report, so batches run in the thread that completes them.

@@ -28,7 +28,8 @@ import org.slf4j.LoggerFactory;
  * {@code import_report_*.txt|json} and {@code flagged_report_*.txt|json}, and never anything else (no other name,
  * no folder, no symbolic link, nothing outside the folder). A file's age comes from the date in its name
  * ({@code AAAA-MM-JJ_HH-MM-SS}, in the report time zone), or from its modification time when the name carries none.
- * Called by the {@code report-retention} route ({@code routes/housekeeping.yaml}).
+ * The daemon's {@code report-retention} route ({@code routes/housekeeping.yaml}) is a file consumer that deletes what
+ * {@link #expired} accepts; {@code report purge} calls {@link #purge}.
  */
 public final class ReportRetention {
     private static final Logger LOG = LoggerFactory.getLogger(ReportRetention.class);
@@ -60,7 +61,6 @@ public final class ReportRetention {
         if (!Files.isDirectory(reportsDir)) {
             return removed;
         }
-        Instant limit = clock.instant().minus(Duration.ofDays(retentionDays));
         try (DirectoryStream<Path> files = Files.newDirectoryStream(reportsDir)) {
             for (Path file : files) {
                 String name = file.getFileName().toString();
@@ -68,8 +68,7 @@ public final class ReportRetention {
                     continue;
                 }
                 try {
-                    Instant written = timestamp(name).orElse(Files.getLastModifiedTime(file).toInstant());
-                    if (written.isBefore(limit) && Files.deleteIfExists(file)) {
+                    if (expired(file) && Files.deleteIfExists(file)) {
                         removed.add(name);
                     }
                 } catch (IOException e) {
@@ -85,6 +84,21 @@ public final class ReportRetention {
                     removed.size(), reportsDir, String.join(", ", removed));
         }
         return removed;
+    }
+
+    /**
+     * True for a run file of the reports folder older than the retention: a regular file (no link, no folder) whose
+     * name is a run file's; its age from the date in its name, else from its modification time. The daemon's
+     * {@code report-retention} route consumes (deletes) exactly these.
+     */
+    public boolean expired(Path file) throws IOException {
+        String name = file.getFileName().toString();
+        if (!RUN_FILE.matcher(name).matches() || !Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)
+                || !reportsDir.toAbsolutePath().normalize().equals(file.toAbsolutePath().normalize().getParent())) {
+            return false;
+        }
+        Instant written = timestamp(name).orElse(Files.getLastModifiedTime(file, LinkOption.NOFOLLOW_LINKS).toInstant());
+        return written.isBefore(clock.instant().minus(Duration.ofDays(retentionDays)));
     }
 
     /** The instant written in a run file's name, read in the report time zone. */

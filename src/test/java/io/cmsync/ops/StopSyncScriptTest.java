@@ -51,7 +51,7 @@ class StopSyncScriptTest {
             // live reload (docs/integration-guide.md): a broken route file is refused with a WARN, the daemon runs on
             Files.writeString(dir.resolve("routes/plan.yaml"), "- route:\n    id: plan\n    from: [broken\n");
             await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).until(() -> Files.readString(
-                    dir.resolve("daemon.log"), StandardCharsets.UTF_8).contains("Error reloading routes from file"));
+                    dir.resolve("daemon.log"), StandardCharsets.UTF_8).contains("plan.yaml not reloaded: line "));
             assertThat(daemon.isAlive()).isTrue();
 
             TestProject.Result r = p.bash("bin/stop_sync.sh", "--timeout", "60");

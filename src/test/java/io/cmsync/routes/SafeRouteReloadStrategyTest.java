@@ -108,7 +108,7 @@ class SafeRouteReloadStrategyTest {
                     + " (the running routes are kept)";
             await().atMost(Duration.ofSeconds(20)).until(() -> log.count(refusedBean) > 0);
             // the two or three watch events of one save: still one WARN
-            await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5))
+            await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(15))
                     .until(() -> log.count(refusedBean) == 1);
             assertThat(strategy.refusedReloads()).isEqualTo(1);
             assertThat(camel.getRoute("write-reports")).isNotNull();
