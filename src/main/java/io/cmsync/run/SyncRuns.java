@@ -58,17 +58,22 @@ public final class SyncRuns {
      */
     public void begin(Exchange exchange) {
         Optional<RunLock> acquired;
+        StateException unusableLock = null;
         try {
             acquired = RunLock.tryAcquire(settings.lockFile());
         } catch (StateException e) {
-            LOG.error("❌ {}", e.getMessage());
-            return;
+            // not "another run holds it": a run that cannot lock fails (exit code 2, its report says why)
+            acquired = Optional.empty();
+            unusableLock = e;
         }
-        if (acquired.isEmpty()) {
+        if (acquired.isEmpty() && unusableLock == null) {
             LOG.warn("⏭️ Synchronisation déjà en cours (verrou {}): ce déclenchement est ignoré", settings.lockFile());
             return;
         }
-        Started started = start(acquired.get());
+        Started started = start(acquired.orElse(null));
+        if (unusableLock != null) {
+            started = new Started(started.run(), unusableLock);
+        }
         SyncRun run = started.run();
         exchange.setProperty(SyncRun.PROPERTY, run);
         exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
@@ -83,10 +88,11 @@ public final class SyncRuns {
         run.store().staging().clear();
     }
 
-    /** A new run, and why its synced state could not be opened (null when it could). */
+    /** A new run, and why it cannot go on (its lock or its synced state unusable; null when it can). */
     private record Started(SyncRun run, StateException unreadable) {
     }
 
+    /** @param lock the run's lock, or null when it could not be taken (the run then fails at once) */
     private Started start(RunLock lock) {
         Instant now = clock.instant();
         String runId = RUN_ID.format(now.atZone(ZoneId.systemDefault())) + "-" + UUID.randomUUID().toString().substring(0, 6);

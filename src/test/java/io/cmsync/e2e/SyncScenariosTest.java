@@ -451,6 +451,17 @@ class SyncScenariosTest {
     }
 
     @Test
+    void aLockFileThatCannotBeUsedFailsTheRunInsteadOfSkippingIt() throws Exception {
+        harness(new Seed().person("anna@exemple.fr", "Anna", "Arnaud"));
+        // the data folder is a file: neither the lock nor the synced state can live there
+        Path notAFolder = Files.writeString(dir.resolve("data-is-a-file"), "x");
+        h.properties.put("paths.data-dir", notAFolder.toString());
+        assertThat(h.run()).as("not 'another run holds the lock'").isEqualTo(2);
+        assertThat(h.latestReport()).contains("SYNCHRONISATION INTERROMPUE", "sync.lock");
+        assertThat(h.sandbox.totalCalls()).isZero();
+    }
+
+    @Test
     void rejectedCredentialsStopTheRunWithExitCode2AndNameTheKey() throws Exception {
         harness(new Seed().person("anna@exemple.fr", "Anna", "Arnaud"));
         h.properties.put("copper.base-url", h.sandbox.copperBaseUrl());

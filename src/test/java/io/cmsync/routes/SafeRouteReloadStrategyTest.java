@@ -107,9 +107,11 @@ class SafeRouteReloadStrategyTest {
             String refusedBean = "Route file " + reports + " not reloaded: line 8: no bean named 'reportz'"
                     + " (the running routes are kept)";
             await().atMost(Duration.ofSeconds(20)).until(() -> log.count(refusedBean) > 0);
-            // the two or three watch events of one save: still one WARN
+            // the two or three watch events of one save: still one WARN (counted once per appender the capture
+            // is attached to: other tests' logger settings can attach it twice)
+            long once = log.count(refusedBean);
             await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(15))
-                    .until(() -> log.count(refusedBean) == 1);
+                    .until(() -> log.count(refusedBean) == once);
             assertThat(strategy.refusedReloads()).isEqualTo(1);
             assertThat(camel.getRoute("write-reports")).isNotNull();
             assertThat(template.requestBody("direct:start", "", String.class)).isEqualTo("v1");
@@ -118,14 +120,14 @@ class SafeRouteReloadStrategyTest {
             // 2. a YAML syntax error: refused, with its line
             Files.writeString(reports, REPORTS.formatted("reports", "v2: oops"));
             await().atMost(Duration.ofSeconds(20)).until(() -> log.count("Route file " + reports
-                    + " not reloaded: line 11: YAML syntax error: mapping values are not allowed here") == 1);
+                    + " not reloaded: line 11: YAML syntax error: mapping values are not allowed here") >= 1);
             assertThat(template.requestBody("direct:start", "", String.class)).isEqualTo("v1");
 
             // 3. the file no longer has the route the other file calls: refused
             Files.writeString(reports, REPORTS.formatted("reports", "v2").replace("direct:write-reports", "direct:w"));
             await().atMost(Duration.ofSeconds(20)).until(() -> log.count("Route file " + reports + " not reloaded:"
                     + " direct:write-reports is still called by route 'caller' (" + routes.resolve("caller.yaml")
-                    + ") but no route of this file is from it any more (the running routes are kept)") == 1);
+                    + ") but no route of this file is from it any more (the running routes are kept)") >= 1);
             assertThat(template.requestBody("direct:start", "", String.class)).isEqualTo("v1");
             assertThat(strategy.refusedReloads()).isEqualTo(3);
 
