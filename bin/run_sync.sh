@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Synchronisation Copper ↔ Mailchimp : lancement manuel avec vérifications et résumé clair.
-#   bin/run_sync.sh [--sandbox] [--reset] [--dry-run] [--daemon] [--verbose] [--help]
-# Codes de sortie (ceux du programme) : 0 succès, 1 des contacts en erreur, 2 configuration ou connexion.
+#   bin/run_sync.sh [--sandbox] [--reset] [--dry-run] [--confirm-plan] [--daemon] [--verbose] [--help]
+# Codes de sortie (ceux du programme) : 0 succès, 1 des contacts en erreur, 2 configuration ou connexion,
+# 3 plan bloqué par le frein de sécurité, 4 une autre synchronisation était en cours, 5 rapports non écrits.
 set -u
+umask 077   # journaux, rapports, état : des noms et des e-mails, lisibles par le seul propriétaire
 
 PROJECT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 JAR="target/copper-mailchimp-sync.jar"
@@ -19,11 +21,18 @@ Options :
   --sandbox    utiliser le bac à sable intégré (données de démonstration, aucun compte réel, pas de .env)
   --reset      avec --sandbox : repartir des données de démonstration
   --dry-run    simulation : tout est calculé et rapporté, rien n'est écrit dans Copper ni Mailchimp
+  --confirm-plan  exécuter un plan que le frein de sécurité a bloqué (après l'avoir relu dans le rapport)
   --daemon     lancer le service permanent (synchronise selon sync.cron) au lieu d'une seule synchronisation
   --verbose    afficher le journal technique complet pendant l'exécution
   -h, --help   afficher cette aide
 
-Codes de sortie : 0 succès, 1 certains contacts en erreur, 2 erreur de configuration ou de connexion.
+Codes de sortie :
+  0  succès
+  1  synchronisation faite, mais certains contacts sont en erreur (voir le rapport)
+  2  synchronisation impossible : erreur de configuration, de connexion ou d'état
+  3  plan bloqué par le frein de sécurité : rien n'a été écrit (relire le rapport, puis --confirm-plan)
+  4  une autre synchronisation était en cours : celle-ci n'a pas été lancée
+  5  synchronisation faite, mais les rapports n'ont pas pu être écrits (disque plein, dossier protégé ?)
 USAGE
 }
 
@@ -34,6 +43,7 @@ for arg in "$@"; do
         --sandbox) SANDBOX=1; PASS+=("--sandbox") ;;
         --reset) PASS+=("--reset") ;;
         --dry-run) PASS+=("--dry-run") ;;
+        --confirm-plan) PASS+=("--confirm-plan") ;;
         --daemon) DAEMON=1 ;;
         --verbose|-v) VERBOSE=1 ;;
         -h|--help) usage; exit 0 ;;
@@ -154,6 +164,13 @@ case "$CODE" in
        IMPORTANT="$(printf '%s\n' "$THIS_RUN" | grep -E '❌|^Configuration error|^[^[:space:]]+ [^[:space:]]+ ERROR .* - [^F]' | cut -c1-300 | tail -n 6)"
        printf '%s\n' "${IMPORTANT:-$(printf '%s\n' "$THIS_RUN" | tail -n 10)}" | sed 's/^/   │ /'
        echo "   Voir « Résolution des problèmes » dans docs/DOCUMENTATION.md." ;;
+    3) echo "⛔ Plan bloqué par le frein de sécurité : rien n'a été écrit dans Copper ni Mailchimp."
+       echo "   Relisez le plan dans le rapport (section « PLAN BLOQUÉ PAR LE FREIN DE SÉCURITÉ »),"
+       echo "   puis, s'il est juste : bin/run_sync.sh --confirm-plan" ;;
+    4) echo "⏭️ Une autre synchronisation était déjà en cours (service permanent ou tâche planifiée) :"
+       echo "   celle-ci n'a pas été lancée. L'autre produit son propre rapport." ;;
+    5) echo "⚠️ Synchronisation faite, mais les rapports n'ont pas pu être écrits dans $REPORTS_DIR/"
+       echo "   (disque plein ? dossier protégé ?). Les contacts, eux, sont à jour. Journal : $RUN_LOG" ;;
     *) echo "❌ Le programme s'est arrêté de façon inattendue (code $CODE). Journal : $RUN_LOG" ;;
 esac
 echo

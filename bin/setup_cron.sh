@@ -157,7 +157,7 @@ if [ ! -f "$PROJECT_DIR/.env" ]; then
 fi
 
 q() { printf "'%s'" "$(printf '%s' "$1" | sed "s/'/'\\\\''/g")"; }
-LINE="$SCHEDULE cd $(q "$PROJECT_DIR") && $(q "$JAVA_BIN") -jar $JAR --once >> $(q "$LOG_FILE") 2>&1 $MARKER"
+LINE="$SCHEDULE cd $(q "$PROJECT_DIR") && umask 077 && $(q "$JAVA_BIN") -jar $JAR --once >> $(q "$LOG_FILE") 2>&1 $MARKER"
 
 if [ -n "$EXISTING" ]; then
     echo "⚠️ Une synchronisation automatique est déjà programmée :"

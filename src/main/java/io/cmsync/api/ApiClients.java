@@ -59,10 +59,12 @@ public record ApiClients(CopperClient copper, MailchimpClient mailchimp) {
                 secrets.mailchimpApiKey(), basic.substring("Basic ".length())));
         RetryingCaller copperCaller = new RetryingCaller(CopperClient.SIDE, copperTransport, maxAttempts,
                 Duration.ofMillis(500), Duration.ofSeconds(30), RateLimiter.perMinute(settings.copperRequestsPerMinute()),
-                RetryingCaller.threadSleep(), listener);
+                RetryingCaller.threadSleep(), listener)
+                .politeness(Duration.ofSeconds(60), false); // a 429 without Retry-After: a rolling minute (CONTRACT §12)
         RetryingCaller mailchimpCaller = new RetryingCaller(MailchimpClient.SIDE, mailchimpTransport,
                 maxAttempts, Duration.ofMillis(500), Duration.ofSeconds(30), RateLimiter.unlimited(),
-                RetryingCaller.threadSleep(), listener);
+                RetryingCaller.threadSleep(), listener)
+                .politeness(Duration.ZERO, true); // a 403 without a body: too many connections (CONTRACT §6)
         // Copper's bulk endpoints add their own limit (3 requests per second) to the rolling minute
         RateLimiter bulk = new RateLimiter(settings.copperBulkRequestsPerSecond(), 1000, System::currentTimeMillis,
                 RetryingCaller.threadSleep(), false);

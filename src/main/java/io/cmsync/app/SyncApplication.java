@@ -149,7 +149,7 @@ public final class SyncApplication {
         SyncRun run = done.getProperty(SyncRun.PROPERTY, SyncRun.class);
         if (run == null) {
             // another run holds the lock (the daemon, or a cron run): it is doing the work
-            return 0;
+            return SyncRun.SKIPPED;
         }
         return run.exitCode();
     }

@@ -35,7 +35,7 @@ public final class ArchiveFile {
      */
     public synchronized void append(JsonNode record) throws IOException {
         byte[] line = (JSON.writeValueAsString(record) + "\n").getBytes(StandardCharsets.UTF_8);
-        Files.createDirectories(directory);
+        io.cmsync.config.PrivateFiles.directory(directory);
         try (FileChannel ch = FileChannel.open(path(), StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.APPEND)) {
             ByteBuffer buffer = ByteBuffer.wrap(line);
@@ -44,5 +44,6 @@ public final class ArchiveFile {
             }
             ch.force(true);
         }
+        io.cmsync.config.PrivateFiles.file(path());
     }
 }

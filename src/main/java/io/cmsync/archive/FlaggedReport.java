@@ -109,13 +109,14 @@ public final class FlaggedReport {
 
     /** Writes the report under {@code dir}, never over an earlier one; returns its path. */
     public static Path write(Path dir, Instant at, ZoneId zone, String text) throws IOException {
-        Files.createDirectories(dir);
+        io.cmsync.config.PrivateFiles.directory(dir);
         String stamp = STAMP.format(at.atZone(zone));
         for (int i = 1; ; i++) {
             Path file = dir.resolve(PREFIX + stamp + (i == 1 ? "" : "_" + i) + ".txt");
             try {
                 Files.writeString(file, text, StandardCharsets.UTF_8, StandardOpenOption.CREATE_NEW,
                         StandardOpenOption.WRITE);
+                io.cmsync.config.PrivateFiles.file(file);
                 return file;
             } catch (FileAlreadyExistsException e) {
                 // same second as an earlier command: next suffix

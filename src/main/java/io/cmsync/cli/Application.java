@@ -31,8 +31,10 @@ import picocli.CommandLine.Option;
         subcommands = {Application.SandboxCommand.class, io.cmsync.cli.FlaggedCommand.class, ModeCommand.class,
                 ReportCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:success", "1:some contacts failed, or the safety brake stopped the plan (see the report)",
-            "2:configuration or connection error"})
+        exitCodeList = {"0:success", "1:some contacts failed (see the report)",
+            "2:configuration, connection or state error: the sync stopped",
+            "3:the safety brake stopped the plan: nothing written (see the report, then --confirm-plan)",
+            "4:skipped: another sync holds the lock", "5:synced, but the reports could not be written"})
 public final class Application implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(Application.class);
 
@@ -95,6 +97,16 @@ public final class Application implements Callable<Integer> {
         if (reset && !sandbox) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--reset only works with --sandbox");
         }
+        DaemonPidFile pid = null;
+        if (!once) {
+            // first of all: a second daemon of this folder stops here, before touching the sandbox or any API
+            try {
+                pid = DaemonPidFile.write(DaemonPidFile.location(config));
+            } catch (DaemonPidFile.AlreadyRunning e) {
+                spec.commandLine().getErr().println("❌ " + e.getMessage());
+                return 2;
+            }
+        }
         Map<String, String> environment = new HashMap<>(System.getenv());
         Map<String, String> overrides = new HashMap<>();
         SandboxServer server = null;
@@ -117,13 +129,14 @@ public final class Application implements Callable<Integer> {
             if (once) {
                 return app.runOnceStandalone();
             }
-            try (DaemonPidFile pid = DaemonPidFile.write(DaemonPidFile.location(config))) {
-                app.runDaemon();
-            }
+            app.runDaemon();
             return 0;
         } finally {
             if (server != null) {
                 server.close();
+            }
+            if (pid != null) {
+                pid.close();
             }
         }
     }

@@ -1,5 +1,11 @@
 package io.cmsync.cli;
 
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.StandardOpenOption;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -26,8 +32,13 @@ final class DaemonPidFile implements AutoCloseable {
     private final AtomicBoolean removed = new AtomicBoolean();
     private final Thread hook = new Thread(this::remove, "daemon-pid-file");
 
-    private DaemonPidFile(Path file) {
+    private final FileChannel channel;
+    private final FileLock lock;
+
+    private DaemonPidFile(Path file, FileChannel channel, FileLock lock) {
         this.file = file;
+        this.channel = channel;
+        this.lock = lock;
     }
 
     /** The pid file of the daemon configured by {@code propertiesFile}. */
@@ -36,27 +47,39 @@ final class DaemonPidFile implements AutoCloseable {
         return Path.of(dataDir.isEmpty() ? "data" : dataDir).resolve(NAME);
     }
 
-    /** Writes this process's id; it is removed by {@link #close()} or, failing that, when the JVM exits. */
-    static DaemonPidFile write(Path file) throws IOException {
-        Optional<String> previous = Files.isRegularFile(file)
-                ? Optional.of(Files.readString(file, StandardCharsets.US_ASCII).strip()) : Optional.empty();
-        previous.flatMap(p -> {
-            try {
-                return ProcessHandle.of(Long.parseLong(p));
-            } catch (NumberFormatException e) {
-                return Optional.empty();
-            }
-        }).filter(ProcessHandle::isAlive).ifPresent(p -> LOG.warn(
-                "⚠️ {} names process {}, which is still running: is another daemon running from this folder?",
-                file, p.pid()));
+    /** Another daemon holds the pid file of this folder: this one must not start. */
+    static final class AlreadyRunning extends Exception {
+        AlreadyRunning(String message) {
+            super(message);
+        }
+    }
+
+    /**
+     * Takes the pid file (an exclusive lock held for the daemon's life, so a second daemon of the same folder cannot
+     * take it) and writes this process's id; removed by {@link #close()} or, failing that, when the JVM exits.
+     */
+    static DaemonPidFile write(Path file) throws IOException, AlreadyRunning {
         if (file.getParent() != null) {
             Files.createDirectories(file.getParent());
         }
-        DaemonPidFile pidFile = new DaemonPidFile(file);
-        Path tmp = file.resolveSibling(NAME + ".tmp");
-        Files.writeString(tmp, pidFile.pid + System.lineSeparator(), StandardCharsets.US_ASCII);
-        Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
+                StandardOpenOption.WRITE);
+        FileLock lock;
+        try {
+            lock = channel.tryLock();
+        } catch (OverlappingFileLockException e) {
+            lock = null;
+        }
+        if (lock == null) {
+            String other = Files.readString(file, StandardCharsets.US_ASCII).strip();
+            channel.close();
+            throw new AlreadyRunning("Un autre service de synchronisation tourne déjà depuis ce dossier (pid "
+                    + (other.isEmpty() ? "inconnu" : other) + ", " + file + "): arrêtez-le d'abord (bin/stop_sync.sh)");
+        }
+        DaemonPidFile pidFile = new DaemonPidFile(file, channel, lock);
+        channel.truncate(0);
+        channel.write(ByteBuffer.wrap((pidFile.pid + System.lineSeparator()).getBytes(StandardCharsets.US_ASCII)));
+        channel.force(false);
         Runtime.getRuntime().addShutdownHook(pidFile.hook);
         LOG.info("Daemon pid {} written to {}", pidFile.pid, file);
         return pidFile;
@@ -66,17 +89,23 @@ final class DaemonPidFile implements AutoCloseable {
         return file;
     }
 
-    /** Removes the file if it still names this process (another daemon may have replaced it). */
+    /** Removes the file and releases it. */
     void remove() {
         if (!removed.compareAndSet(false, true)) {
             return;
         }
         try {
-            if (Files.isRegularFile(file) && pid.equals(Files.readString(file, StandardCharsets.US_ASCII).strip())) {
-                Files.deleteIfExists(file);
-            }
+            // still ours (we hold the lock): removed before the lock is released, so no other daemon's file is lost
+            Files.deleteIfExists(file);
         } catch (IOException e) {
             LOG.warn("⚠️ Could not remove {}: {}", file, e.getMessage());
+        } finally {
+            try {
+                lock.release();
+                channel.close();
+            } catch (IOException ignored) {
+                // the OS drops the lock with the process anyway
+            }
         }
     }
 

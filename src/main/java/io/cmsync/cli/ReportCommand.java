@@ -129,9 +129,14 @@ final class ReportCommand implements Callable<Integer> {
                 out.println("ℹ️ Aucune synchronisation nécessaire - tous les contacts sont à jour");
             }
             out.println("Total d'opérations: " + s.path("totalOperations").asLong());
-            out.println("✅ Succès: " + s.path("success").asLong());
-            out.println("❌ Erreurs: " + s.path("errors").asLong());
-            out.println("📊 Taux de réussite: " + s.path("successRate").asText("0.0") + "%");
+            if (r.path("dryRun").asBoolean()) {
+                out.println("📋 Opérations prévues: " + s.path("totalOperations").asLong() + " (rien n'a été écrit)");
+            } else {
+                out.println("✅ Succès: " + s.path("success").asLong());
+                out.println("❌ Erreurs: " + s.path("errors").asLong());
+                out.println(r.hasNonNull("abortedReason") ? "📊 Taux de réussite: non calculé (synchronisation interrompue)"
+                        : "📊 Taux de réussite: " + s.path("successRate").asText("0.0") + "%");
+            }
             out.println("   Copper → Mailchimp: " + s.path("copperToMailchimp").asLong());
             out.println("   Mailchimp → Copper: " + s.path("mailchimpToCopper").asLong());
             out.println("   ⏭️ Contacts identiques ignorés: " + s.path("identicalSkipped").asLong());

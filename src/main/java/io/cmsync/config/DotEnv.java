@@ -25,6 +25,7 @@ public final class DotEnv {
         if (!Files.exists(file)) {
             return values;
         }
+        PrivateFiles.warnIfOthersCanRead(file);
         List<String> lines;
         try {
             lines = Files.readAllLines(file, StandardCharsets.UTF_8);

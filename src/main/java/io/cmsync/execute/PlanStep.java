@@ -118,8 +118,10 @@ public final class PlanStep {
         String after = index == 0 ? null : bounds.get(index - 1);
         String upTo = bounds.get(index);
         RunStaging staging = run.staging();
-        return planner.plan(staging.copperBetween(after, upTo), staging.mailchimpBetween(after, upTo),
-                run.store()::find, now);
+        // records made for another account or audience describe none of these contacts: planned as a first sync
+        java.util.function.Function<String, java.util.Optional<io.cmsync.sync.SyncedRecord>> synced =
+                run.otherBase() ? email -> java.util.Optional.empty() : run.store()::find;
+        return planner.plan(staging.copperBetween(after, upTo), staging.mailchimpBetween(after, upTo), synced, now);
     }
 
     private void checkBrake(SyncRun run, PlanTotals plan, long copperRead, long mailchimpRead) {
@@ -132,7 +134,7 @@ public final class PlanStep {
         long synced = run.store().count();
         var verdict = brake.check(plan, (int) Math.max(copperRead, synced),
                 (int) Math.max(mailchimpRead, synced), run.productionMode(),
-                firstProduction, confirmed);
+                firstProduction, run.scopeChange(), confirmed);
         if (verdict.blocked()) {
             run.brake(verdict.summary());
             run.log().warn("PLAN BLOQUÉ PAR LE FREIN DE SÉCURITÉ: " + verdict.summary()

@@ -2,6 +2,7 @@ package io.cmsync.health;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 
 import io.cmsync.config.Secrets;
@@ -29,13 +30,23 @@ public final class LastRuns {
         this.secrets = secrets;
     }
 
-    /** Outcome label of an exit code: success (0), contacts_failed (1), failed (2). */
+    /** Every outcome label, in exit-code order. */
+    public static final List<String> OUTCOMES = List.of("success", "contacts_failed", "failed", "blocked", "reports_lost");
+
+    /** Outcome label of an exit code: success (0), contacts_failed (1), failed (2), blocked (3), reports_lost (5). */
     public static String outcome(int exitCode) {
         return switch (exitCode) {
-            case 0 -> "success";
-            case 1 -> "contacts_failed";
+            case SyncRun.SUCCESS -> "success";
+            case SyncRun.CONTACTS_FAILED -> "contacts_failed";
+            case SyncRun.BRAKED -> "blocked";
+            case SyncRun.REPORTS_LOST -> "reports_lost";
             default -> "failed";
         };
+    }
+
+    /** The run went to the end and wrote what it planned (its report may be lost, its writes are not). */
+    static boolean completed(int exitCode) {
+        return exitCode == SyncRun.SUCCESS || exitCode == SyncRun.CONTACTS_FAILED || exitCode == SyncRun.REPORTS_LOST;
     }
 
     public void ended(SyncRun run) {
@@ -48,7 +59,7 @@ public final class LastRuns {
     void ended(Summary s) {
         int exit = s.exitCode();
         last = s;
-        if (exit <= 1) {
+        if (completed(exit)) {
             lastCompleted = s;
         }
     }

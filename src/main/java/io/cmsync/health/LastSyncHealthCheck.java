@@ -66,7 +66,7 @@ public final class LastSyncHealthCheck extends AbstractHealthCheck {
         runs.lastCompleted().ifPresent(r -> builder.detail("last.success.run.id", r.runId()));
         builder.detail("last.success.age.seconds", age.toSeconds());
 
-        if (last.isPresent() && last.get().exitCode() >= 2) {
+        if (last.isPresent() && last.get().exitCode() == io.cmsync.run.SyncRun.FAILED) {
             String error = last.get().error();
             builder.message("Last run " + last.get().runId() + " failed"
                     + (error == null || error.isBlank() ? "" : ": " + error));

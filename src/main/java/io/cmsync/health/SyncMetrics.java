@@ -17,7 +17,8 @@ import io.cmsync.run.SyncRun;
 /**
  * The product's own Micrometer meters (Prometheus names in brackets; documented in docs/operations-health.md):
  * <ul>
- * <li>{@value #RUNS} [cmsync_runs_total] runs ended, tag {@code outcome} = success | contacts_failed | failed</li>
+ * <li>{@value #RUNS} [cmsync_runs_total] runs ended, tag {@code outcome} = success | contacts_failed | failed |
+ * blocked | reports_lost</li>
  * <li>{@value #RUN_DURATION} [cmsync_run_duration_seconds_*] run duration, tag {@code outcome}</li>
  * <li>{@value #CONTACTS_WRITTEN} [cmsync_contacts_written_total] successful contact writes, tags {@code direction}
  * (copper_to_mailchimp | mailchimp_to_copper) and {@code operation} (create | update | other); not counted in dry
@@ -55,14 +56,14 @@ public final class SyncMetrics implements CallListener {
         this.lastRuns = lastRuns;
         this.clock = clock;
         Gauge.builder(LAST_RUN_EXIT_CODE, lastRuns, r -> r.last().map(LastRuns.Summary::exitCode).orElse(-1))
-                .description("Exit code of the last run: 0 success, 1 some contacts failed, 2 run failed; -1 before any")
+                .description("Exit code of the last run: 0 success, 1 some contacts failed, 2 run failed, 3 plan blocked by the safety brake, 5 reports not written; -1 before any")
                 .register(registry);
         Gauge.builder(LAST_SUCCESS_AGE, this, SyncMetrics::lastSuccessAgeSeconds)
                 .description("Seconds since the last completed run ended (since the start before any)")
                 .baseUnit("seconds")
                 .register(registry);
         // the run counters exist (at 0) before the first run, so dashboards and alerts see them at once
-        for (String outcome : new String[] {"success", "contacts_failed", "failed"}) {
+        for (String outcome : LastRuns.OUTCOMES) {
             runs(outcome);
         }
         errors("contact");

@@ -22,6 +22,10 @@ public final class RetryingCaller {
     private final LongConsumer sleeper;
     private final RateLimiter limiter;
     private final CallListener listener;
+    /** The least wait after a 429 that names no Retry-After (Copper: a rolling minute, CONTRACT §12). */
+    private Duration throttledWithoutRetryAfter = Duration.ZERO;
+    /** A 403 without a body is Mailchimp's "too many connections" (CONTRACT §6): backed off like a 429. */
+    private boolean bodylessForbiddenIsThrottle;
 
     public RetryingCaller(String side, ApiTransport transport, int maxAttempts, Duration baseDelay, Duration maxDelay,
                           RateLimiter limiter, LongConsumer sleeper) {
@@ -39,6 +43,18 @@ public final class RetryingCaller {
         this.limiter = limiter;
         this.sleeper = sleeper;
         this.listener = listener == null ? CallListener.NONE : listener;
+    }
+
+    /**
+     * What an API's contract asks of a polite client beyond the defaults.
+     *
+     * @param throttledWithoutRetryAfter the least wait after a 429 without {@code Retry-After}
+     * @param bodylessForbiddenIsThrottle a 403 answered without a body is retried like a 429
+     */
+    public RetryingCaller politeness(Duration throttledWithoutRetryAfter, boolean bodylessForbiddenIsThrottle) {
+        this.throttledWithoutRetryAfter = throttledWithoutRetryAfter;
+        this.bodylessForbiddenIsThrottle = bodylessForbiddenIsThrottle;
+        return this;
     }
 
     public static LongConsumer threadSleep() {
@@ -63,13 +79,18 @@ public final class RetryingCaller {
                 } finally {
                     permit.done();
                 }
-                if (!retryable(last.status())) {
+                boolean throttled = last.status() == 429 || bodylessForbidden(last);
+                if (!throttled && !retryable(last.status())) {
                     return last;
                 }
                 if (attempt >= maxAttempts) {
                     return last;
                 }
-                long wait = delay(attempt, last.header("Retry-After"));
+                String retryAfter = last.header("Retry-After");
+                long wait = delay(attempt, retryAfter);
+                if (throttled && retryAfter == null) {
+                    wait = Math.max(wait, throttledWithoutRetryAfter.toMillis());
+                }
                 LOG.warn("{} {} answered {}, attempt {}/{}, retrying in {} ms", side, request.label(), last.status(),
                         attempt, maxAttempts, wait);
                 sleeper.accept(wait);
@@ -105,6 +126,11 @@ public final class RetryingCaller {
         } catch (RuntimeException e) {
             LOG.debug("Call listener failed: {}", e.toString());
         }
+    }
+
+    private boolean bodylessForbidden(ApiResponse response) {
+        return bodylessForbiddenIsThrottle && response.status() == 403
+                && (response.body() == null || response.body().isBlank());
     }
 
     static boolean retryable(int status) {

@@ -63,6 +63,10 @@ public final class SyncedState {
         if (run.dryRun() || run.planTotals() == null || run.store() == null) {
             return;
         }
+        if (run.otherBase()) {
+            run.store().clearRecords(); // made for another account or audience: this run's records replace them
+            LOG.info("Synced state: records of the previous scope removed ({})", run.scopeChange());
+        }
         int saved = 0;
         String after = null;
         for (List<SyncedRecord> page = run.staging().targetsAfter(null, COMMIT_PAGE); !page.isEmpty();
@@ -81,6 +85,9 @@ public final class SyncedState {
         }
         if (run.productionMode() && run.store().meta(SyncRuns.PRODUCTION_CONFIRMED).isEmpty()) {
             run.store().putMeta(SyncRuns.PRODUCTION_CONFIRMED, run.startedAt().toString());
+        }
+        if (run.scope() != null) {
+            run.store().putMeta(io.cmsync.record.Watermarks.SCOPE, run.scope().stored());
         }
         LOG.info("Synced state: {} record(s) written", saved);
     }

@@ -19,6 +19,7 @@ import io.cmsync.config.Settings;
 import io.cmsync.copper.CopperClient;
 import io.cmsync.mailchimp.MailchimpClient;
 import io.cmsync.state.StateStore;
+import io.cmsync.sync.StateScope;
 
 /**
  * Incremental reads. Each side has a watermark: the newest server timestamp (Copper {@code date_modified},
@@ -63,7 +64,16 @@ public final class Watermarks {
     /** Start of a run: full read, or incremental from the stored watermarks. */
     public void decide(@ExchangeProperty(SyncRun.PROPERTY) SyncRun run) {
         StateStore store = run.store();
-        if (store == null || !settings.incremental()) {
+        if (store == null) {
+            return;
+        }
+        if (scopeChanged(run, store)) {
+            run.log().info("Synchronisation complète: le périmètre a changé depuis la dernière synchronisation ("
+                    + run.scopeChange() + "); toute la base est relue et le plan complet est présenté avant toute "
+                    + "écriture");
+            return;
+        }
+        if (!settings.incremental()) {
             return;
         }
         Optional<String> copperMark = store.meta(COPPER);
@@ -91,6 +101,32 @@ public final class Watermarks {
         run.readFrom(copperSince, mailchimpSince);
         run.log().info("Synchronisation incrémentale: changements Copper depuis "
                 + ISO.format(Instant.ofEpochSecond(copperSince)) + ", Mailchimp depuis " + mailchimpSince);
+    }
+
+    /** The synced-state meta key of the scope that last wrote the state ({@link StateScope#stored()}). */
+    public static final String SCOPE = "sync.scope";
+
+    /** This run's scope, from the settings. */
+    public StateScope scope() {
+        return new StateScope(settings.productionMode() ? "PRODUCTION" : "TEST", settings.testMarker(),
+                settings.secrets().copperApiEmail(), settings.secrets().mailchimpListId());
+    }
+
+    /**
+     * Compares this run's scope with the state's and records both on the run. A state written before scopes were
+     * recorded is taken as PRODUCTION if a production run executed its plan on it, else TEST, of this account and
+     * audience; an empty state has no scope to differ from.
+     */
+    private boolean scopeChanged(SyncRun run, StateStore store) {
+        StateScope now = scope();
+        Optional<StateScope> recorded = store.meta(SCOPE).flatMap(StateScope::parse);
+        if (recorded.isEmpty() && store.count() > 0) {
+            recorded = Optional.of(new StateScope(store.meta(io.cmsync.run.SyncRuns.PRODUCTION_CONFIRMED).isPresent()
+                    ? "PRODUCTION" : "TEST", now.testMarker(), now.copperAccount(), now.audienceId()));
+        }
+        String change = recorded.map(now::changesSince).filter(c -> !c.isEmpty()).orElse(null);
+        run.scope(now, change, change != null && now.otherBase(recorded.get()));
+        return change != null;
     }
 
     private static boolean settled(StateStore store, String key) {

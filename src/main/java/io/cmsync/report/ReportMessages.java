@@ -13,7 +13,8 @@ public final class ReportMessages {
 
     /** Message keys. */
     public enum Key {
-        TITLE, DATE, MODE, MODE_TEST, MODE_PRODUCTION, DRY_RUN_SUFFIX, TOTAL, SUCCESS_COUNT, ERROR_COUNT,
+        TITLE, DATE, MODE, MODE_TEST, MODE_PRODUCTION, DRY_RUN_SUFFIX, TOTAL, SUCCESS_COUNT, ERROR_COUNT, PLANNED_COUNT,
+        RATE_NOT_CALCULATED,
         SUCCESS_RATE,
         STATS_HEADING, STAT_DIRECTION, STAT_DIRECTION_ERRORS, STAT_IDENTICAL, STAT_EXCLUDED, STAT_FLAGGED,
         STAT_NOT_SYNCED, STAT_FORGOTTEN, STAT_RESUBSCRIBED, STAT_CONFLICTS, STAT_DURATION, STAT_RUN_ID,
@@ -44,6 +45,8 @@ public final class ReportMessages {
             Map.entry(Key.SUCCESS_COUNT, "✅ Succès: %d"),
             Map.entry(Key.ERROR_COUNT, "❌ Erreurs: %d"),
             Map.entry(Key.SUCCESS_RATE, "📊 Taux de réussite: %s%%"),
+            Map.entry(Key.PLANNED_COUNT, "📋 Opérations prévues: %d (rien n'a été écrit)"),
+            Map.entry(Key.RATE_NOT_CALCULATED, "📊 Taux de réussite: non calculé (synchronisation interrompue)"),
             Map.entry(Key.STATS_HEADING, "STATISTIQUES DÉTAILLÉES:"),
             Map.entry(Key.STAT_DIRECTION, "%s: %d"),
             Map.entry(Key.STAT_DIRECTION_ERRORS, " (+%d en erreur)"),
@@ -129,6 +132,8 @@ public final class ReportMessages {
             Map.entry(Key.SUCCESS_COUNT, "✅ Success: %d"),
             Map.entry(Key.ERROR_COUNT, "❌ Errors: %d"),
             Map.entry(Key.SUCCESS_RATE, "📊 Success rate: %s%%"),
+            Map.entry(Key.PLANNED_COUNT, "📋 Planned operations: %d (nothing was written)"),
+            Map.entry(Key.RATE_NOT_CALCULATED, "📊 Success rate: not calculated (the sync was interrupted)"),
             Map.entry(Key.STATS_HEADING, "DETAILED STATISTICS:"),
             Map.entry(Key.STAT_DIRECTION, "%s: %d"),
             Map.entry(Key.STAT_DIRECTION_ERRORS, " (+%d failed)"),

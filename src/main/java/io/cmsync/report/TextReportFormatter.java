@@ -123,9 +123,15 @@ public final class TextReportFormatter {
             line(msg(Key.MODE, mode));
             line(msg(Key.TOTAL, report.totalOperations()));
             line("");
-            line(msg(Key.SUCCESS_COUNT, report.successCount()));
-            line(msg(Key.ERROR_COUNT, report.errorCount()));
-            line(msg(Key.SUCCESS_RATE, formatRate(report.successRate())));
+            if (report.dryRun()) {
+                // a dry run or a braked plan wrote nothing: no success to count, no rate
+                line(msg(Key.PLANNED_COUNT, report.totalOperations()));
+            } else {
+                line(msg(Key.SUCCESS_COUNT, report.successCount()));
+                line(msg(Key.ERROR_COUNT, report.errorCount()));
+                line(report.aborted() ? msg(Key.RATE_NOT_CALCULATED)
+                        : msg(Key.SUCCESS_RATE, formatRate(report.successRate())));
+            }
             line("");
             if (report.aborted()) {
                 line(msg(Key.ABORTED, oneLine(report.abortedReason())));

@@ -32,6 +32,15 @@ import io.cmsync.sync.Planner;
  * exchange; each route step receives it as a parameter ({@code @ExchangeProperty("run")}). Nothing else holds it.
  */
 public final class SyncRun {
+    /** Exit codes of a run (README.md, « Codes de sortie »). */
+    public static final int SUCCESS = 0;
+    public static final int CONTACTS_FAILED = 1;
+    public static final int FAILED = 2;
+    public static final int BRAKED = 3;
+    /** Not a run's: the run was not started because another run held the lock. */
+    public static final int SKIPPED = 4;
+    public static final int REPORTS_LOST = 5;
+
     /** The exchange property that carries the run through the routes. */
     public static final String PROPERTY = "run";
 
@@ -50,6 +59,10 @@ public final class SyncRun {
     private PlanTotals planTotals;
     private List<String> chunkBounds = List.of();
     private Instant plannedAt;
+    /** The scope of this run, and what changed since the synced state's (null: nothing, or no state yet). */
+    private io.cmsync.sync.StateScope scope;
+    private String scopeChange;
+    private boolean otherBase;
     /** This run's hold on the lock file (null in tests that build a run by hand); released when the run ends. */
     private final io.cmsync.state.RunLock lock;
 
@@ -79,6 +92,7 @@ public final class SyncRun {
     private long maxCopperModified = Long.MIN_VALUE;
     private Instant maxMailchimpChanged;
     private String fatalError;
+    private volatile String reportsLost;
     private volatile String brakeReason;
     private int fatalExitCode;
     private Instant finishedAt;
@@ -264,6 +278,31 @@ public final class SyncRun {
         return lock;
     }
 
+    /** The run's scope (mode, marker, account, audience), known once the read window is decided. */
+    public io.cmsync.sync.StateScope scope() {
+        return scope;
+    }
+
+    /**
+     * @param change    what changed since the scope the synced state records (null: nothing)
+     * @param otherBase the state's records are about another account or audience: the plan must not use them
+     */
+    public void scope(io.cmsync.sync.StateScope scope, String change, boolean otherBase) {
+        this.scope = scope;
+        this.scopeChange = change;
+        this.otherBase = otherBase;
+    }
+
+    /** What changed since the synced state's scope, or null. */
+    public String scopeChange() {
+        return scopeChange;
+    }
+
+    /** The synced records describe another account or audience: planned as a first sync, replaced at commit. */
+    public boolean otherBase() {
+        return otherBase;
+    }
+
     /** True once the run has ended: a step that still holds it (a batch left in an aggregator) must not write. */
     public boolean ended() {
         return finishedAt != null;
@@ -389,11 +428,32 @@ public final class SyncRun {
         return operationErrors.get();
     }
 
-    /** SPEC §5: 0 success, 1 some contacts failed, 2 configuration or connection error. */
+    /** A report file could not be written: the run's writes stand (the synced state is committed), its exit code says so. */
+    public void reportsLost(String why) {
+        if (reportsLost == null) {
+            reportsLost = why;
+        }
+    }
+
+    public String reportsLost() {
+        return reportsLost;
+    }
+
+    /**
+     * 0 success; 1 some contacts failed; 2 the run stopped (configuration, connection or state error); 3 the safety
+     * brake stopped the plan (nothing written); 5 the sync ran but a report could not be written. (4, a run skipped
+     * because another holds the lock, is the command's.)
+     */
     public int exitCode() {
         if (fatalError != null) {
             return fatalExitCode;
         }
-        return errorCount() > 0 || brakeReason != null ? 1 : 0;
+        if (reportsLost != null) {
+            return REPORTS_LOST;
+        }
+        if (errorCount() > 0) {
+            return CONTACTS_FAILED;
+        }
+        return brakeReason != null ? BRAKED : SUCCESS;
     }
 }

@@ -155,8 +155,21 @@ public final class SyncRuns {
             message = "Synchronisation interrompue: " + e.getClass().getSimpleName() + ": " + e.getMessage();
             LOG.error("Unexpected failure in run {}", run.runId(), e);
         }
-        run.fail(Secretless.mask(message, settings.secrets()), 2);
+        run.fail(Secretless.mask(message, settings.secrets()), SyncRun.FAILED);
         run.log().error(run.fatalError());
+    }
+
+    /** A report file could not be written (report-errors): one clear line, and the run's exit code says so. */
+    public void reportsLost(@ExchangeProperty(SyncRun.PROPERTY) SyncRun run, Exception e) {
+        if (run == null) {
+            return;
+        }
+        String why = Secretless.mask(e.getMessage(), settings.secrets());
+        if (run.reportsLost() == null) {
+            LOG.error("❌ Rapports de la synchronisation non écrits dans {}: {} (code de sortie {})",
+                    settings.reportsDir(), why, SyncRun.REPORTS_LOST);
+        }
+        run.reportsLost(why);
     }
 
     /** Ends the run: closes the state and frees the lock, whatever happened; then tells the listeners. */

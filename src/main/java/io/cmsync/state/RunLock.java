@@ -26,7 +26,7 @@ public final class RunLock implements AutoCloseable {
     /** The lock, or empty when another process (or run) holds it. */
     public static Optional<RunLock> tryAcquire(Path file) {
         try {
-            Files.createDirectories(file.toAbsolutePath().getParent());
+            io.cmsync.config.PrivateFiles.directory(file.toAbsolutePath().getParent());
             FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
             FileLock l;
             try {

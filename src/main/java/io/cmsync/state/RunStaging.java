@@ -45,21 +45,41 @@ public final class RunStaging {
 
     static void migrate(Statement s) throws SQLException {
         for (String table : new String[] {"run_copper", "run_mailchimp"}) {
-            s.execute("CREATE TABLE IF NOT EXISTS " + table + " (seq BIGINT PRIMARY KEY, k VARCHAR(1000) NOT NULL, "
-                    + "email VARCHAR(1000), raw_email VARCHAR(1000), first_name VARCHAR(1000), last_name VARCHAR(1000), "
-                    + "tags CLOB, status VARCHAR(40), side_id VARCHAR(200), modified_at TIMESTAMP WITH TIME ZONE)");
+            // no length limit: no value an API sends can stop a run (a 100,000-character name is staged whole; the
+            // planner and the writers decide what to do with it)
+            s.execute("CREATE TABLE IF NOT EXISTS " + table + " (seq BIGINT PRIMARY KEY, k VARCHAR NOT NULL, "
+                    + "email VARCHAR, raw_email VARCHAR, first_name VARCHAR, last_name VARCHAR, "
+                    + "tags CLOB, status VARCHAR, side_id VARCHAR, modified_at TIMESTAMP WITH TIME ZONE)");
+            for (String column : new String[] {"k", "email", "raw_email", "first_name", "last_name", "status", "side_id"}) {
+                widen(s, table, column); // tables made by earlier versions had limits
+            }
             s.execute("CREATE INDEX IF NOT EXISTS " + table + "_k ON " + table + " (k, seq)");
         }
         s.execute("""
                 CREATE TABLE IF NOT EXISTS run_target (
                   email VARCHAR(320) PRIMARY KEY,
                   copper_id BIGINT,
-                  first_name VARCHAR(1000),
-                  last_name VARCHAR(1000),
+                  first_name VARCHAR,
+                  last_name VARCHAR,
                   tags CLOB,
                   pushed_tags CLOB,
-                  mailchimp_status VARCHAR(20),
+                  mailchimp_status VARCHAR,
                   synced_at TIMESTAMP WITH TIME ZONE)""");
+        for (String column : new String[] {"first_name", "last_name", "mailchimp_status"}) {
+            widen(s, "run_target", column);
+        }
+    }
+
+    /** Drops the length limit of a text column made by an earlier version (nothing when it has none). */
+    static void widen(Statement s, String table, String column) throws SQLException {
+        try (var rs = s.executeQuery("SELECT CHARACTER_MAXIMUM_LENGTH FROM INFORMATION_SCHEMA.COLUMNS WHERE "
+                + "TABLE_NAME = '" + table.toUpperCase(java.util.Locale.ROOT) + "' AND COLUMN_NAME = '"
+                + column.toUpperCase(java.util.Locale.ROOT) + "'")) {
+            if (!rs.next() || rs.getLong(1) >= 1_000_000) {
+                return;
+            }
+        }
+        s.execute("ALTER TABLE " + table + " ALTER COLUMN " + column + " SET DATA TYPE VARCHAR");
     }
 
     /** Empties the staging tables (start and end of a run). */

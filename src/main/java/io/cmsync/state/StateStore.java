@@ -59,21 +59,26 @@ public final class StateStore implements AutoCloseable {
                     CREATE TABLE IF NOT EXISTS synced_contact (
                       email VARCHAR(320) PRIMARY KEY,
                       copper_id BIGINT,
-                      first_name VARCHAR(1000),
-                      last_name VARCHAR(1000),
+                      first_name VARCHAR,
+                      last_name VARCHAR,
                       tags CLOB,
                       pushed_tags CLOB,
-                      mailchimp_status VARCHAR(20),
+                      mailchimp_status VARCHAR,
                       synced_at TIMESTAMP WITH TIME ZONE)""");
+            for (String column : new String[] {"first_name", "last_name", "mailchimp_status"}) {
+                RunStaging.widen(s, "synced_contact", column); // made with limits by earlier versions
+            }
             s.execute("""
                     CREATE TABLE IF NOT EXISTS pending_flagged (
                       email VARCHAR(320) PRIMARY KEY,
-                      matched_tag VARCHAR(1000),
-                      display_name VARCHAR(2000),
+                      matched_tag VARCHAR,
+                      display_name VARCHAR,
                       copper_json CLOB,
                       mailchimp_json CLOB,
                       first_seen TIMESTAMP WITH TIME ZONE,
                       last_seen TIMESTAMP WITH TIME ZONE)""");
+            RunStaging.widen(s, "pending_flagged", "matched_tag");
+            RunStaging.widen(s, "pending_flagged", "display_name");
             s.execute("CREATE TABLE IF NOT EXISTS sync_meta (name VARCHAR(200) PRIMARY KEY, val CLOB)");
             RunStaging.migrate(s);
         }
@@ -144,6 +149,15 @@ public final class StateStore implements AutoCloseable {
             ps.setString(6, json(r.pushedTags()));
             ps.setString(7, r.mailchimpStatus());
             ps.setTimestamp(8, Timestamp.from(r.syncedAt() == null ? Instant.now() : r.syncedAt()));
+    }
+
+    /** Forgets every synced record (they described another account or audience); the meta stays. */
+    public void clearRecords() {
+        try (Statement s = connection.createStatement()) {
+            s.executeUpdate("DELETE FROM synced_contact");
+        } catch (SQLException e) {
+            throw new StateException("cannot write the synced state: " + e.getMessage(), e);
+        }
     }
 
     public long count() {

@@ -69,6 +69,15 @@ public final class SafetyBrake {
     /** As {@link #check(SyncPlan, int, int, boolean, boolean, boolean)}, on the counts of a plan made in chunks. */
     public Verdict check(PlanTotals plan, int copperRead, int mailchimpRead, boolean productionMode,
                          boolean firstProductionRun, boolean confirmed) {
+        return check(plan, copperRead, mailchimpRead, productionMode, firstProductionRun, null, confirmed);
+    }
+
+    /**
+     * As above, for a run whose synced state was made for another scope ({@code scopeChange}: what changed, e.g.
+     * "mode TEST → PRODUCTION"; null when nothing did): like a first production run, its whole plan is shown first.
+     */
+    public Verdict check(PlanTotals plan, int copperRead, int mailchimpRead, boolean productionMode,
+                         boolean firstProductionRun, String scopeChange, boolean confirmed) {
         int mcUpdates = plan.mailchimpUpdates();
         int cpUpdates = plan.copperUpdates();
         int removals = plan.removals();
@@ -76,7 +85,11 @@ public final class SafetyBrake {
         if (confirmed) {
             return new Verdict(List.of(), mcUpdates, cpUpdates, removals);
         }
-        if (productionMode && firstProductionRun && limits.firstProductionRunNeedsConfirmation()) {
+        if (scopeChange != null && limits.firstProductionRunNeedsConfirmation()) {
+            reasons.add("périmètre changé depuis la dernière synchronisation (" + scopeChange + "): toute la base est "
+                    + "relue et le plan complet est présenté avant toute écriture "
+                    + "(safety.first-production-run-needs-confirmation)");
+        } else if (productionMode && firstProductionRun && limits.firstProductionRunNeedsConfirmation()) {
             reasons.add("première synchronisation en PRODUCTION: le plan est présenté avant toute écriture "
                     + "(safety.first-production-run-needs-confirmation)");
         }

@@ -124,6 +124,10 @@ class HostileInputTest {
         // ---- Copper: names and tags
         person("very long ASCII name", "longascii@exemple.fr", S, LONG_ASCII, "Nom");
         expectedFname.put("longascii@exemple.fr", "A".repeat(255));
+        // no value can stop a run (issue 13 §3): staged whole, written within Mailchimp's 255 bytes
+        person("100,000-character name", "huge.name@exemple.fr", S, "H".repeat(100_000), "Nom");
+        expectedFname.put("huge.name@exemple.fr", "H".repeat(255));
+        person("10,000-character e-mail", "e".repeat(10_000) + "@exemple.fr", N, "Huge", "Email");
         person("very long accented name", "longaccents@exemple.fr", S, LONG_ACCENTS, "Nom");
         expectedFname.put("longaccents@exemple.fr", "é".repeat(127));
         person("very long emoji name", "longemoji@exemple.fr", S, LONG_EMOJI, "Nom");

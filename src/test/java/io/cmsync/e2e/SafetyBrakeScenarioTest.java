@@ -57,7 +57,7 @@ class SafetyBrakeScenarioTest {
         h.sandbox.load(state);
         h.sandbox.resetCalls();
 
-        assertThat(run(false)).as("exit code of a braked run").isEqualTo(1);
+        assertThat(run(false)).as("exit code of a braked run").isEqualTo(3);
 
         assertThat(h.writeCalls()).as("writes: %s", h.sandbox.calls()).isZero();
         assertThat(h.member("p0@exemple.fr").path("merge_fields").path("LNAME").asText()).isEqualTo("Nom");
@@ -70,7 +70,7 @@ class SafetyBrakeScenarioTest {
         assertThat(Files.readString(json)).contains("\"safetyBrake\"", "safety.max-update-ratio");
 
         // a run without confirmation is stopped again (it waits); with --confirm-plan it goes through
-        assertThat(run(false)).isEqualTo(1);
+        assertThat(run(false)).isEqualTo(3);
         assertThat(run(true)).isZero();
         assertThat(h.member("p0@exemple.fr").path("merge_fields").path("LNAME").asText()).isEqualTo("ERREUR");
         h.sandbox.resetCalls();
@@ -94,7 +94,7 @@ class SafetyBrakeScenarioTest {
             ((ObjectNode) p).put("date_modified", T0 + 3600);
         }
         h.sandbox.load(state);
-        assertThat(h.run()).isEqualTo(1);
+        assertThat(h.run()).isEqualTo(3);
         assertThat(h.latestReport()).contains("PLAN BLOQUÉ", "30 mise(s) à jour Mailchimp sur 30");
         assertThat(Seed.tagNames(h.member("q0@exemple.fr"))).contains("vip");
         setting("safety.max-removals=1000");
@@ -110,7 +110,7 @@ class SafetyBrakeScenarioTest {
         setting("safety.first-production-run-needs-confirmation=true");
         h.properties.put("sync.mode", "PRODUCTION");
 
-        assertThat(h.run()).isEqualTo(1);
+        assertThat(h.run()).isEqualTo(3);
         assertThat(h.writeCalls()).isZero();
         assertThat(h.latestReport()).contains("⚠️ PLAN BLOQUÉ PAR LE FREIN DE SÉCURITÉ", "PRODUCTION",
                 "anna@exemple.fr", "bob@exemple.fr");
@@ -122,5 +122,42 @@ class SafetyBrakeScenarioTest {
         h.sandbox.load(h.sandbox.dump());
         assertThat(h.run()).isZero();
         assertThat(h.latestReport()).doesNotContain("PLAN BLOQUÉ");
+    }
+
+    /**
+     * Going live (issue 13 §1): after TEST runs, the state's watermarks and records were made for the marked addresses
+     * only. The first PRODUCTION run reads the whole base again, its dry run shows the whole plan, a plain run is
+     * braked showing it, and the confirmed run syncs every contact.
+     */
+    @Test
+    void goingLiveReadsTheWholeBaseAndShowsItsWholePlanBeforeWriting() throws Exception {
+        h = new SyncHarness(dir, new Seed().person("anna@exemple.fr", "Anna", "Arnaud")
+                .person("real.customer@client.com", "Rémi", "Réel")
+                .member("marc@exemple.fr", "subscribed", "Marc", "Martin")
+                .member("vraie.cliente@client.com", "subscribed", "Valérie", "Vrai").build());
+        setting("safety.first-production-run-needs-confirmation=true");
+        assertThat(h.run()).isZero(); // TEST: the marked addresses only
+        assertThat(h.run()).isZero(); // an incremental TEST run: nothing new
+        assertThat(h.member("real.customer@client.com")).isNull();
+
+        h.properties.put("sync.mode", "PRODUCTION"); // what `mode production --yes` writes
+        assertThat(h.run(true)).as("dry run").isZero();
+        String dryRun = h.latestReport();
+        assertThat(dryRun).contains("real.customer@client.com", "vraie.cliente@client.com");
+        assertThat(h.member("real.customer@client.com")).isNull();
+
+        h.sandbox.resetCalls();
+        assertThat(run(false)).as("a plain run is braked, showing the plan").isEqualTo(3);
+        assertThat(h.writeCalls()).isZero();
+        assertThat(h.latestReport()).contains("⚠️ PLAN BLOQUÉ PAR LE FREIN DE SÉCURITÉ", "périmètre changé",
+                "mode TEST → PRODUCTION", "real.customer@client.com", "vraie.cliente@client.com");
+
+        assertThat(run(true)).as("confirmed").isZero();
+        assertThat(h.member("real.customer@client.com")).isNotNull();
+        assertThat(h.copperPerson("vraie.cliente@client.com")).isNotNull();
+        h.sandbox.resetCalls();
+        assertThat(h.run()).as("later runs need no confirmation").isZero();
+        assertThat(h.latestReport()).doesNotContain("PLAN BLOQUÉ");
+        assertThat(h.writeCalls()).isZero();
     }
 }

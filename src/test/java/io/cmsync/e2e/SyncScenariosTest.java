@@ -444,10 +444,22 @@ class SyncScenariosTest {
     void aRunHeldByAnotherProcessIsSkipped() throws Exception {
         harness(new Seed().person("anna@exemple.fr", "Anna", "Arnaud"));
         try (RunLock held = RunLock.tryAcquire(h.settings().lockFile()).orElseThrow()) {
-            assertThat(h.run()).isZero();
+            assertThat(h.run()).as("skipped: its own exit code").isEqualTo(4);
         }
         assertThat(h.sandbox.totalCalls()).isZero();
         assertThat(h.member("anna@exemple.fr")).isNull();
+    }
+
+    @Test
+    void reportsThatCannotBeWrittenExitWith5WhileTheSyncItselfCounts() throws Exception {
+        harness(new Seed().person("anna@exemple.fr", "Anna", "Arnaud"));
+        Path notAFolder = Files.writeString(dir.resolve("reports-is-a-file"), "x");
+        h.properties.put("paths.reports-dir", notAFolder.toString());
+        assertThat(h.run()).isEqualTo(5);
+        assertThat(h.member("anna@exemple.fr")).isNotNull();
+        h.sandbox.resetCalls();
+        assertThat(h.run()).isEqualTo(5);
+        assertThat(h.writeCalls()).as("the synced state was committed: nothing to write again").isZero();
     }
 
     @Test

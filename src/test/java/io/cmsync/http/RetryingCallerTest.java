@@ -182,4 +182,32 @@ class RetryingCallerTest {
         assertThat(sent).isEqualTo(3);
         assertThat(limiterSleeps).hasSize(1);
     }
+
+    @Test
+    void aCopper429WithoutRetryAfterWaitsAtLeastARollingMinute() {
+        then(429, 200);
+        RetryingCaller copper = caller(4).politeness(Duration.ofSeconds(60), false);
+        assertThat(copper.call(REQ).status()).isEqualTo(200);
+        assertThat(sleeps).singleElement().satisfies(ms -> assertThat(ms).isGreaterThanOrEqualTo(60_000L));
+    }
+
+    @Test
+    void aRetryAfterStillWinsOverTheRollingMinute() {
+        script.add(() -> answer(429, "2"));
+        RetryingCaller copper = caller(4).politeness(Duration.ofSeconds(60), false);
+        assertThat(copper.call(REQ).status()).isEqualTo(200);
+        assertThat(sleeps).containsExactly(2_000L);
+    }
+
+    @Test
+    void aMailchimp403WithoutABodyIsBackedOffLikeA429ButOneWithAnErrorIsNot() {
+        script.add(() -> new ApiResponse(403, "", Map.of()));
+        RetryingCaller mailchimp = caller(4).politeness(Duration.ZERO, true);
+        assertThat(mailchimp.call(REQ).status()).isEqualTo(200);
+        assertThat(sent).isEqualTo(2);
+
+        then(403); // a JSON error body: a real refusal, answered at once
+        assertThat(mailchimp.call(REQ).status()).isEqualTo(403);
+        assertThat(sent).isEqualTo(3);
+    }
 }

@@ -129,4 +129,35 @@ class RunSyncScriptTest {
         assertThat(r.code()).isEqualTo(2);
         assertThat(r.out()).contains("Option inconnue : --bogus", "Usage");
     }
+
+    /** Each exit code of the program is passed through and explained in one French sentence; options reach it. */
+    @Test
+    void explainsEveryExitCodeInFrenchAndPassesConfirmPlanThrough() throws Exception {
+        TestProject p = new TestProject(dir);
+        String isolated = p.isolatedPath();
+        Files.createDirectories(dir.resolve("target"));
+        Files.writeString(dir.resolve("target/copper-mailchimp-sync.jar"), "");
+        Map<Integer, String> explained = Map.of(
+                0, "✅ Synchronisation terminée avec succès",
+                1, "certains contacts sont en erreur",
+                2, "❌ Synchronisation impossible",
+                3, "⛔ Plan bloqué par le frein de sécurité : rien n'a été écrit",
+                4, "⏭️ Une autre synchronisation était déjà en cours",
+                5, "les rapports n'ont pas pu être écrits");
+        for (var e : explained.entrySet()) {
+            p.script("java", "#!/bin/bash\nif [ \"$1\" = -version ]; then echo 'openjdk version \"17.0.9\"' >&2; exit 0; fi\n"
+                    + "if [ \"$3\" = report ]; then exit 0; fi\n"
+                    + "echo \"java $*\" >> '" + dir.resolve("java-args.txt") + "'\nexit " + e.getKey() + "\n");
+            TestProject.Result r = p.bash(null, Map.of(), isolated, "bin/run_sync.sh", "--sandbox", "--confirm-plan");
+            assertThat(r.code()).as(r.out()).isEqualTo(e.getKey());
+            assertThat(r.out()).as("code %d", e.getKey()).contains(e.getValue()).doesNotContain("Option inconnue");
+            for (var other : explained.entrySet()) {
+                if (!other.getKey().equals(e.getKey())) {
+                    assertThat(r.out()).as("code %d", e.getKey()).doesNotContain(other.getValue());
+                }
+            }
+        }
+        assertThat(Files.readString(dir.resolve("java-args.txt")))
+                .contains("java -jar target/copper-mailchimp-sync.jar --once --sandbox --confirm-plan");
+    }
 }

@@ -48,6 +48,15 @@ class StopSyncScriptTest {
             assertThat(notes).exists();
             assertThat(daemon.isAlive()).isTrue();
 
+            // a second daemon from the same folder refuses to start, and leaves the first's pid file alone
+            Process second = p.builder(p.path(true), Map.of(), java, "-jar", "target/copper-mailchimp-sync.jar",
+                    "--sandbox").redirectErrorStream(true).redirectOutput(dir.resolve("second.log").toFile()).start();
+            assertThat(second.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            assertThat(second.exitValue()).isEqualTo(2);
+            assertThat(Files.readString(dir.resolve("second.log"), StandardCharsets.UTF_8))
+                    .contains("❌ Un autre service de synchronisation tourne déjà depuis ce dossier (pid " + daemon.pid());
+            assertThat(Files.readString(pidFile).strip()).isEqualTo(Long.toString(daemon.pid()));
+
             // live reload (docs/integration-guide.md): a broken route file is refused with a WARN, the daemon runs on
             Files.writeString(dir.resolve("routes/plan.yaml"), "- route:\n    id: plan\n    from: [broken\n");
             await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).until(() -> Files.readString(

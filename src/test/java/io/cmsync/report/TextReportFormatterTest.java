@@ -377,4 +377,21 @@ class TextReportFormatterTest {
         assertThat(lines(text).stream().filter(l -> !l.equals(l.stripTrailing())).collect(Collectors.toList()))
                 .isEmpty();
     }
+
+    @Test
+    void anAbortedRunNeverShowsASuccessRate() {
+        String text = fr(RunReport.builder("run-x", ReportFixtures.EXAMPLE_START)
+                .abortedReason("Mailchimp a refusé les identifiants (HTTP 401)").build());
+        assertThat(text).contains("📊 Taux de réussite: non calculé (synchronisation interrompue)")
+                .doesNotContain("100.0%");
+    }
+
+    @Test
+    void aPlanThatWroteNothingShowsPlannedOperationsNotSuccesses() {
+        String text = fr(RunReport.builder("run-y", ReportFixtures.EXAMPLE_START).dryRun(true)
+                .operation(ReportFixtures.ok("new@exemple.fr", Direction.COPPER_TO_MAILCHIMP, "New Person"))
+                .build());
+        assertThat(text).contains("📋 Opérations prévues: 1 (rien n'a été écrit)")
+                .doesNotContain("✅ Succès:", "Taux de réussite", "100.0%");
+    }
 }

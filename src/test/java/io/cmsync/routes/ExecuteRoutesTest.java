@@ -102,7 +102,7 @@ class ExecuteRoutesTest extends RouteTestSupport {
                 "mock:direct:archive-channel", "flagged@exemple.fr");
         destinations.keySet().forEach(m -> mock(m).expectedMessageCount(1));
 
-        sendOk("direct:execute-chunk", run, oneOfEach());
+        sendOk("seda:execute-chunk?waitForTaskToComplete=Always", run, oneOfEach());
 
         MockEndpoint.assertIsSatisfied(context, 1, TimeUnit.SECONDS);
         destinations.forEach((m, email) -> assertThat(emailOf(mock(m))).as(m).isEqualTo(email));
@@ -123,7 +123,7 @@ class ExecuteRoutesTest extends RouteTestSupport {
         }
         mock("mock:direct:archive-channel").expectedMessageCount(1); // the channel itself stores nothing in a dry run
 
-        sendOk("direct:execute-chunk", run, oneOfEach());
+        sendOk("seda:execute-chunk?waitForTaskToComplete=Always", run, oneOfEach());
 
         MockEndpoint.assertIsSatisfied(context, 1, TimeUnit.SECONDS);
         assertThat(run.operations()).extracting(OperationOutcome::email).containsExactlyInAnyOrder(
@@ -188,8 +188,8 @@ class ExecuteRoutesTest extends RouteTestSupport {
         startCamel();
         SyncRun run = beginRun();
 
-        sendOk("direct:execute-chunk", run, copperCreates(0, 15));
-        sendOk("direct:execute-chunk", run, copperCreates(15, 10));
+        sendOk("seda:execute-chunk?waitForTaskToComplete=Always", run, copperCreates(0, 15));
+        sendOk("seda:execute-chunk?waitForTaskToComplete=Always", run, copperCreates(15, 10));
         sendOk("direct:flush-batches", run, null);
 
         assertThat(batchEmails(batches)).extracting(List::size).containsExactly(10, 10, 5);

@@ -57,7 +57,7 @@ class ReportsRoutesTest extends RouteTestSupport {
     }
 
     @Test
-    void anUnwritableReportsFolderIsLoggedAsAnErrorAndDoesNotFailTheCaller() throws Exception {
+    void anUnwritableReportsFolderIsOneErrorLineAndExitCode5WithoutFailingTheCaller() throws Exception {
         Path reports = settings.reportsDir();
         Files.createDirectories(reports.getParent());
         Files.writeString(reports, "a file where the reports folder should be");
@@ -67,12 +67,13 @@ class ReportsRoutesTest extends RouteTestSupport {
         Exchange done;
         try (LogCapture log = new LogCapture(Map.of())) {
             done = send("direct:write-reports", run, null);
-            assertThat(log.lines()).anySatisfy(line -> assertThat(line)
-                    .startsWith("ERROR").contains("❌ Rapport non écrit dans " + reports));
+            assertThat(log.lines().stream().filter(l -> l.contains("non écrits dans"))).singleElement()
+                    .satisfies(line -> assertThat(line).startsWith("ERROR")
+                            .contains("❌ Rapports de la synchronisation non écrits dans " + reports, "code de sortie 5"));
         }
 
         assertThat(done.getException()).isNull();
-        assertThat(run.exitCode()).as("a report not written does not change the run's outcome").isZero();
+        assertThat(run.exitCode()).as("the sync ran, its reports are lost: its own exit code").isEqualTo(SyncRun.REPORTS_LOST);
         assertThat(Files.isRegularFile(reports)).isTrue();
     }
 }

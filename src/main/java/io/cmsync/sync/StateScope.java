@@ -1,0 +1,68 @@
+package io.cmsync.sync;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * What a synced state is about: the mode (and TEST marker), the Copper account and the Mailchimp audience. The state
+ * records the scope of the run that last wrote it; a run whose scope differs reads everything again and shows its
+ * whole plan before writing (going live from TEST, another audience…), because the state's records and watermarks
+ * were made for another base.
+ *
+ * @param mode          {@code TEST} or {@code PRODUCTION}
+ * @param testMarker    the TEST-mode address marker (empty in PRODUCTION: it does not apply)
+ * @param copperAccount the Copper user e-mail of the API key
+ * @param audienceId    the Mailchimp audience (list) id
+ */
+public record StateScope(String mode, String testMarker, String copperAccount, String audienceId) {
+    private static final String SEPARATOR = "\n";
+
+    public StateScope {
+        Objects.requireNonNull(mode, "mode");
+        testMarker = "PRODUCTION".equals(mode) || testMarker == null ? "" : testMarker.toLowerCase(Locale.ROOT);
+        copperAccount = copperAccount == null ? "" : copperAccount.strip().toLowerCase(Locale.ROOT);
+        audienceId = audienceId == null ? "" : audienceId.strip();
+    }
+
+    /** The form kept in the state (one value a line). */
+    public String stored() {
+        return String.join(SEPARATOR, mode, testMarker, copperAccount, audienceId);
+    }
+
+    /** The scope a state recorded, if it is readable. */
+    public static Optional<StateScope> parse(String stored) {
+        if (stored == null) {
+            return Optional.empty();
+        }
+        String[] parts = stored.split(SEPARATOR, -1);
+        if (parts.length != 4) {
+            return Optional.empty();
+        }
+        return Optional.of(new StateScope(parts[0], parts[1], parts[2], parts[3]));
+    }
+
+    /** True when the records of a state made in {@code before} do not describe this scope's contacts at all. */
+    public boolean otherBase(StateScope before) {
+        return !copperAccount.equals(before.copperAccount) || !audienceId.equals(before.audienceId);
+    }
+
+    /** What changed since {@code before}, in French for the log and the report; empty when nothing did. */
+    public String changesSince(StateScope before) {
+        List<String> changes = new ArrayList<>();
+        if (!mode.equals(before.mode)) {
+            changes.add("mode " + before.mode + " → " + mode);
+        } else if (!testMarker.equals(before.testMarker)) {
+            changes.add("marqueur de test « " + before.testMarker + " » → « " + testMarker + " »");
+        }
+        if (!copperAccount.equals(before.copperAccount)) {
+            changes.add("compte Copper " + before.copperAccount + " → " + copperAccount);
+        }
+        if (!audienceId.equals(before.audienceId)) {
+            changes.add("audience Mailchimp " + before.audienceId + " → " + audienceId);
+        }
+        return String.join(", ", changes);
+    }
+}
