@@ -170,6 +170,50 @@ public final class SyncApplication {
 
     /** Daemon: blocks until the process is asked to stop (SIGTERM / Ctrl+C). */
     public void runDaemon() throws Exception {
+        checkHealthPortFree();
         main.run();
+    }
+
+    /**
+     * The daemon serves health and metrics on camel.management.host:port; Camel only logs a WARN when that port is
+     * taken (another daemon, another service) and would run on without them: stop before starting instead.
+     */
+    void checkHealthPortFree() {
+        java.util.Properties file = io.cmsync.config.SettingsLoader.readProperties(settings.propertiesFile());
+        String host = setting(file, "camel.management.host", "0.0.0.0");
+        String port = setting(file, "camel.management.port", "8080");
+        if (!Boolean.parseBoolean(setting(file, "camel.management.enabled", "false"))) {
+            return;
+        }
+        int number;
+        try {
+            number = Integer.parseInt(port);
+        } catch (NumberFormatException e) {
+            throw new io.cmsync.config.ConfigException("camel.management.port", settings.propertiesFile().toString(),
+                    "not a port number: " + port);
+        }
+        if (number == 0) {
+            return;
+        }
+        try (java.net.ServerSocket probe = new java.net.ServerSocket()) {
+            probe.setReuseAddress(true);
+            probe.bind(new java.net.InetSocketAddress(host, number));
+        } catch (java.io.IOException e) {
+            throw new io.cmsync.config.ConfigException("camel.management.port", settings.propertiesFile().toString(),
+                    host + ":" + number + " is already in use (another daemon, or another service): the health and "
+                            + "metrics pages cannot be served; stop it or choose another port");
+        }
+    }
+
+    /** A setting as Camel Main resolves it: system property, then environment, then the properties file. */
+    private static String setting(java.util.Properties file, String key, String fallback) {
+        String value = System.getProperty(key);
+        if (value == null) {
+            value = System.getenv(key.toUpperCase(java.util.Locale.ROOT).replace('.', '_').replace('-', '_'));
+        }
+        if (value == null) {
+            value = file.getProperty(key, fallback);
+        }
+        return value.strip();
     }
 }

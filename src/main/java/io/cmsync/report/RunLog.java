@@ -131,6 +131,26 @@ public final class RunLog {
                 Durations.format(duration)), null);
     }
 
+    /**
+     * Control characters from the APIs' data (NUL, ESC…, tab aside) never reach a terminal or a file raw: a name with
+     * ESC [ 2 J must not clear the operator's screen. Shown as {@code \\u001b}.
+     */
+    public static String escapeControls(String text) {
+        StringBuilder out = null;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if ((c < 0x20 && c != '\t') || c == 0x7F) {
+                if (out == null) {
+                    out = new StringBuilder(text.length() + 8).append(text, 0, i);
+                }
+                out.append(String.format("\\u%04x", (int) c));
+            } else if (out != null) {
+                out.append(c);
+            }
+        }
+        return out == null ? text : out.toString();
+    }
+
     /** Writes one line at {@code level}. */
     public void log(Level level, String message) {
         append(Objects.requireNonNull(level, "level"), message, null);
@@ -207,7 +227,7 @@ public final class RunLog {
     }
 
     private void append(Level level, String message, Throwable cause) {
-        String text = message == null ? "" : message;
+        String text = escapeControls(message == null ? "" : message);
         synchronized (lines) {
             String stamp = TIME.format(LocalDateTime.now(clock));
             String line = stamp + " " + level.icon() + " " + text;

@@ -53,6 +53,8 @@ public final class Planner {
     public static final String REASON_DUPLICATE_COPPER = "adresse e-mail en double dans Copper";
     public static final String REASON_DUPLICATE_MAILCHIMP = "adresse e-mail en double dans Mailchimp";
     public static final String REASON_NO_NAME = "membre Mailchimp sans nom";
+    public static final String REASON_UNREADABLE = "données illisibles (octets invalides dans la réponse de l'API)";
+    public static final String REASON_CONTROL_CHARACTERS = "caractères de contrôle dans le nom ou les tags";
     public static final String REASON_INVALID_COPPER_ID = "identifiant Copper manquant ou invalide";
     /** Followed by the tag as the person carries it. */
     public static final String REASON_INACTIVE_PREFIX = "tag inactif: ";
@@ -133,6 +135,9 @@ public final class Planner {
                 // Mailchimp accepted it, but a Copper person could not be synced with it afterwards
                 mailchimpIssues.add(new Action.NotSynced(key, SIDE_MAILCHIMP, REASON_INVALID_EMAIL));
                 blocked.add(key);
+            } else if (unwritable(e.getValue().get(0)) != null) {
+                mailchimpIssues.add(new Action.NotSynced(key, SIDE_MAILCHIMP, unwritable(e.getValue().get(0))));
+                blocked.add(key);
             } else {
                 members.put(key, e.getValue().get(0));
             }
@@ -172,6 +177,9 @@ public final class Planner {
             } else if (copperCount.getOrDefault(key, 0) > 1) {
                 actions.add(new Action.NotSynced(key, SIDE_COPPER, REASON_DUPLICATE_COPPER));
                 blocked.add(key);
+            } else if (unwritable(person) != null) {
+                actions.add(new Action.NotSynced(key, SIDE_COPPER, unwritable(person)));
+                blocked.add(key);
             } else {
                 people.put(key, person);
             }
@@ -200,6 +208,41 @@ public final class Planner {
         List<Action> sorted = new ArrayList<>(actions);
         sorted.sort(Comparator.comparing(Action::email)); // stable: keeps the per-e-mail order
         return new SyncPlan(sorted, targets, outside);
+    }
+
+    /**
+     * Why a contact's data must be written nowhere, or null: bytes the API sent that are not valid UTF-8 (decoded as
+     * U+FFFD, which would overwrite good names on the other side), or C0 control characters (tab aside) and DEL,
+     * which neither system should store. The contact is reported and skipped, both sides left as they are.
+     */
+    static String unwritable(Contact c) {
+        boolean control = false;
+        for (String value : texts(c)) {
+            if (value == null) {
+                continue;
+            }
+            for (int i = 0; i < value.length(); i++) {
+                char ch = value.charAt(i);
+                if (ch == '\uFFFD') {
+                    return REASON_UNREADABLE;
+                }
+                if ((ch < 0x20 && ch != '\t') || ch == 0x7F) {
+                    control = true;
+                }
+            }
+        }
+        return control ? REASON_CONTROL_CHARACTERS : null;
+    }
+
+    private static List<String> texts(Contact c) {
+        List<String> texts = new ArrayList<>();
+        texts.add(c.rawEmail());
+        texts.add(c.firstName());
+        texts.add(c.lastName());
+        if (c.tags() != null) {
+            texts.addAll(c.tags());
+        }
+        return texts;
     }
 
     // ------------------------------------------------------------------------------------------------ one side

@@ -120,4 +120,20 @@ class DaemonTest {
         assertThat(camel.getRoute("sync-run")).isNotNull();
         assertThat(app.runOnce()).isZero();
     }
+
+    @Test
+    void aDaemonWhoseHealthPortIsTakenStopsWithOneLineInsteadOfRunningBlind() throws Exception {
+        h = new SyncHarness(dir, new Seed().person("anna@exemple.fr", "Anna", "Arnaud").build());
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 50, java.net.InetAddress.getByName("127.0.0.1"))) {
+            Files.writeString(dir.resolve("config/application.properties"), "\ncamel.management.port="
+                    + taken.getLocalPort() + "\n", StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.APPEND);
+            app = new SyncApplication(h.settings(), true, false);
+            org.assertj.core.api.Assertions.assertThatThrownBy(app::runDaemon)
+                    .isInstanceOf(io.cmsync.config.ConfigException.class)
+                    .hasMessageContaining("camel.management.port")
+                    .hasMessageContaining("127.0.0.1:" + taken.getLocalPort() + " is already in use");
+            app = null;
+        }
+        assertThat(h.sandbox.totalCalls()).as("stopped before any API call").isZero();
+    }
 }

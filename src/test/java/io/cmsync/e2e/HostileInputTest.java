@@ -134,7 +134,7 @@ class HostileInputTest {
         expectedFname.put("longemoji@exemple.fr", "😀".repeat(63));
         person("empty names", "empty@exemple.fr", S, "", "");
         person("null names", "nullnames@exemple.fr", S, null, null);
-        person("newline in name", "newline@exemple.fr", S, "Jean\nPierre", "Retour\r\nChariot");
+        person("newline in name (a control character: reported, written nowhere)", "newline@exemple.fr", N, "Jean\nPierre", "Retour\r\nChariot");
         person("HTML in name", "html@exemple.fr", S, "<script>alert(1)</script>", "<b>Gras</b>");
         expectedFname.put("html@exemple.fr", "<script>alert(1)</script>");
         person("emoji in name", "emojiname@exemple.fr", S, "Zoé 🎉", "Ça 👍");
@@ -152,6 +152,10 @@ class HostileInputTest {
         person("no e-mail at all", null, N, "Sans", "Email");
         person("empty e-mail", "", N, "Vide", "Email");
         // ---- Mailchimp
+        // bytes that were not UTF-8 (decoded as U+FFFD) and control characters are written nowhere (issue 13 §4)
+        member("undecodable name", "undecodable@exemple.fr", N, "subscribed", names("Mem\uFFFD(100", "Nom"));
+        person("escape sequence in a name", "escape@exemple.fr", N, "Esc\u001B[2J", "Nom");
+        person("NUL in a name", "nul@exemple.fr", N, "Nul\u0000", "Nom");
         member("member without names", "noname@exemple.fr", N, "subscribed", names("", ""));
         member("member with blank names", "blanknames@exemple.fr", N, "subscribed", names("   ", "\t"));
         member("member without merge fields", "nomerge@exemple.fr", N, "subscribed", m -> { });
@@ -173,7 +177,7 @@ class HostileInputTest {
         member("member with long name", "mlong@exemple.fr", S, "subscribed", names("B".repeat(255), "Long"));
         member("member with emoji names", "memoji@exemple.fr", S, "subscribed", names("🎉", "🚀 Fusée"));
         member("member with HTML names", "mhtml@exemple.fr", S, "subscribed", names("<img src=x onerror=alert(1)>", "Html"));
-        member("member with newline", "mnewline@exemple.fr", S, "subscribed", names("Line\nBreak", "Nl"));
+        member("member with newline (a control character: reported, written nowhere)", "mnewline@exemple.fr", N, "subscribed", names("Line\nBreak", "Nl"));
         member("member upper case", "MUPPER@Exemple.FR", S, "subscribed", names("Mupper", "Case"));
         member("member plus addressing", "m+plus@exemple.fr", S, "subscribed", names("Mplus", "Plus"));
         member("member pending", "mpending@exemple.fr", S, "pending", names("Pending", "Member"));

@@ -148,4 +148,10 @@ class RunLogTest {
         assertThat(log.text()).contains("ℹ️ ligne 1\n").endsWith("⚠️ attention\n");
         log.discard();
     }
+
+    @Test
+    void controlCharactersFromTheApisAreEscapedNeverWrittenRaw() {
+        assertThat(RunLog.escapeControls("Esc\u001B[2J Nul\u0000 tab\tok")).isEqualTo("Esc\\u001b[2J Nul\\u0000 tab\tok");
+        assertThat(RunLog.escapeControls("rien à changer")).isEqualTo("rien à changer");
+    }
 }
