@@ -305,9 +305,10 @@ public final class MailchimpWriter {
                         id = client.createTag(tag, first);
                         add = add.subList(first.size(), add.size());
                     } catch (ApiException e) {
-                        // a retried create whose first attempt landed: the tag exists now, add its members to it
-                        id = e.status() == 400 && e.getMessage().contains("already exists")
-                                ? client.tagSegments().get(tag.toLowerCase(Locale.ROOT)) : null;
+                        // the create may have landed with its answer lost (a retry is then refused, in words the
+                        // contract does not document): look the tag up rather than read the error; if it is there,
+                        // its first members are added again below, which changes nothing for those already in it
+                        id = client.tagSegments().get(tag.toLowerCase(Locale.ROOT));
                         if (id == null) {
                             throw e;
                         }

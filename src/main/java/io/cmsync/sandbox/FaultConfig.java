@@ -11,11 +11,19 @@ package io.cmsync.sandbox;
  * @param dropRatio               probability of closing the connection without a response
  * @param timeoutMs               hang duration of a timeout fault (ms)
  * @param seed                    random seed (deterministic fault sequence)
+ * @param lostAnswerRatio         probability that a write (any call but GET and searches) is applied and its answer
+ *                                lost: a 503 is sent instead, as a proxy in front of the API would
  */
 public record FaultConfig(long latencyMs, int copperRequestsPerMinute, int mailchimpMaxConcurrent, double errorRatio,
-                          double timeoutRatio, double dropRatio, long timeoutMs, long seed) {
+                          double timeoutRatio, double dropRatio, long timeoutMs, long seed, double lostAnswerRatio) {
+    public FaultConfig(long latencyMs, int copperRequestsPerMinute, int mailchimpMaxConcurrent, double errorRatio,
+                       double timeoutRatio, double dropRatio, long timeoutMs, long seed) {
+        this(latencyMs, copperRequestsPerMinute, mailchimpMaxConcurrent, errorRatio, timeoutRatio, dropRatio, timeoutMs,
+                seed, 0);
+    }
+
     public static FaultConfig none() {
-        return new FaultConfig(0, 0, 0, 0, 0, 0, 30_000, 42);
+        return new FaultConfig(0, 0, 0, 0, 0, 0, 30_000, 42, 0);
     }
 
     boolean randomFaults() {

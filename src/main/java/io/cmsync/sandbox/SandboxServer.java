@@ -484,6 +484,17 @@ public final class SandboxServer implements AutoCloseable {
             if (side == Side.MAILCHIMP && resp.json != null && resp.status < 300) {
                 resp.json = MailchimpApi.filterFields(resp.json, req.q("fields"), req.q("exclude_fields"));
             }
+            if (f.lostAnswerRatio() > 0 && resp.status < 300 && !"GET".equals(method) && !path.endsWith("/search")) {
+                double x;
+                synchronized (this) {
+                    x = random.nextDouble();
+                }
+                if (x < f.lostAnswerRatio()) {
+                    // the write is applied; the client only sees a gateway's error (the answer was lost on the way)
+                    resp = side == Side.COPPER ? CopperApi.error(503, "Service Unavailable")
+                            : MailchimpApi.problem(503, "Service Unavailable", "The answer was lost after the write.");
+                }
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             ex.close();
@@ -690,6 +701,7 @@ public final class SandboxServer implements AutoCloseable {
         o.put("dropRatio", f.dropRatio());
         o.put("timeoutMs", f.timeoutMs());
         o.put("seed", f.seed());
+        o.put("lostAnswerRatio", f.lostAnswerRatio());
         return o;
     }
 
@@ -704,7 +716,8 @@ public final class SandboxServer implements AutoCloseable {
                 num(n, "timeoutRatio", d.timeoutRatio()),
                 num(n, "dropRatio", d.dropRatio()),
                 (long) num(n, "timeoutMs", d.timeoutMs()),
-                (long) num(n, "seed", d.seed()));
+                (long) num(n, "seed", d.seed()),
+                num(n, "lostAnswerRatio", d.lostAnswerRatio()));
     }
 
     private static double num(JsonNode n, String camel, double dflt) {
