@@ -38,6 +38,7 @@ public final class MailchimpWriter {
     private static final String CREATE = "création";
     private static final String UPDATE = "mise à jour";
     private static final String REACTIVATE = "réactivation";
+    private static final String TAGS = "tags";
     private static final String SUBSCRIBE_URL = "mailchimp.subscribe_url_long";
 
     /** The exchange property that carries a run's {@link Pending} writes from batch to batch. */
@@ -254,7 +255,13 @@ public final class MailchimpWriter {
         }
         Map<String, String> tagFailures = applyTags(p, p.adds, p.removes);
         for (Deferred d : p.deferred) {
-            record(run, d.email(), d.name(), d.operation(), d.tags(), tagFailures.get(d.email()));
+            // the member was written whatever became of its tags: a failed tag call fails the tags alone, and the
+            // e-mail is held back from the synced state, so the next run sends them again
+            record(run, d.email(), d.name(), d.operation(), d.tags(), null);
+            String tagFailure = tagFailures.get(d.email());
+            if (tagFailure != null) {
+                record(run, d.email(), d.name(), TAGS, d.tags(), tagFailure);
+            }
         }
         p.deferred.clear();
         p.adds.clear();

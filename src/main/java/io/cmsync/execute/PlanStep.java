@@ -6,6 +6,8 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.Optional;
+import java.util.Set;
 import java.util.List;
 
 import org.apache.camel.Body;
@@ -14,6 +16,7 @@ import org.apache.camel.ExchangeProperty;
 import io.cmsync.report.OperationOutcome;
 import io.cmsync.sync.Direction;
 
+import io.cmsync.state.PlanJournal;
 import io.cmsync.state.RunStaging;
 import io.cmsync.sync.Action;
 import io.cmsync.sync.PlanTotals;
@@ -35,12 +38,22 @@ public final class PlanStep {
     private final io.cmsync.sync.SafetyBrake brake;
     private final boolean confirmed;
     private final int chunkSize;
+    private final java.time.ZoneId zone;
+    private static final java.time.format.DateTimeFormatter STARTED =
+            java.time.format.DateTimeFormatter.ofPattern("dd/MM/yyyy 'à' HH:mm");
 
     /**
      * @param brake     the safety brake checked before execution (null: none)
      * @param confirmed {@code --confirm-plan}: the brake lets any plan through
      */
     public PlanStep(Planner planner, Clock clock, io.cmsync.sync.SafetyBrake brake, boolean confirmed, int chunkSize) {
+        this(planner, clock, brake, confirmed, chunkSize, java.time.ZoneId.systemDefault());
+    }
+
+    /** @param zone the report time zone (dates in the run's lines) */
+    public PlanStep(Planner planner, Clock clock, io.cmsync.sync.SafetyBrake brake, boolean confirmed, int chunkSize,
+                    java.time.ZoneId zone) {
+        this.zone = zone;
         if (chunkSize < 1) {
             throw new IllegalArgumentException("chunk size must be >= 1: " + chunkSize);
         }
@@ -62,13 +75,42 @@ public final class PlanStep {
         Instant now = clock.instant();
         List<String> bounds = staging.chunkBounds(chunkSize);
         PlanTotals totals = new PlanTotals();
+        // writes that finish a killed run's plan are the product's own: the brake judges the others
+        PlanJournal journal = run.otherBase() ? null : run.store().journal();
+        Optional<PlanJournal.Unfinished> unfinished = journal == null ? Optional.empty() : journal.unfinished();
+        PlanTotals judged = new PlanTotals();
+        int resumed = 0;
         for (int i = 0; i < bounds.size(); i++) {
-            totals.add(planChunk(run, bounds, i, now));
+            SyncPlan plan = planChunk(run, bounds, i, now);
+            totals.add(plan);
+            if (unfinished.isEmpty()) {
+                judged.add(plan);
+                continue;
+            }
+            Set<String> journaled = journal.between(i == 0 ? null : bounds.get(i - 1), bounds.get(i));
+            List<Action> others = new ArrayList<>();
+            for (Action a : plan.actions()) {
+                if (isWrite(a) && journaled.contains(a.email())) {
+                    resumed++;
+                } else {
+                    others.add(a);
+                }
+            }
+            judged.add(new SyncPlan(others, plan.targets(), plan.outsideTestMarker()));
         }
         run.planned(totals, bounds, now);
+        if (unfinished.isPresent() && resumed > 0) {
+            String when = STARTED.format(unfinished.get().runStart().atZone(zone));
+            String line = unfinished.get().interrupted()
+                    ? "Reprise de l'exécution interrompue du " + when + ": " + resumed + " opération(s) restante(s)"
+                    : "Nouvel essai des écritures en échec de la synchronisation du " + when + ": " + resumed
+                    + " opération(s)";
+            run.resumed(line);
+            run.log().info(line);
+        }
         long copperRead = staging.copperCount();
         long mailchimpRead = staging.mailchimpCount();
-        checkBrake(run, totals, copperRead, mailchimpRead);
+        checkBrake(run, judged, copperRead, mailchimpRead);
         run.log().info("Plan: " + copperRead + " personne(s) Copper, " + mailchimpRead
                 + " membre(s) Mailchimp lus; " + totals.mailchimpCreates()
                 + " création(s) Mailchimp, " + totals.mailchimpUpdates()
@@ -109,6 +151,11 @@ public final class PlanStep {
                     run.staging().addTargets(plan.targets().values());
                 }
                 plan.conflicts().stream().distinct().forEach(run.conflicts()::add);
+                if (!run.dryRun() && !run.otherBase()) {
+                    // before anything of this chunk is sent: a run killed on the way leaves them to the next one
+                    run.store().journal().started(run.startedAt(), plan.actions().stream().filter(PlanStep::isWrite)
+                            .map(Action::email).toList());
+                }
                 return plan.actions();
             }
         };
@@ -143,6 +190,13 @@ public final class PlanStep {
         } else if (confirmed && run.productionMode()) {
             run.log().info("Plan confirmé (--confirm-plan): exécuté sans frein de sécurité");
         }
+    }
+
+    /** An action that writes to either side. */
+    static boolean isWrite(Action a) {
+        return a instanceof Action.CreateMailchimpMember || a instanceof Action.ReactivateMailchimpMember
+                || a instanceof Action.UpdateMailchimpMember || a instanceof Action.CreateCopperPerson
+                || a instanceof Action.UpdateCopperPerson;
     }
 
     /** Dry run: what would be written, reported as planned, nothing sent. */

@@ -82,7 +82,21 @@ public final class ReportStep {
     }
 
     private String importReportText(SyncRun run, RunReport report) {
-        return mask(withBrakeSection(run, TextReportFormatter.format(report, language(), settings.reportZone())));
+        return mask(withResumedLine(run, withBrakeSection(run,
+                TextReportFormatter.format(report, language(), settings.reportZone()))));
+    }
+
+    /** A run that finished a killed run's plan says so in one line, above the statistics. */
+    private static String withResumedLine(SyncRun run, String text) {
+        if (run.resumed() == null) {
+            return text;
+        }
+        String line = "🔁 " + run.resumed() + "\n\n";
+        int at = text.indexOf("STATISTIQUES DÉTAILLÉES");
+        if (at < 0) {
+            at = text.indexOf("DETAILED STATISTICS");
+        }
+        return at < 0 ? text + "\n" + line : text.substring(0, at) + line + text.substring(at);
     }
 
     /** A plan stopped by the safety brake: its own section, before the operations (which are the planned ones). */

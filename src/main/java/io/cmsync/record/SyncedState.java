@@ -89,6 +89,9 @@ public final class SyncedState {
         if (run.scope() != null) {
             run.store().putMeta(io.cmsync.record.Watermarks.SCOPE, run.scope().stored());
         }
+        // the plan went to its end: what is left of it is what failed, which the next run writes again (the brake
+        // does not count those writes as anyone else's change)
+        run.store().journal().failed(run.startedAt(), run.failedEmails());
         LOG.info("Synced state: {} record(s) written", saved);
     }
 

@@ -62,6 +62,7 @@ public final class SyncRun {
     /** The scope of this run, and what changed since the synced state's (null: nothing, or no state yet). */
     private io.cmsync.sync.StateScope scope;
     private String scopeChange;
+    private volatile String resumed;
     private boolean otherBase;
     /** This run's hold on the lock file (null in tests that build a run by hand); released when the run ends. */
     private final io.cmsync.state.RunLock lock;
@@ -303,6 +304,15 @@ public final class SyncRun {
         return otherBase;
     }
 
+    /** The line saying this run finishes a killed run's plan (null when it does not). */
+    public String resumed() {
+        return resumed;
+    }
+
+    public void resumed(String line) {
+        this.resumed = line;
+    }
+
     /** True once the run has ended: a step that still holds it (a batch left in an aggregator) must not write. */
     public boolean ended() {
         return finishedAt != null;
@@ -332,6 +342,13 @@ public final class SyncRun {
 
     public boolean failed(String email) {
         return failedEmails.contains(email);
+    }
+
+    /** The e-mails whose writes failed or were held back (a copy). */
+    public Set<String> failedEmails() {
+        synchronized (failedEmails) {
+            return Set.copyOf(failedEmails);
+        }
     }
 
     public void createdCopperPerson(String email, long id) {

@@ -67,7 +67,7 @@ public final class SyncRuns {
             unusableLock = e;
         }
         if (acquired.isEmpty() && unusableLock == null) {
-            LOG.warn("⏭️ Synchronisation déjà en cours (verrou {}): ce déclenchement est ignoré", settings.lockFile());
+            LOG.warn("⏭️ Une autre synchronisation tient le verrou {}: ce déclenchement est ignoré", settings.lockFile());
             return;
         }
         Started started = start(acquired.orElse(null));

@@ -38,6 +38,11 @@ public final class StateStore implements AutoCloseable {
     }
 
     /** The current run's staging area (contacts read, planned synced records), in the same database. */
+    /** The e-mails whose writes a run started and did not see to the end (a killed run leaves them). */
+    public PlanJournal journal() {
+        return new PlanJournal(connection, this);
+    }
+
     public RunStaging staging() {
         return staging;
     }
@@ -77,6 +82,8 @@ public final class StateStore implements AutoCloseable {
                       mailchimp_json CLOB,
                       first_seen TIMESTAMP WITH TIME ZONE,
                       last_seen TIMESTAMP WITH TIME ZONE)""");
+            // the e-mails whose writes a run started; emptied when that run records its outcome (see PlanJournal)
+            s.execute("CREATE TABLE IF NOT EXISTS plan_journal (email VARCHAR PRIMARY KEY)");
             RunStaging.widen(s, "pending_flagged", "matched_tag");
             RunStaging.widen(s, "pending_flagged", "display_name");
             s.execute("CREATE TABLE IF NOT EXISTS sync_meta (name VARCHAR(200) PRIMARY KEY, val CLOB)");

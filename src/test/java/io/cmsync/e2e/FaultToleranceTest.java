@@ -82,6 +82,42 @@ class FaultToleranceTest {
         assertThat(totalRetries).as("faults actually hit the runs (retries over the three seeds)").isPositive();
     }
 
+    /**
+     * Issue 13 §2: half of all calls fail (5xx or 429): a failed call fails only its contacts, a failed tag call does
+     * not undo the creates before it, and with the brake as shipped at most three plain runs reach the fault-free
+     * state (no run is stopped as a "mass change" by the product's own unfinished writes).
+     */
+    @Test
+    void withHalfTheCallsFailingAtMostThreePlainRunsReachTheFaultFreeState() throws Exception {
+        int contacts = 40;
+        Map<String, List<String>> refPeople;
+        Map<String, String> refMembers;
+        try (SyncHarness ref = new SyncHarness(Files.createDirectories(tmp.resolve("ref50")),
+                SandboxDumps.mixed(contacts, DATA_SEED).build())) {
+            ref.properties.put("safety.update-grace", "40");
+            assertThat(ref.run()).isZero();
+            refPeople = SandboxDumps.people(ref.sandbox);
+            refMembers = SandboxDumps.members(ref.sandbox);
+        }
+        try (SyncHarness h = new SyncHarness(Files.createDirectories(tmp.resolve("half")),
+                SandboxDumps.mixed(contacts, DATA_SEED).build())) {
+            h.properties.put("safety.update-grace", "40");
+            h.properties.put("http.max-attempts", "4");
+            h.properties.put("mailchimp.batch-size", "5");
+            h.sandbox.faults(new FaultConfig(0, 0, 0, 0.5, 0, 0, 1_000, 3));
+            List<Integer> codes = new java.util.ArrayList<>();
+            int code = -1;
+            for (int i = 0; i < 3 && code != 0; i++) {
+                code = h.run();
+                codes.add(code);
+            }
+            assertThat(codes).as("exit codes of the plain runs").doesNotContain(3).last().isEqualTo(0);
+            assertThat(SandboxDumps.duplicatePeople(h.sandbox)).isZero();
+            assertThat(SandboxDumps.people(h.sandbox)).isEqualTo(refPeople);
+            assertThat(SandboxDumps.members(h.sandbox)).isEqualTo(refMembers);
+        }
+    }
+
     static String logs(SyncHarness h) throws Exception {
         StringBuilder b = new StringBuilder();
         for (Path p : h.reports()) {
