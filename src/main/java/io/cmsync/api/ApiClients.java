@@ -51,6 +51,8 @@ public record ApiClients(CopperClient copper, MailchimpClient mailchimp) {
                     m.setHeader("X-PW-AccessToken", secrets.copperApiKey());
                     m.setHeader("X-PW-Application", "developer_api");
                     m.setHeader("X-PW-UserEmail", secrets.copperApiEmail());
+                    // on every call, GET and DELETE included (CONTRACT §1): sent by BodilessContentType
+                    m.setHeader(org.apache.camel.Exchange.CONTENT_TYPE, "application/json");
                 });
         CamelApiTransport mailchimpTransport = new CamelApiTransport(template, "direct:mailchimp-api",
                 (Message m) -> m.setHeader("Authorization", basic));
@@ -80,10 +82,16 @@ public record ApiClients(CopperClient copper, MailchimpClient mailchimp) {
 
     /** A camel-http component as the API routes need it: the configured timeouts, no retries of its own. */
     public static HttpComponent httpComponent(Settings settings) {
+        return httpComponent(Duration.ofSeconds(settings.httpConnectTimeoutSeconds()),
+                Duration.ofSeconds(settings.httpResponseTimeoutSeconds()));
+    }
+
+    static HttpComponent httpComponent(Duration connectTimeout, Duration responseTimeout) {
         HttpComponent c = new HttpComponent();
-        c.setConnectTimeout(Duration.ofSeconds(settings.httpConnectTimeoutSeconds()).toMillis());
-        c.setResponseTimeout(Duration.ofSeconds(settings.httpResponseTimeoutSeconds()).toMillis());
-        c.setSoTimeout(Duration.ofSeconds(settings.httpResponseTimeoutSeconds()).toMillis());
+        c.setConnectTimeout(connectTimeout.toMillis());
+        c.setResponseTimeout(responseTimeout.toMillis());
+        c.setSoTimeout(responseTimeout.toMillis());
+        c.setHeaderFilterStrategy(new BodilessContentType());
         // HttpClient 5.5 silently re-sends a request answered 429 or 503 after its Retry-After (CAMEL-23345):
         // retries and pacing belong to RetryingCaller, which logs each one and counts it against the rate limit
         c.setAutomaticRetriesDisabled(true);
