@@ -80,8 +80,14 @@ public final class RetryingCaller {
                     permit.done();
                 }
                 boolean throttled = last.status() == 429 || bodylessForbidden(last);
-                if (!throttled && !retryable(last.status())) {
+                boolean garbled = last.status() >= 200 && last.status() < 300 && !wellFormedJson(last.body());
+                if (!throttled && !garbled && !retryable(last.status())) {
                     return last;
+                }
+                if (garbled && attempt >= maxAttempts) {
+                    // never read silently: the page (or write) fails, and its contacts with it
+                    throw new ApiException(side, last.status(), side + " " + request.label()
+                            + ": answer unreadable (not JSON) after " + attempt + " attempts");
                 }
                 if (attempt >= maxAttempts) {
                     return last;
@@ -125,6 +131,24 @@ public final class RetryingCaller {
             event.run();
         } catch (RuntimeException e) {
             LOG.debug("Call listener failed: {}", e.toString());
+        }
+    }
+
+    private static final com.fasterxml.jackson.core.JsonFactory JSON = new com.fasterxml.jackson.core.JsonFactory();
+
+    /** An empty body, or one complete JSON value (streamed: no tree is built). */
+    static boolean wellFormedJson(String body) {
+        if (body == null || body.isBlank()) {
+            return true;
+        }
+        try (var parser = JSON.createParser(body)) {
+            if (parser.nextToken() == null) {
+                return true;
+            }
+            parser.skipChildren();
+            return parser.nextToken() == null;
+        } catch (java.io.IOException e) {
+            return false;
         }
     }
 

@@ -210,4 +210,17 @@ class RetryingCallerTest {
         assertThat(mailchimp.call(REQ).status()).isEqualTo(403);
         assertThat(sent).isEqualTo(3);
     }
+
+    @Test
+    void anAnswerThatIsNotJsonIsAskedAgainAndNeverReadSilently() {
+        script.add(() -> new ApiResponse(200, "{\"people\": [ {\"id\": 1", Map.of())); // cut short
+        assertThat(caller(4).call(REQ).status()).isEqualTo(200);
+        assertThat(sent).isEqualTo(2);
+
+        for (int i = 0; i < 4; i++) {
+            script.add(() -> new ApiResponse(200, "<html>proxy error</html>", Map.of()));
+        }
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> caller(4).call(REQ))
+                .isInstanceOf(ApiException.class).hasMessageContaining("answer unreadable (not JSON) after 4 attempts");
+    }
 }
