@@ -134,4 +134,33 @@ class LostAnswerTest {
         assertThat(Seed.tagNames(h.member("ana@exemple.fr"))).containsExactly("salon");
         assertThat(Seed.tagNames(h.member("ben@exemple.fr"))).containsExactly("salon");
     }
+
+    /**
+     * Issue 13 §6: the refusal of a retried tag creation is not documented (its words were our sandbox's): whatever
+     * it says, the tag is looked up and its members tagged. Failed before: the members were reported as failed.
+     */
+    @Test
+    void aRetriedTagCreationIsRecognisedWhateverTheRefusalSays() throws Exception {
+        SyncRun run = begin();
+        JdkTransport lossy = JdkTransport.mailchimp(h.sandbox)
+                .loseFirstAnswerOf(r -> r.method().equals("POST") && r.path().endsWith("/segments"));
+        io.cmsync.http.ApiTransport otherWords = request -> {
+            io.cmsync.http.ApiResponse r = lossy.send(request);
+            return r.status() == 400 && request.path().endsWith("/segments")
+                    ? new io.cmsync.http.ApiResponse(400, "{\"type\":\"about:blank\",\"title\":\"Invalid Resource\","
+                            + "\"status\":400,\"detail\":\"Ce nom est déjà pris.\"}", r.headers())
+                    : r;
+        };
+        MailchimpWriter writer = new MailchimpWriter(new MailchimpClient(new RetryingCaller("Mailchimp", otherWords, 3,
+                Duration.ofMillis(1), Duration.ofMillis(1), RateLimiter.unlimited(), ms -> { }), SandboxServer.LIST_ID),
+                "subscribed");
+        MailchimpWriter.Pending pending = writer.pending();
+        Contact a = new Contact("zoe@exemple.fr", "zoe@exemple.fr", "Zoé", "Z", List.of("atelier"), null, "3", null);
+        writer.createMembers(run, pending, List.of(new Action.CreateMailchimpMember("zoe@exemple.fr", a, "subscribed",
+                Set.of("atelier"))));
+        writer.finish(run, pending);
+        assertThat(lossy.lost).isEqualTo(1);
+        assertThat(run.operations()).allSatisfy(o -> assertThat(o.success()).as(o.toString()).isTrue());
+        assertThat(Seed.tagNames(h.member("zoe@exemple.fr"))).containsExactly("atelier");
+    }
 }
