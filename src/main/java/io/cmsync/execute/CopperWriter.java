@@ -30,8 +30,6 @@ public final class CopperWriter {
     private static final String CREATE = "création";
     private static final String UPDATE = "mise à jour";
 
-    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(CopperWriter.class);
-
     private final CopperClient client;
     private final TagRules tagRules;
 
@@ -41,7 +39,7 @@ public final class CopperWriter {
     }
 
     public void createPeople(@ExchangeProperty(SyncRun.PROPERTY) SyncRun run, @Body List<Action.CreateCopperPerson> batch) {
-        if (leftOver(run, batch.size())) {
+        if (run.dropsLeftOver("Copper", batch.size())) {
             return;
         }
         for (List<Action.CreateCopperPerson> chunk : Chunks.of(batch, CopperClient.BULK_LIMIT)) {
@@ -99,7 +97,7 @@ public final class CopperWriter {
     }
 
     public void updatePeople(@ExchangeProperty(SyncRun.PROPERTY) SyncRun run, @Body List<Action.UpdateCopperPerson> batch) {
-        if (leftOver(run, batch.size())) {
+        if (run.dropsLeftOver("Copper", batch.size())) {
             return;
         }
         for (List<Action.UpdateCopperPerson> chunk : Chunks.of(batch, CopperClient.BULK_LIMIT)) {
@@ -175,15 +173,6 @@ public final class CopperWriter {
 
     private boolean hasResubscribeTag(List<String> tags) {
         return tags != null && tags.stream().anyMatch(tagRules::isResubscribeTag);
-    }
-
-    /** A batch an aggregator kept from a run that ended before flushing: the next run plans these contacts again. */
-    private static boolean leftOver(SyncRun run, int size) {
-        if (run.ended()) {
-            LOG.warn("{} Copper write(s) of the ended run {} dropped: the next run plans them again", size, run.runId());
-            return true;
-        }
-        return false;
     }
 
     private static String name(String first, String last) {

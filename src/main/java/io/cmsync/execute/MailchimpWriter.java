@@ -73,7 +73,7 @@ public final class MailchimpWriter {
 
     public void createMembers(@ExchangeProperty(SyncRun.PROPERTY) SyncRun run, @ExchangeProperty(PENDING) Pending p,
                               @Body List<Action.CreateMailchimpMember> batch) {
-        if (batch.isEmpty() || leftOver(run, batch.size())) {
+        if (batch.isEmpty() || run.dropsLeftOver("Mailchimp", batch.size())) {
             return;
         }
         List<Map<String, Object>> members = new ArrayList<>();
@@ -115,7 +115,7 @@ public final class MailchimpWriter {
 
     public void updateMembers(@ExchangeProperty(SyncRun.PROPERTY) SyncRun run, @ExchangeProperty(PENDING) Pending p,
                               @Body List<Action.UpdateMailchimpMember> batch) {
-        if (batch.isEmpty() || leftOver(run, batch.size())) {
+        if (batch.isEmpty() || run.dropsLeftOver("Mailchimp", batch.size())) {
             return;
         }
         List<Action.UpdateMailchimpMember> named = batch.stream().filter(Action.UpdateMailchimpMember::namesChanged).toList();
@@ -206,7 +206,7 @@ public final class MailchimpWriter {
     /** A member archived by the deletion workflow, back because the Copper person is active again. */
     public void reactivate(@ExchangeProperty(SyncRun.PROPERTY) SyncRun run, @ExchangeProperty(PENDING) Pending p,
                            @Body Action.ReactivateMailchimpMember a) {
-        if (leftOver(run, 1)) {
+        if (run.dropsLeftOver("Mailchimp", 1)) {
             return;
         }
         MailchimpClient.MemberResult r;
@@ -266,18 +266,6 @@ public final class MailchimpWriter {
         p.deferred.clear();
         p.adds.clear();
         p.removes.clear();
-    }
-
-    /**
-     * A batch that an aggregator kept from a run that ended (it failed before flushing): that run is over and the
-     * next one plans these contacts again, so nothing is written.
-     */
-    private static boolean leftOver(SyncRun run, int size) {
-        if (run.ended()) {
-            LOG.warn("{} Mailchimp write(s) of the ended run {} dropped: the next run plans them again", size, run.runId());
-            return true;
-        }
-        return false;
     }
 
     /** Tag changes grouped by tag: one segment call per tag and 500 members; returns e-mail → failure. */

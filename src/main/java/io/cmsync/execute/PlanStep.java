@@ -1,5 +1,6 @@
 package io.cmsync.execute;
 
+import io.cmsync.run.StepIterator;
 import io.cmsync.run.SyncRun;
 import io.cmsync.run.SyncRuns;
 import java.time.Clock;
@@ -127,25 +128,17 @@ public final class PlanStep {
      */
     public Iterator<List<Action>> chunks(@ExchangeProperty(SyncRun.PROPERTY) SyncRun run) {
         List<String> bounds = run.chunkBounds();
-        return new Iterator<>() {
+        if (run.planTotals() == null || bounds.isEmpty()) {
+            return java.util.Collections.emptyIterator();
+        }
+        return new StepIterator<>() {
             private int next;
 
             @Override
-            public boolean hasNext() {
-                return run.planTotals() != null && next < bounds.size();
-            }
-
-            @Override
-            public List<Action> next() {
-                if (!hasNext()) {
-                    throw new java.util.NoSuchElementException();
-                }
-                SyncPlan plan;
-                try {
-                    plan = planChunk(run, bounds, next++, run.plannedAt());
-                } catch (RuntimeException e) {
-                    next = bounds.size(); // the run stops on it (Camel's split asks again after a failed next())
-                    throw e;
+            protected List<Action> produce() {
+                SyncPlan plan = planChunk(run, bounds, next++, run.plannedAt());
+                if (next == bounds.size()) {
+                    last();
                 }
                 if (!run.dryRun()) {
                     run.staging().addTargets(plan.targets().values());

@@ -1,11 +1,11 @@
 package io.cmsync.read;
 
+import io.cmsync.run.StepIterator;
 import io.cmsync.run.SyncRun;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
-import java.util.NoSuchElementException;
 
 import org.apache.camel.Body;
 import org.apache.camel.ExchangeProperty;
@@ -43,11 +43,10 @@ public final class CopperReader {
     }
 
     /** One run's reading position. */
-    private final class Pages implements Iterator<List<Contact>> {
+    private final class Pages extends StepIterator<List<Contact>> {
         private final SyncRun run;
         private Long cursor;
         private int page;
-        private boolean more = true;
         private long read;
         private long lastModified = Long.MIN_VALUE;
         /** The oldest date of the current search: when a whole capped search holds one second, the cursor cannot move. */
@@ -60,29 +59,12 @@ public final class CopperReader {
         }
 
         @Override
-        public boolean hasNext() {
-            return more;
-        }
-
-        @Override
-        public List<Contact> next() {
-            if (!more) {
-                throw new NoSuchElementException();
-            }
-            try {
-                return read();
-            } catch (RuntimeException e) {
-                more = false; // the run stops on it (Camel's split asks again after a failed next(): that would call twice)
-                throw e;
-            }
-        }
-
-        private List<Contact> read() {
+        protected List<Contact> produce() {
             page++;
             if ((long) (page - 1) * pageSize >= CopperClient.SEARCH_CAP) {
                 if (firstModifiedOfSearch == lastModified) {
                     // 100,000 people modified in the same second: a search from that second lists the same ones again
-                    more = false;
+                    last();
                     LOG.warn("Copper: {} people or more share date_modified {}; Copper's search lists at most {} of them, "
                             + "the others (if any) are not read", CopperClient.SEARCH_CAP, lastModified, CopperClient.SEARCH_CAP);
                     run.log().warn("Copper: " + CopperClient.SEARCH_CAP + " personnes ou plus modifiées à la même "
@@ -100,9 +82,11 @@ public final class CopperReader {
             }
             // stop on a short page (Copper's documented strategy), or when X-PW-TOTAL, an upper bound, says this page
             // was the last one (saves asking for an empty page); past the 100,000 cap the cursor search goes on
-            more = people.size() == pageSize && (result.totalUpperBound() < 0
-                    || (long) page * pageSize < result.totalUpperBound()
-                    || (long) page * pageSize >= CopperClient.SEARCH_CAP);
+            if (people.size() < pageSize || (result.totalUpperBound() >= 0
+                    && (long) page * pageSize >= result.totalUpperBound()
+                    && (long) page * pageSize < CopperClient.SEARCH_CAP)) {
+                last();
+            }
             List<Contact> contacts = new ArrayList<>(people.size());
             for (CopperPerson p : people) {
                 long modified = p.dateModified() == null ? 0 : p.dateModified();
@@ -122,10 +106,10 @@ public final class CopperReader {
                 contacts.add(contact);
             }
             read += contacts.size();
-            if (run.progress().readDue(!more)) {
+            if (run.progress().readDue(!hasNext())) {
                 run.log().info("Copper: page " + page + " lue, " + read + " personne(s) au total"
                         + (run.copperSince() == null ? "" : " modifiée(s) depuis la dernière synchronisation")
-                        + (more ? "…" : ""));
+                        + (hasNext() ? "…" : ""));
             }
             return contacts;
         }

@@ -1,9 +1,9 @@
 package io.cmsync.read;
 
+import io.cmsync.run.StepIterator;
 import io.cmsync.run.SyncRun;
 import java.util.Iterator;
 import java.util.List;
-import java.util.NoSuchElementException;
 
 import org.apache.camel.Body;
 import org.apache.camel.ExchangeProperty;
@@ -40,11 +40,10 @@ public final class MailchimpReader {
     }
 
     /** One run's reading position. */
-    private final class Pages implements Iterator<List<Contact>> {
+    private final class Pages extends StepIterator<List<Contact>> {
         private final SyncRun run;
         private int pass;
         private int offset;
-        private boolean more = true;
         private long read;
 
         Pages(SyncRun run) {
@@ -52,24 +51,7 @@ public final class MailchimpReader {
         }
 
         @Override
-        public boolean hasNext() {
-            return more;
-        }
-
-        @Override
-        public List<Contact> next() {
-            if (!more) {
-                throw new NoSuchElementException();
-            }
-            try {
-                return read();
-            } catch (RuntimeException e) {
-                more = false; // the run stops on it (Camel's split asks again after a failed next(): that would call twice)
-                throw e;
-            }
-        }
-
-        private List<Contact> read() {
+        protected List<Contact> produce() {
             boolean archivedPass = PASSES[pass] != null;
             MailchimpClient.MembersPage page = client.membersPage(offset, pageSize, PASSES[pass], run.mailchimpSince());
             offset += page.members().size();
@@ -77,12 +59,14 @@ public final class MailchimpReader {
             if (page.members().size() < pageSize || offset >= page.totalItems()) {
                 pass++;
                 offset = 0;
-                more = pass < PASSES.length;
+                if (pass >= PASSES.length) {
+                    last();
+                }
             }
-            if (run.progress().readDue(!more)) {
+            if (run.progress().readDue(!hasNext())) {
                 run.log().info("Mailchimp: " + read + " membre(s) lus" + (page.totalItems() > 0 ? " (liste de "
                         + page.totalItems() + ")" : "") + (run.mailchimpSince() == null ? ""
-                        : " modifié(s) depuis la dernière synchronisation") + (more ? "…" : ""));
+                        : " modifié(s) depuis la dernière synchronisation") + (hasNext() ? "…" : ""));
             }
             List<Contact> contacts = page.members().stream().map(MailchimpMapping::toContact).toList();
             contacts.forEach(c -> {

@@ -91,12 +91,7 @@ public final class ReportStep {
         if (run.resumed() == null) {
             return text;
         }
-        String line = "🔁 " + run.resumed() + "\n\n";
-        int at = text.indexOf("STATISTIQUES DÉTAILLÉES");
-        if (at < 0) {
-            at = text.indexOf("DETAILED STATISTICS");
-        }
-        return at < 0 ? text + "\n" + line : text.substring(0, at) + line + text.substring(at);
+        return insertBefore(text, "🔁 " + run.resumed() + "\n\n", "STATISTIQUES DÉTAILLÉES", "DETAILED STATISTICS");
     }
 
     /** A plan stopped by the safety brake: its own section, before the operations (which are the planned ones). */
@@ -109,11 +104,16 @@ public final class ReportStep {
                 + "  Rien n'a été écrit: les opérations ci-dessous sont le plan (simulation).\n"
                 + "  Pour l'exécuter: relancez avec --confirm-plan, ou relevez le réglage safety.* dans "
                 + settings.propertiesFile() + ".\n\n";
-        int at = text.indexOf("DÉTAILS DES OPÉRATIONS");
+        return insertBefore(text, section, "DÉTAILS DES OPÉRATIONS", "OPERATION DETAILS");
+    }
+
+    /** {@code block} put before the report's section headed {@code french} (or {@code english}), else at its end. */
+    private static String insertBefore(String text, String block, String french, String english) {
+        int at = text.indexOf(french);
         if (at < 0) {
-            at = text.indexOf("OPERATION DETAILS");
+            at = text.indexOf(english);
         }
-        return at < 0 ? text + "\n" + section : text.substring(0, at) + section + text.substring(at);
+        return at < 0 ? text + "\n" + block : text.substring(0, at) + block + text.substring(at);
     }
 
     private String jsonText(SyncRun run, RunReport report) {

@@ -318,6 +318,19 @@ public final class SyncRun {
         return finishedAt != null;
     }
 
+    /**
+     * True when a batch of {@code count} writes to {@code side} belongs to this run after it ended (a run that failed
+     * before flushing its aggregators): it is dropped with a warning, and the next run plans those contacts again.
+     */
+    public boolean dropsLeftOver(String side, int count) {
+        if (!ended()) {
+            return false;
+        }
+        org.slf4j.LoggerFactory.getLogger(SyncRun.class).warn(
+                "{} {} write(s) of the ended run {} dropped: the next run plans them again", count, side, runId);
+        return true;
+    }
+
     public Progress progress() {
         return progress;
     }

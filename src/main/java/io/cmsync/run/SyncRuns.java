@@ -71,9 +71,6 @@ public final class SyncRuns {
             return;
         }
         Started started = start(acquired.orElse(null));
-        if (unusableLock != null) {
-            started = new Started(started.run(), unusableLock);
-        }
         SyncRun run = started.run();
         exchange.setProperty(SyncRun.PROPERTY, run);
         exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
@@ -82,13 +79,14 @@ public final class SyncRuns {
                 end(run);
             }
         });
-        if (started.unreadable() != null) {
-            throw started.unreadable(); // the route's error handling reports it; the run ends with the exchange
+        StateException cannotGoOn = unusableLock != null ? unusableLock : started.unreadable();
+        if (cannotGoOn != null) {
+            throw cannotGoOn; // the route's error handling reports it; the run ends with the exchange
         }
         run.store().staging().clear();
     }
 
-    /** A new run, and why it cannot go on (its lock or its synced state unusable; null when it can). */
+    /** A new run, and why its synced state cannot be opened (null when it can). */
     private record Started(SyncRun run, StateException unreadable) {
     }
 

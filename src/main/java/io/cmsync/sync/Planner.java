@@ -124,6 +124,7 @@ public final class Planner {
         Set<String> blocked = new HashSet<>();
         for (Map.Entry<String, List<Contact>> e : membersByKey.entrySet()) {
             String key = e.getKey();
+            String unwritable = unwritable(e.getValue().get(0));
             if (key.isEmpty()) {
                 e.getValue().forEach(m -> mailchimpIssues.add(
                         new Action.NotSynced(key, SIDE_MAILCHIMP, REASON_NO_EMAIL)));
@@ -135,8 +136,8 @@ public final class Planner {
                 // Mailchimp accepted it, but a Copper person could not be synced with it afterwards
                 mailchimpIssues.add(new Action.NotSynced(key, SIDE_MAILCHIMP, REASON_INVALID_EMAIL));
                 blocked.add(key);
-            } else if (unwritable(e.getValue().get(0)) != null) {
-                mailchimpIssues.add(new Action.NotSynced(key, SIDE_MAILCHIMP, unwritable(e.getValue().get(0))));
+            } else if (unwritable != null) {
+                mailchimpIssues.add(new Action.NotSynced(key, SIDE_MAILCHIMP, unwritable));
                 blocked.add(key);
             } else {
                 members.put(key, e.getValue().get(0));
@@ -162,6 +163,7 @@ public final class Planner {
             String key = keyOf(person);
             Optional<String> deletion = rules.deletionTag(person.tags());
             Optional<String> inactive = rules.inactiveTag(person.tags());
+            String unwritable = unwritable(person);
             if (deletion.isPresent()) {
                 actions.add(new Action.Flagged(key, person, key.isEmpty() ? null : members.get(key),
                         deletion.get()));
@@ -177,8 +179,8 @@ public final class Planner {
             } else if (copperCount.getOrDefault(key, 0) > 1) {
                 actions.add(new Action.NotSynced(key, SIDE_COPPER, REASON_DUPLICATE_COPPER));
                 blocked.add(key);
-            } else if (unwritable(person) != null) {
-                actions.add(new Action.NotSynced(key, SIDE_COPPER, unwritable(person)));
+            } else if (unwritable != null) {
+                actions.add(new Action.NotSynced(key, SIDE_COPPER, unwritable));
                 blocked.add(key);
             } else {
                 people.put(key, person);
