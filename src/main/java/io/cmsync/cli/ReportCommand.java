@@ -121,7 +121,9 @@ final class ReportCommand implements Callable<Integer> {
             out.println("📊 RÉSUMÉ DE LA SYNCHRONISATION");
             out.println(rule);
             out.println("Date: " + localDate(r.path("startedAt").asText(""), zone) + "   Mode: " + r.path("mode").asText("?")
-                    + (r.path("dryRun").asBoolean() ? "   (simulation --dry-run : rien n'a été écrit)" : ""));
+                    + (r.path("safetyBrake").path("blocked").asBoolean()
+                    ? "   (plan bloqué par le frein de sécurité : rien n'a été écrit)"
+                    : r.path("dryRun").asBoolean() ? "   (simulation --dry-run : rien n'a été écrit)" : ""));
             if (r.hasNonNull("abortedReason")) {
                 out.println("❌ Synchronisation interrompue: " + r.path("abortedReason").asText());
             }

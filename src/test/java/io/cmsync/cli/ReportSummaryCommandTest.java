@@ -74,6 +74,17 @@ class ReportSummaryCommandTest {
     }
 
     @Test
+    void aPlanStoppedByTheBrakeIsNotCalledADryRun() throws Exception {
+        Path file = dir.resolve("import_report_2026-01-02_00-00-00.json");
+        Files.writeString(file, report(1, 0, 0, "\"operations\":[], \"dryRun\":true, "
+                + "\"safetyBrake\":{\"blocked\":true,\"reason\":\"première synchronisation en PRODUCTION\"}"),
+                StandardCharsets.UTF_8);
+        assertThat(run("report", "summary", file.toString())).isZero();
+        assertThat(out.toString()).contains("plan bloqué par le frein de sécurité : rien n'a été écrit",
+                "Opérations prévues: 1").doesNotContain("--dry-run", "Taux de réussite");
+    }
+
+    @Test
     void purgeRemovesOnlyRunFilesOlderThanTheRetention() throws Exception {
         Path reports = Files.createDirectories(dir.resolve("reports"));
         Path config = dir.resolve("app.properties");
