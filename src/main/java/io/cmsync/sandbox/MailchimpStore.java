@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -40,6 +41,7 @@ final class MailchimpStore {
         String status;
         String fname = "";
         String lname = "";
+        ObjectNode more; // merge values other than FNAME/LNAME text, null when none (most members: keeps memory low)
         String emailType = "html";
         String language = "";
         boolean vip;
@@ -50,6 +52,36 @@ final class MailchimpStore {
         long lastChanged;
         int[] tagIds = new int[0];
         long[] tagAdded = new long[0];
+
+        /** A merge value; "" when unset (as Mailchimp returns it). */
+        JsonNode merge(String tag) {
+            if (more != null && more.has(tag)) {
+                return more.get(tag);
+            }
+            return TextNode.valueOf("FNAME".equals(tag) ? fname : "LNAME".equals(tag) ? lname : "");
+        }
+
+        void setMerge(String tag, JsonNode v) {
+            boolean text = v.isTextual();
+            if (text && "FNAME".equals(tag)) {
+                fname = v.asText();
+            } else if (text && "LNAME".equals(tag)) {
+                lname = v.asText();
+            }
+            if ((text && ("FNAME".equals(tag) || "LNAME".equals(tag))) || (text && v.asText().isEmpty())) {
+                if (more != null) {
+                    more.remove(tag);
+                    if (more.isEmpty()) {
+                        more = null;
+                    }
+                }
+                return;
+            }
+            if (more == null) {
+                more = Http.obj();
+            }
+            more.set(tag, v);
+        }
 
         boolean hasTag(int id) {
             for (int t : tagIds) {
@@ -81,6 +113,7 @@ final class MailchimpStore {
         final LinkedHashSet<String> forgotten = new LinkedHashSet<>();
         int nextSegmentId = 10001;
         long version;
+        MergeFields mergeFields = MergeFields.defaults();
 
         Segment segmentByName(String n) {
             return n == null ? null : segByName.get(n.toLowerCase(Locale.ROOT));
@@ -256,6 +289,10 @@ final class MailchimpStore {
         if (ns != null) {
             l.nextSegmentId = Math.max(l.nextSegmentId, ns.intValue());
         }
+        JsonNode mfs = ln.get("merge_fields");
+        if (mfs != null && mfs.isArray()) {
+            l.mergeFields = MergeFields.fromState(mfs); // the audience's definitions, in place of the defaults
+        }
         JsonNode segs = ln.get("segments");
         if (segs != null) {
             for (JsonNode sn : segs) {
@@ -293,9 +330,11 @@ final class MailchimpStore {
         m.hash = hashOf(m.email);
         m.status = text(mn, "status") == null ? "subscribed" : text(mn, "status");
         JsonNode mf = mn.get("merge_fields");
-        if (mf != null) {
-            m.fname = trunc255(text(mf, "FNAME"));
-            m.lname = trunc255(text(mf, "LNAME"));
+        if (mf != null && mf.isObject()) {
+            // state data is trusted: values are kept as given (text ones truncated as the API would)
+            mf.fields().forEachRemaining(e -> m.setMerge(e.getKey(),
+                    e.getValue().isValueNode() ? (e.getValue().isNumber() ? e.getValue()
+                            : TextNode.valueOf(trunc255(e.getValue().asText()))) : e.getValue().deepCopy()));
         }
         if (text(mn, "email_type") != null) {
             m.emailType = text(mn, "email_type");
@@ -369,6 +408,8 @@ final class MailchimpStore {
             g.writeStringField("subscribe_url_long", l.subscribeUrlLong);
             g.writeStringField("date_created", iso(l.dateCreated));
             g.writeNumberField("next_segment_id", l.nextSegmentId);
+            g.writeFieldName("merge_fields");
+            g.writeTree(l.mergeFields.stateJson());
             g.writeArrayFieldStart("segments");
             for (Segment s : l.segments.values()) {
                 g.writeStartObject();
@@ -388,6 +429,13 @@ final class MailchimpStore {
                 g.writeObjectFieldStart("merge_fields");
                 g.writeStringField("FNAME", m.fname);
                 g.writeStringField("LNAME", m.lname);
+                if (m.more != null) {
+                    for (var it = m.more.fields(); it.hasNext(); ) {
+                        var e = it.next();
+                        g.writeFieldName(e.getKey());
+                        g.writeTree(e.getValue());
+                    }
+                }
                 g.writeEndObject();
                 g.writeArrayFieldStart("tags");
                 for (int t : m.tagIds) {
@@ -479,8 +527,10 @@ final class MailchimpStore {
         }
         o.put("consents_to_one_to_one_messaging", true);
         ObjectNode mf = o.putObject("merge_fields");
-        mf.put("FNAME", m.fname);
-        mf.put("LNAME", m.lname);
+        for (MergeFields.Def d : l.mergeFields.all()) {
+            JsonNode v = m.merge(d.tag);
+            mf.set(d.tag, v.isContainerNode() ? v.deepCopy() : v);
+        }
         o.putObject("interests");
         ObjectNode st = o.putObject("stats");
         st.put("avg_open_rate", 0);
@@ -592,7 +642,7 @@ final class MailchimpStore {
         s.put("cleaned_count_since_send", cleaned);
         s.put("campaign_count", 0);
         // campaign_last_sent: no campaign is ever sent; omitted (the spec types it date-time, "" is not one)
-        s.put("merge_field_count", 2);
+        s.put("merge_field_count", l.mergeFields.size());
         s.put("avg_sub_rate", 0);
         s.put("avg_unsub_rate", 0);
         s.put("target_sub_rate", 0);

@@ -339,6 +339,7 @@ public final class SandboxServer implements AutoCloseable {
         route("GET", m, "/lists/{list_id}/segments/{segment_id}/members", mcApi::segmentMembers);
         route("GET", m, "/lists/{list_id}/tag-search", mcApi::tagSearch);
         route("GET", m, "/lists/{list_id}/merge-fields", mcApi::mergeFields);
+        route("POST", m, "/lists/{list_id}/merge-fields", mcApi::createMergeField);
         route("POST", m, "/batches", batches::create);
         route("GET", m, "/batches", batches::list);
         route("GET", m, "/batches/{batch_id}", batches::get);
