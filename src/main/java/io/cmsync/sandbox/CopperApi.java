@@ -137,7 +137,7 @@ final class CopperApi {
             if (from < res.matches().length) {
                 long to = Math.min(res.matches().length, from + pageSize);
                 for (int i = (int) from; i < to; i++) {
-                    out.add(store.toJson(res.matches()[i]));
+                    out.add(store.toJson(res.matches()[i], computed(r)));
                 }
             }
         } finally {
@@ -157,7 +157,7 @@ final class CopperApi {
         store.lock.readLock().lock();
         try {
             List<Person> l = store.byEmail(email);
-            return l.isEmpty() ? notFound() : Resp.ok(store.toJson(l.get(0)));
+            return l.isEmpty() ? notFound() : Resp.ok(store.toJson(l.get(0), computed(r)));
         } finally {
             store.lock.readLock().unlock();
         }
@@ -168,7 +168,7 @@ final class CopperApi {
         store.lock.readLock().lock();
         try {
             Person p = store.get(id);
-            return p == null ? notFound() : Resp.ok(store.toJson(p));
+            return p == null ? notFound() : Resp.ok(store.toJson(p, computed(r)));
         } finally {
             store.lock.readLock().unlock();
         }
@@ -178,7 +178,7 @@ final class CopperApi {
         JsonNode b = body(r);
         store.lock.writeLock().lock();
         try {
-            return Resp.ok(store.toJson(store.create(b)));
+            return Resp.ok(store.toJson(store.create(b), computed(r)));
         } catch (Invalid e) {
             return error(422, e.message());
         } catch (Unrecognized e) {
@@ -194,7 +194,7 @@ final class CopperApi {
         store.lock.writeLock().lock();
         try {
             Person p = store.update(id, b);
-            return p == null ? notFound() : Resp.ok(store.toJson(p));
+            return p == null ? notFound() : Resp.ok(store.toJson(p, computed(r)));
         } catch (Invalid e) {
             return error(422, e.message());
         } catch (Unrecognized e) {
@@ -260,7 +260,7 @@ final class CopperApi {
                     } else {
                         p = store.create(item);
                     }
-                    out.add(store.toJson(p));
+                    out.add(store.toJson(p, computed(r)));
                 } catch (Invalid | Unrecognized | NumberFormatException e) {
                     ObjectNode f = out.addObject();
                     f.put("success", false);
@@ -329,7 +329,48 @@ final class CopperApi {
     }
 
     Resp customFieldDefinitions(Req r) {
-        return Resp.ok(arr());
+        store.lock.readLock().lock();
+        try {
+            ArrayNode out = arr();
+            store.customFields.all().forEach(d -> out.add(d.deepCopy()));
+            return Resp.ok(out);
+        } finally {
+            store.lock.readLock().unlock();
+        }
+    }
+
+    Resp customFieldDefinition(Req r) {
+        long id = id(r);
+        store.lock.readLock().lock();
+        try {
+            ObjectNode d = store.customFields.get(id);
+            return d == null ? notFound() : Resp.ok(d.deepCopy());
+        } finally {
+            store.lock.readLock().unlock();
+        }
+    }
+
+    Resp createCustomFieldDefinition(Req r) {
+        JsonNode b = body(r);
+        try {
+            CopperStore.checkAttributes(b, Set.of("name", "data_type", "available_on", "is_filterable", "options",
+                    "currency", "canonical_name"));
+        } catch (Unrecognized e) {
+            return error(422, e.getMessage());
+        }
+        store.lock.writeLock().lock();
+        try {
+            return Resp.ok(store.customFields.create(b).deepCopy());
+        } catch (Invalid e) {
+            return error(422, e.message());
+        } finally {
+            store.lock.writeLock().unlock();
+        }
+    }
+
+    /** {@code ?custom_field_computed_values=true} (CONTRACT §7.4). */
+    private static boolean computed(Req r) {
+        return "true".equalsIgnoreCase(r.q("custom_field_computed_values"));
     }
 
     static String lower(String s) {

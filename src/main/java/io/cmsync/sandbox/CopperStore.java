@@ -105,6 +105,7 @@ final class CopperStore {
     private final TreeSet<Person> byModified = new TreeSet<>(
             Comparator.<Person>comparingLong(p -> p.dateModified).thenComparingLong(p -> p.id));
     private final HashMap<String, String> tagIntern = new HashMap<>();
+    final CustomFields customFields = new CustomFields();
     private long nextId = 1;
     private volatile long version;
     private final Map<String, Object[]> searchCache = new ConcurrentHashMap<>();
@@ -116,6 +117,7 @@ final class CopperStore {
         byEmail.clear();
         byModified.clear();
         tagIntern.clear();
+        customFields.clear();
         nextId = 1;
         version++;
         searchCache.clear();
@@ -166,6 +168,8 @@ final class CopperStore {
     void write(JsonGenerator g) throws IOException {
         g.writeStartObject();
         g.writeNumberField("next_id", nextId);
+        g.writeFieldName("custom_field_definitions");
+        g.writeTree(customFields.stateJson());
         g.writeArrayFieldStart("people");
         Long[] ids = byId.keySet().toArray(new Long[0]);
         Arrays.sort(ids);
@@ -183,6 +187,11 @@ final class CopperStore {
     // ------------------------------------------------------------------ JSON
 
     ObjectNode toJson(Person p) {
+        return toJson(p, false);
+    }
+
+    /** The person as the API returns it; {@code computed}: {@code ?custom_field_computed_values=true} (§7.4). */
+    ObjectNode toJson(Person p, boolean computed) {
         ObjectNode o = obj();
         o.put("id", p.id);
         o.put("name", p.name);
@@ -211,7 +220,7 @@ final class CopperStore {
         }
         o.set("title", ext(p, "title"));
         o.set("websites", ext(p, "websites"));
-        o.set("custom_fields", ext(p, "custom_fields"));
+        o.set("custom_fields", customFieldsJson(p, computed));
         o.put("date_created", p.dateCreated);
         o.put("date_modified", p.dateModified);
         o.set("date_last_contacted", ext(p, "date_last_contacted"));
@@ -219,6 +228,44 @@ final class CopperStore {
         o.set("leads_converted_from", ext(p, "leads_converted_from"));
         o.set("date_lead_created", ext(p, "date_lead_created"));
         return o;
+    }
+
+    /**
+     * Every definition available on people, with the person's value or the unset one (CONTRACT §4.1: "every
+     * definition available on people is listed"), then any stored value whose definition is unknown (state data).
+     */
+    private JsonNode customFieldsJson(Person p, boolean computed) {
+        JsonNode stored = ext(p, "custom_fields");
+        if (customFields.isEmpty() && !computed) {
+            return stored;
+        }
+        LinkedHashMap<Long, JsonNode> values = new LinkedHashMap<>();
+        for (JsonNode c : stored) {
+            values.put(c.path("custom_field_definition_id").asLong(), c.get("value"));
+        }
+        ArrayNode out = arr();
+        for (ObjectNode d : customFields.onPeople()) {
+            long id = d.path("id").asLong();
+            JsonNode v = values.remove(id);
+            if (v == null || v.isNull()) {
+                v = CustomFields.unset(d);
+            }
+            ObjectNode c = out.addObject();
+            c.put("custom_field_definition_id", id);
+            c.set("value", v);
+            if (computed) {
+                c.set("computed_value", CustomFields.computed(d, v));
+            }
+        }
+        values.forEach((id, v) -> {
+            ObjectNode c = out.addObject();
+            c.put("custom_field_definition_id", id);
+            c.set("value", v == null ? NullNode.getInstance() : v);
+            if (computed) {
+                c.set("computed_value", v == null ? NullNode.getInstance() : v);
+            }
+        });
+        return out;
     }
 
     private static JsonNode ext(Person p, String f) {
@@ -469,6 +516,7 @@ final class CopperStore {
             newEmails = tmp.emails;
             newCats = tmp.emailCats;
         }
+        JsonNode custom = b.has("custom_fields") ? customFields.check(b.get("custom_fields")) : null;
         // --- mutate
         if (newEmails != null) {
             p.emails = newEmails;
@@ -476,8 +524,8 @@ final class CopperStore {
         }
         for (String f : EXTRA_FIELDS) {
             if (WRITABLE.contains(f) && b.has(f)) {
-                if (f.equals("custom_fields") && !create && b.get(f).isArray()) {
-                    setExtra(p, f, mergeCustomFields(p.extra(f), b.get(f)));
+                if (f.equals("custom_fields")) {
+                    setExtra(p, f, create ? custom : mergeCustomFields(p.extra(f), custom));
                 } else {
                     setExtra(p, f, b.get(f));
                 }

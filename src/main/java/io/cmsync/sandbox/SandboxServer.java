@@ -317,6 +317,8 @@ public final class SandboxServer implements AutoCloseable {
         route("GET", c, "/account", copperApi::account);
         route("GET", c, "/tags", copperApi::tags);
         route("GET", c, "/custom_field_definitions", copperApi::customFieldDefinitions);
+        route("POST", c, "/custom_field_definitions", copperApi::createCustomFieldDefinition);
+        route("GET", c, "/custom_field_definitions/{id}", copperApi::customFieldDefinition);
         Side m = Side.MAILCHIMP;
         route("GET", m, "/ping", mcApi::ping);
         route("GET", m, "/lists", mcApi::lists);

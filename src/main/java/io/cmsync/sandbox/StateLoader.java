@@ -35,6 +35,10 @@ final class StateLoader {
                             while (p.nextToken() == JsonToken.START_OBJECT) {
                                 copper.loadPerson(p.readValueAsTree());
                             }
+                        } else if ("custom_field_definitions".equals(f) && v == JsonToken.START_ARRAY) {
+                            while (p.nextToken() == JsonToken.START_OBJECT) {
+                                copper.customFields.load(p.readValueAsTree());
+                            }
                         } else if ("next_id".equals(f) && v.isNumeric()) {
                             nextId = p.getLongValue();
                         } else {

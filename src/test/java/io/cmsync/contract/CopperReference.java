@@ -82,6 +82,42 @@ final class CopperReference {
      * every element of an actual array against the first element of the example array). A null on either side
      * matches any type (Copper fields are nullable: the example shows one value, the sandbox another record).
      */
+    /**
+     * A custom field's {@code value}: its JSON type depends on the definition's data type (the official example itself
+     * holds an integer, an array and a boolean there), so the first example element cannot type it.
+     */
+    private static final java.util.regex.Pattern CUSTOM_FIELD_VALUE =
+            java.util.regex.Pattern.compile("\\$\\.custom_fields\\[\\d+]\\.value");
+
+    /**
+     * The value of a person's custom field against its definition (CONTRACT.md §7.2): String/Text/URL → string,
+     * Dropdown → one of the option ids, MultiSelect → array of option ids, Date → Unix seconds, Checkbox → boolean,
+     * Float/Percentage/Currency → number; null = unset.
+     */
+    static List<String> customFieldValueDiff(JsonNode definition, JsonNode value) {
+        List<String> out = new ArrayList<>();
+        if (value == null || value.isNull()) {
+            return out;
+        }
+        String t = definition.path("data_type").asText();
+        Set<Long> options = new java.util.HashSet<>();
+        definition.path("options").forEach(o -> options.add(o.path("id").asLong()));
+        boolean ok = switch (t) {
+            case "String", "Text", "URL" -> value.isTextual();
+            case "Dropdown" -> value.isIntegralNumber() && options.contains(value.asLong());
+            case "MultiSelect" -> value.isArray() && java.util.stream.StreamSupport.stream(value.spliterator(), false)
+                    .allMatch(v -> v.isIntegralNumber() && options.contains(v.asLong()));
+            case "Date" -> value.isIntegralNumber() && String.valueOf(value.asLong()).length() == 10;
+            case "Checkbox" -> value.isBoolean();
+            case "Float", "Percentage", "Currency" -> value.isNumber();
+            default -> true;
+        };
+        if (!ok) {
+            out.add(definition.path("name").asText() + " (" + t + "): " + value);
+        }
+        return out;
+    }
+
     static List<String> shapeDiff(JsonNode example, JsonNode actual) {
         List<String> out = new ArrayList<>();
         shape(example, actual, "$", out);
@@ -95,6 +131,9 @@ final class CopperReference {
         }
         if (ex.isNull() || ac.isNull()) {
             return;
+        }
+        if (CUSTOM_FIELD_VALUE.matcher(path).matches()) {
+            return; // typed by the field's data_type (CONTRACT.md §7.2): checked by customFieldValueDiff
         }
         if (!type(ex).equals(type(ac))) {
             out.add(path + ": " + type(ac) + " where the example has " + type(ex) + " (" + ac + " vs " + ex + ")");

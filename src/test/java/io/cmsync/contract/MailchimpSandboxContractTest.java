@@ -131,8 +131,75 @@ class MailchimpSandboxContractTest {
     @Test
     void getMergeFields() {
         JsonNode n = conforms(mc("GET", L + "/merge-fields", null, null), 200);
-        assertThat(n.path("merge_fields")).hasSize(2);
+        assertThat(n.path("merge_fields")).extracting(f -> f.path("tag").asText())
+                .containsExactly("FNAME", "LNAME", "ADDRESS", "PHONE", "COMPANY", "SECTEUR", "CLIENTDEP");
+        assertThat(n.path("total_items").asInt()).isEqualTo(7);
+        JsonNode page = conforms(mc("GET", L + "/merge-fields", "count=2&offset=4", null), 200);
+        assertThat(page.path("merge_fields")).extracting(f -> f.path("tag").asText()).containsExactly("COMPANY", "SECTEUR");
+        assertThat(page.path("total_items").asInt()).isEqualTo(7);
+        JsonNode dropdowns = conforms(mc("GET", L + "/merge-fields", "type=dropdown&required=false", null), 200);
+        assertThat(dropdowns.path("merge_fields")).hasSize(1);
+        assertThat(dropdowns.path("merge_fields").get(0).path("options").path("choices")).hasSize(5);
+        conforms(mc("GET", L + "/merge-fields", "fields=merge_fields.tag,merge_fields.type,total_items", null), 200);
         conforms(mc("GET", "/lists/0000000000/merge-fields", null, null), 404);
+    }
+
+    @Test
+    void addMergeField() {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("name", "Ville");
+        body.put("type", "text");
+        body.put("tag", "VILLE");
+        body.put("required", false);
+        body.put("public", true);
+        body.put("options", Map.of("size", 40));
+        JsonNode f = conforms(mc("POST", L + "/merge-fields", null, Wire.json(body)), 200);
+        assertThat(f.path("tag").asText()).isEqualTo("VILLE");
+        assertThat(f.path("merge_id").asInt()).isEqualTo(8);
+        JsonNode dd = conforms(mc("POST", L + "/merge-fields", null, Wire.json(Map.of("name", "Taille", "type", "radio",
+                "options", Map.of("choices", List.of("S", "M", "L"))))), 200);
+        assertThat(dd.path("tag").asText()).isEqualTo("MMERGE9");
+        JsonNode birthday = conforms(mc("POST", L + "/merge-fields", null, Wire.json(Map.of("name", "Anniversaire",
+                "type", "birthday", "tag", "BIRTHDAY"))), 200);
+        assertThat(birthday.path("options").path("date_format").asText()).isEqualTo("MM/DD");
+        assertThat(conforms(mc("POST", L + "/merge-fields", null, Wire.json(body)), 400).path("detail").asText())
+                .contains("VILLE");
+        conforms(mc("POST", "/lists/0000000000/merge-fields", null, Wire.json(body)), 404);
+        // name and type are required by the spec: the request breaks it, the error must follow it
+        JsonNode noType = responseConforms(mc("POST", L + "/merge-fields", null, Wire.json(Map.of("name", "X"))), 400);
+        assertThat(noType.path("errors").get(0).path("field").asText()).isEqualTo("type");
+    }
+
+    @Test
+    void theThirtyFirstMergeFieldIsRefused() {
+        for (int i = 8; i <= 30; i++) {
+            conforms(mc("POST", L + "/merge-fields", null, Wire.json(Map.of("name", "Champ " + i, "type", "text"))), 200);
+        }
+        assertThat(conforms(mc("GET", L + "/merge-fields", "count=100", null), 200).path("total_items").asInt()).isEqualTo(30);
+        JsonNode refused = conforms(mc("POST", L + "/merge-fields", null, Wire.json(Map.of("name", "Trop", "type", "text"))), 400);
+        assertThat(refused.path("detail").asText()).contains("30");
+    }
+
+    @Test
+    void invalidMergeValuesGetTheDocumentedProblem() {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("email_address", "champs@exemple.fr");
+        body.put("status_if_new", "subscribed");
+        body.put("merge_fields", Map.of("SECTEUR", "Agriculture", "INCONNU", "x"));
+        JsonNode p = conforms(mc("PUT", L + "/members/" + hash("champs@exemple.fr"), null, Wire.json(body)), 400);
+        assertThat(p.path("title").asText()).isEqualTo("Invalid Resource");
+        assertThat(p.path("detail").asText()).isEqualTo("Your merge fields were invalid.");
+        assertThat(p.path("errors")).extracting(e -> e.path("field").asText()).containsExactlyInAnyOrder("SECTEUR", "INCONNU");
+        // typed values are answered in their type, and follow the member schema
+        body.put("merge_fields", Map.of("SECTEUR", "Santé", "CLIENTDEP", "31/12/2025", "COMPANY", "Clinique",
+                "ADDRESS", Map.of("addr1", "1 rue Haute", "city", "Nancy", "state", "Grand Est", "zip", "54000")));
+        JsonNode m = conforms(mc("PUT", L + "/members/" + hash("champs@exemple.fr"), null, Wire.json(body)), 200);
+        assertThat(m.path("merge_fields").path("ADDRESS").path("city").asText()).isEqualTo("Nancy");
+        conforms(mc("GET", L + "/members/" + hash("champs@exemple.fr"), null, null), 200);
+        conforms(mc("PATCH", L + "/members/" + hash("champs@exemple.fr"), "skip_merge_validation=true",
+                Wire.json(Map.of("merge_fields", Map.of("COMPANY", "")))), 200);
+        conforms(mc("POST", L + "/members", "skip_merge_validation=false", Wire.json(Map.of("email_address",
+                "champs2@exemple.fr", "status", "subscribed", "merge_fields", Map.of("PHONE", List.of("pas", "un", "texte"))))), 400);
     }
 
     // ----------------------------------------------------------------------------------------------- members
