@@ -218,6 +218,108 @@ class CopperSandboxContractTest {
         assertThat(CopperReference.bulkFailureDiff(updateFailure, updated.json().get(1))).isEmpty();
     }
 
+    /** A definition against tap-copper's schema; canonical_name is documented (§7.1, the official create example). */
+    static List<String> definitionSchemaDiff(JsonNode def) {
+        com.fasterxml.jackson.databind.node.ObjectNode d = ((com.fasterxml.jackson.databind.node.ObjectNode) def).deepCopy();
+        d.remove("canonical_name");
+        return CopperReference.schemaDiff(CopperReference.schema("custom_field_definitions.json"), d);
+    }
+
+    @Test
+    void customFieldDefinitionsFollowTheOfficialExamples() {
+        Wire.Exchange list = copper("GET", "/custom_field_definitions", null);
+        assertThat(list.status()).isEqualTo(200);
+        assertJson(list);
+        assertThat(list.json().isArray()).isTrue();
+        JsonNode example = CopperReference.example("custom-fields-general-list-custom-field-definitions.json");
+        java.util.Set<String> types = new java.util.TreeSet<>();
+        for (JsonNode d : list.json()) {
+            types.add(d.path("data_type").asText());
+            assertThat(definitionSchemaDiff(d)).as(d.toString()).isEmpty();
+            assertThat(CopperReference.shapeDiff(example.get(0), d)).as(d.toString()).isEmpty();
+            if (d.has("options")) {
+                assertThat(CopperReference.shapeDiff(example.get(2), d)).as(d.toString()).isEmpty();
+            }
+        }
+        // the demo data has every data type the product maps (§7.1)
+        assertThat(types).contains("String", "Text", "Dropdown", "MultiSelect", "Date", "Checkbox", "Float",
+                "Percentage", "Currency", "URL");
+
+        long secteur = list.json().get(0).path("id").asLong();
+        Wire.Exchange one = copper("GET", "/custom_field_definitions/" + secteur, null);
+        assertThat(one.status()).isEqualTo(200);
+        assertThat(CopperReference.shapeDiff(CopperReference.example("custom-fields-general-fetch-a-custom-field-definition.json"),
+                one.json())).isEmpty();
+        assertSameShape(CopperReference.errorBody("formie-issue-653__404-resource-not-found.json"),
+                copper("GET", "/custom_field_definitions/999", null), 404);
+
+        Wire.Exchange created = copper("POST", "/custom_field_definitions", Wire.json(Map.of("name", "A Dropdown",
+                "data_type", "Dropdown", "available_on", List.of("lead", "person", "company"),
+                "options", List.of(Map.of("name", "Option1"), Map.of("name", "Option2")))));
+        assertThat(created.status()).isEqualTo(200);
+        JsonNode createExamples = CopperReference.read("official-postman-examples-2019/"
+                + "custom-fields-general-create-a-new-custom-field-definition.json").path("response_examples");
+        JsonNode dropdownExample = createExamples.get(2).path("body");
+        assertThat(fieldNames(created.json())).containsAll(fieldNames(dropdownExample));
+        assertThat(CopperReference.shapeDiff(dropdownExample, created.json())).isEmpty();
+        assertThat(created.json().path("options")).extracting(o -> o.path("rank").asInt()).containsExactly(0, 1);
+        Wire.Exchange blank = copper("POST", "/custom_field_definitions", Wire.json(Map.of("data_type", "String")));
+        assertThat(blank.json()).isEqualTo(CopperReference.errorBody("amp-labs__unprocessable-entity.json"));
+    }
+
+    @Test
+    void customFieldValuesAreTypedByTheirDefinition() {
+        Map<Long, JsonNode> defs = new LinkedHashMap<>();
+        for (JsonNode d : copper("GET", "/custom_field_definitions", null).json()) {
+            if (d.path("available_on").toString().contains("\"person\"")) {
+                defs.put(d.path("id").asLong(), d);
+            }
+        }
+        JsonNode all = copper("POST", "/people/search", Wire.json(Map.of("page_size", 200))).json();
+        int set = 0;
+        for (JsonNode p : all) {
+            List<Long> ids = new ArrayList<>();
+            for (JsonNode c : p.path("custom_fields")) {
+                long id = c.path("custom_field_definition_id").asLong();
+                ids.add(id);
+                assertThat(CopperReference.customFieldValueDiff(defs.get(id), c.get("value"))).as(p.path("name").asText())
+                        .isEmpty();
+                set += c.get("value").isNull() || c.get("value").isBoolean() && !c.get("value").asBoolean()
+                        || c.get("value").isArray() && c.get("value").isEmpty() ? 0 : 1;
+            }
+            // "every definition available on people is listed" (§4.1), in definition order
+            assertThat(ids).as(p.path("name").asText()).containsExactlyElementsOf(defs.keySet());
+        }
+        assertThat(set).as("demo values").isGreaterThan(10);
+
+        // a write of every kind comes back typed, through the product's own kind of call (PUT, partial)
+        long id = all.get(0).path("id").asLong();
+        List<Map<String, Object>> values = new ArrayList<>();
+        for (JsonNode d : defs.values()) {
+            Object v = switch (d.path("data_type").asText()) {
+                case "Dropdown" -> d.path("options").get(1).path("id").asLong();
+                case "MultiSelect" -> List.of(d.path("options").get(0).path("id").asLong());
+                case "Date" -> 1767225600L;
+                case "Checkbox" -> true;
+                case "Float", "Percentage", "Currency" -> 12.5;
+                case "URL" -> "https://exemple.fr/page";
+                default -> "texte";
+            };
+            values.add(Map.of("custom_field_definition_id", d.path("id").asLong(), "value", v));
+        }
+        Wire.Exchange updated = copper("PUT", "/people/" + id, Wire.json(Map.of("custom_fields", values)));
+        assertThat(updated.status()).isEqualTo(200);
+        assertPerson(updated.json(), CopperReference.example("3-people-update-a-person.json"));
+        for (JsonNode c : updated.json().path("custom_fields")) {
+            assertThat(c.get("value").isNull()).isFalse();
+            assertThat(CopperReference.customFieldValueDiff(defs.get(c.path("custom_field_definition_id").asLong()),
+                    c.get("value"))).isEmpty();
+        }
+        Wire.Exchange wrong = copper("PUT", "/people/" + id, Wire.json(Map.of("custom_fields", List.of(
+                Map.of("custom_field_definition_id", defs.keySet().iterator().next(), "value", "Industrie")))));
+        assertSameShape(CopperReference.errorBody("amp-labs__unprocessable-entity.json"), wrong, 422);
+    }
+
     static List<String> fieldNames(JsonNode n) {
         List<String> names = new ArrayList<>();
         for (Iterator<String> it = n.fieldNames(); it.hasNext(); ) {
