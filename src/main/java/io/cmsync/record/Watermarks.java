@@ -28,13 +28,26 @@ import io.cmsync.sync.StateScope;
  * skipped.
  * <p>
  * The product's own writes come back as changes. Reading them back would cost as many calls as the writes (a whole
- * second read after a first sync), so instead, once the overlap has passed since the run's last write, one count per
- * listing (Copper search {@code X-PW-TOTAL}, Mailchimp {@code total_items}) checks the read window: when it holds no
- * more than what the run read plus what it wrote ({@link EchoLedger}), nobody else changed anything during the run,
- * and the watermark moves to the newest change, "settled": the next run reads strictly after it, without overlap
- * (the wait has already covered commit lag). Otherwise the watermark stays where the run's read ended and the next
- * run reads the run's writes again with everyone else's. The count cannot see a change someone made, during the run,
- * to a contact the run itself wrote (it changes no count); the periodic full reconciliation catches it.
+ * second read after a first sync), so instead one count per listing (Copper search {@code X-PW-TOTAL}, Mailchimp
+ * {@code total_items}) checks the window the run read last and wrote in: when it holds no more than what the run read
+ * plus what it wrote ({@link EchoLedger}), nobody else changed anything, and the watermark moves to the newest change,
+ * "settled": the next run reads strictly after it, without overlap. Otherwise the watermark stays where the run's read
+ * ended and the next run reads the run's writes again with everyone else's.
+ * <p>
+ * The count needs the overlap (server commit lag) to have passed since the run's last write. The run does not wait for
+ * it: it leaves the window ({@link PendingCount}) in the state, and the next run counts it at its start. So that what
+ * happens between the two runs is not taken for the run's own writes, the window ends at the server's own time after
+ * the run's last answer (its {@code Date} header, {@link io.cmsync.http.ServerClock}): a first count without an end
+ * that finds nothing newer than that second settles the watermark and spares the read (nothing newer exists); else a
+ * second count, up to that second, settles it and the run reads after it as usual. A server that sends no
+ * {@code Date} gets the old way: the run waits out the overlap and counts before it ends. If the next run starts
+ * before the overlap has passed, a window that fits one page per listing is read again instead (as many calls as
+ * counting it), a larger one is waited for.
+ * <p>
+ * What no count can see: someone's change, made before the end of the second of the run's last answer, to a contact
+ * the run read last or wrote (it changes no count); the old end-of-run count had the same blind spot, up to the
+ * overlap after the last write. The periodic full reconciliation catches it. Changes are assumed stamped with the
+ * server's clock at the time they are made, as Copper and Mailchimp do.
  * <p>
  * A periodic full reconciliation (cron setting, nightly by default) reads everything again, to catch what incremental
  * reads cannot see (deleted people, changes lost to a crash).
