@@ -65,7 +65,11 @@ public final class SyncApplication {
             main.bind(scheme, ApiClients.httpComponent(settings)); // Camel takes a component from the registry first
         }
         if (!daemon) {
+            // a one-shot run starts only what it uses: no route watcher, no JMX, and neither the Quartz schedule nor
+            // the report-retention consumer (their routes are not even created, so Quartz never starts)
             main.addOverrideProperty("camel.main.routes-reload-enabled", "false");
+            main.addOverrideProperty("camel.main.jmx-enabled", "false");
+            main.addOverrideProperty("camel.main.route-filter-exclude-pattern", "sync-schedule,report-retention");
         }
         // live reload checks an edited route file before it replaces anything (docs/integration-guide.md)
         routeReload = io.cmsync.routes.SafeRouteReloadStrategy.install(main);

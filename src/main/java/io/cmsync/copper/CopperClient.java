@@ -29,6 +29,7 @@ public final class CopperClient {
             .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
     private final RetryingCaller caller;
+    private final io.cmsync.http.ServerClock serverClock = new io.cmsync.http.ServerClock();
     private final RateLimiter bulkLimiter;
 
     public CopperClient(RetryingCaller caller, RateLimiter bulkLimiter) {
@@ -64,6 +65,10 @@ public final class CopperClient {
 
     /** {@link #searchPage} with the search's total: a reader can stop without asking for an empty last page. */
     public PeoplePage search(Long minimumModified, int pageNumber, int pageSize, String direction) {
+        return search(minimumModified, null, pageNumber, pageSize, direction);
+    }
+
+    private PeoplePage search(Long minimumModified, Long maximumModified, int pageNumber, int pageSize, String direction) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("page_number", pageNumber);
         body.put("page_size", pageSize);
@@ -71,6 +76,9 @@ public final class CopperClient {
         body.put("sort_direction", direction);
         if (minimumModified != null) {
             body.put("minimum_modified_date", minimumModified);
+        }
+        if (maximumModified != null) {
+            body.put("maximum_modified_date", maximumModified);
         }
         ApiResponse r = call(ApiRequest.post("people/search", write(body), "POST people/search"));
         List<CopperPerson> people = read(r, new TypeReference<List<CopperPerson>>() { }, "POST people/search");
@@ -82,7 +90,12 @@ public final class CopperClient {
      * one result, sorted newest first.
      */
     public ChangeCount changedSince(Long minimumModified) {
-        PeoplePage page = search(minimumModified, 1, 1, "desc");
+        return changedBetween(minimumModified, null);
+    }
+
+    /** {@link #changedSince}, of the people modified no later than {@code maximumModified} too (null: no bound). */
+    public ChangeCount changedBetween(Long minimumModified, Long maximumModified) {
+        PeoplePage page = search(minimumModified, maximumModified, 1, 1, "desc");
         Long newest = page.people().isEmpty() ? null : page.people().get(0).dateModified();
         return new ChangeCount(page.totalUpperBound(), newest);
     }
@@ -122,7 +135,7 @@ public final class CopperClient {
      */
     public java.util.Optional<CopperPerson> fetchByEmail(String email) {
         String label = "POST people/fetch_by_email";
-        ApiResponse r = caller.call(ApiRequest.post("people/fetch_by_email", write(Map.of("email", email)), label));
+        ApiResponse r = sent(ApiRequest.post("people/fetch_by_email", write(Map.of("email", email)), label));
         if (r.status() == 404) {
             return java.util.Optional.empty();
         }
@@ -198,7 +211,7 @@ public final class CopperClient {
     /** One person as Copper returns it (full JSON), or empty when Copper does not know the id (404). */
     public java.util.Optional<JsonNode> person(long id) {
         String label = "GET people/{id}";
-        ApiResponse r = caller.call(ApiRequest.get("people/" + id, null, label));
+        ApiResponse r = sent(ApiRequest.get("people/" + id, null, label));
         if (r.status() == 404) {
             return java.util.Optional.empty();
         }
@@ -216,7 +229,7 @@ public final class CopperClient {
     /** Deletes the person for good (CONTRACT.md §4.7). Returns false when Copper no longer knew it (404). */
     public boolean deletePerson(long id) {
         String label = "DELETE people/{id}";
-        ApiResponse r = caller.call(new ApiRequest("DELETE", "people/" + id, null, null, label));
+        ApiResponse r = sent(new ApiRequest("DELETE", "people/" + id, null, null, label));
         if (r.status() == 404) {
             return false;
         }
@@ -231,8 +244,25 @@ public final class CopperClient {
         }
     }
 
-    private ApiResponse call(ApiRequest request) {
+    /** Copper's own time at its latest answer (its {@code Date} header), or null when it sent none. */
+    public java.time.Instant serverTime() {
+        return serverClock.latest();
+    }
+
+    /** Whether this client has had an answer at all (then a null {@link #serverTime()} means no {@code Date}). */
+    public boolean answered() {
+        return serverClock.answered();
+    }
+
+    /** Every call goes through here: the answer's {@code Date} is the server's time after it. */
+    private ApiResponse sent(ApiRequest request) {
         ApiResponse r = caller.call(request);
+        serverClock.saw(r);
+        return r;
+    }
+
+    private ApiResponse call(ApiRequest request) {
+        ApiResponse r = sent(request);
         if (!r.ok()) {
             throw new ApiException(SIDE, r.status(), SIDE + " " + request.label() + " answered " + r.status() + ": "
                     + message(r.body()));

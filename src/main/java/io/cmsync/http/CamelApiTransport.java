@@ -53,7 +53,7 @@ public final class CamelApiTransport implements ApiTransport {
         Integer status = out.getHeader(Exchange.HTTP_RESPONSE_CODE, Integer.class);
         String body = out.getBody(String.class);
         Map<String, String> headers = new HashMap<>();
-        for (String name : new String[] {"Retry-After", "X-PW-TOTAL", "Content-Type", "Allow"}) {
+        for (String name : new String[] {"Retry-After", "X-PW-TOTAL", "Content-Type", "Allow", "Date"}) {
             Object v = out.getHeader(name);
             if (v == null) {
                 v = findIgnoringCase(out.getHeaders(), name);

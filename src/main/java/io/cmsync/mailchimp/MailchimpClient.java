@@ -71,6 +71,7 @@ public final class MailchimpClient {
             .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
     private final RetryingCaller caller;
+    private final io.cmsync.http.ServerClock serverClock = new io.cmsync.http.ServerClock();
     private final String listId;
     private final ResultsDownloader downloader;
     private final LongConsumer sleeper;
@@ -162,11 +163,19 @@ public final class MailchimpClient {
      * {@code last_changed}.
      */
     public ChangeCount changedSince(String status, String sinceLastChanged, boolean newestFirst) {
+        return changedBetween(status, sinceLastChanged, null, newestFirst);
+    }
+
+    /** {@link #changedSince}, of the members changed before {@code beforeLastChanged} too (null: no bound). */
+    public ChangeCount changedBetween(String status, String sinceLastChanged, String beforeLastChanged,
+                                      boolean newestFirst) {
         String query = "count=1&offset=0&fields=members.last_changed,total_items&sort_field=last_changed&sort_dir="
                 + (newestFirst ? "DESC" : "ASC")
                 + (status == null ? "" : "&status=" + status)
                 + (sinceLastChanged == null ? ""
-                        : "&since_last_changed=" + URLEncoder.encode(sinceLastChanged, StandardCharsets.UTF_8));
+                        : "&since_last_changed=" + URLEncoder.encode(sinceLastChanged, StandardCharsets.UTF_8))
+                + (beforeLastChanged == null ? ""
+                        : "&before_last_changed=" + URLEncoder.encode(beforeLastChanged, StandardCharsets.UTF_8));
         String label = "GET lists/{list_id}/members";
         JsonNode n = tree(call(ApiRequest.get("lists/" + listId + "/members", query, label)), label);
         JsonNode first = n.path("members").path(0).path("last_changed");
@@ -217,7 +226,7 @@ public final class MailchimpClient {
     /** Upsert of names with {@code status_if_new} only: never changes an existing member's status. */
     public MemberResult updateMember(String email, String statusIfNew, String firstName, String lastName) {
         String label = "PUT lists/{list_id}/members/{subscriber_hash}";
-        ApiResponse r = caller.call(ApiRequest.put(memberPath(email), write(updateBody(email, statusIfNew, firstName,
+        ApiResponse r = sent(ApiRequest.put(memberPath(email), write(updateBody(email, statusIfNew, firstName,
                 lastName)), label));
         if (r.ok()) {
             return new MemberResult(email, null);
@@ -472,7 +481,7 @@ public final class MailchimpClient {
         body.put("status", status);
         body.put("merge_fields", MailchimpMapping.mergeFields(firstName, lastName));
         String label = "PUT lists/{list_id}/members/{subscriber_hash}";
-        ApiResponse r = caller.call(ApiRequest.put("lists/" + listId + "/members/" + MailchimpMapping.subscriberHash(email),
+        ApiResponse r = sent(ApiRequest.put("lists/" + listId + "/members/" + MailchimpMapping.subscriberHash(email),
                 write(body), label));
         return r.ok() ? new MemberResult(email, null) : new MemberResult(email, memberError(r, label));
     }
@@ -537,7 +546,7 @@ public final class MailchimpClient {
     /** The member as Mailchimp returns it (full JSON, any status), or empty when the address is unknown (404). */
     public java.util.Optional<JsonNode> member(String email) {
         String label = "GET lists/{list_id}/members/{subscriber_hash}";
-        ApiResponse r = caller.call(ApiRequest.get(memberPath(email), null, label));
+        ApiResponse r = sent(ApiRequest.get(memberPath(email), null, label));
         if (r.status() == 404) {
             return java.util.Optional.empty();
         }
@@ -554,13 +563,13 @@ public final class MailchimpClient {
      */
     public MailchimpError archiveMember(String email) {
         String label = "DELETE lists/{list_id}/members/{subscriber_hash}";
-        return outcome(caller.call(new ApiRequest("DELETE", memberPath(email), null, null, label)), label);
+        return outcome(sent(new ApiRequest("DELETE", memberPath(email), null, null, label)), label);
     }
 
     /** Sets the member's status to unsubscribed (PATCH). Null when done, else Mailchimp's refusal. */
     public MailchimpError unsubscribe(String email) {
         String label = "PATCH lists/{list_id}/members/{subscriber_hash}";
-        return outcome(caller.call(new ApiRequest("PATCH", memberPath(email), null,
+        return outcome(sent(new ApiRequest("PATCH", memberPath(email), null,
                 write(Map.of("status", "unsubscribed")), label)), label);
     }
 
@@ -570,7 +579,7 @@ public final class MailchimpClient {
      */
     public MailchimpError deletePermanent(String email) {
         String label = "POST lists/{list_id}/members/{subscriber_hash}/actions/delete-permanent";
-        return outcome(caller.call(ApiRequest.post(memberPath(email) + "/actions/delete-permanent", null, label)), label);
+        return outcome(sent(ApiRequest.post(memberPath(email) + "/actions/delete-permanent", null, label)), label);
     }
 
     private String memberPath(String email) {
@@ -588,8 +597,25 @@ public final class MailchimpClient {
         return memberError(r, label);
     }
 
-    private ApiResponse call(ApiRequest request) {
+    /** Mailchimp's own time at its latest answer (its {@code Date} header), or null when it sent none. */
+    public java.time.Instant serverTime() {
+        return serverClock.latest();
+    }
+
+    /** Whether this client has had an answer at all (then a null {@link #serverTime()} means no {@code Date}). */
+    public boolean answered() {
+        return serverClock.answered();
+    }
+
+    /** Every call goes through here: the answer's {@code Date} is the server's time after it. */
+    private ApiResponse sent(ApiRequest request) {
         ApiResponse r = caller.call(request);
+        serverClock.saw(r);
+        return r;
+    }
+
+    private ApiResponse call(ApiRequest request) {
+        ApiResponse r = sent(request);
         if (!r.ok()) {
             MailchimpError e = memberError(r, request.label());
             throw new ApiException(SIDE, r.status(), SIDE + " " + request.label() + " answered " + r.status() + ": "

@@ -60,6 +60,10 @@ public final class CopperReader {
 
         @Override
         protected List<Contact> produce() {
+            if (run.copperUpToDate()) {
+                last();
+                return List.of();
+            }
             page++;
             if ((long) (page - 1) * pageSize >= CopperClient.SEARCH_CAP) {
                 if (firstModifiedOfSearch == lastModified) {

@@ -52,6 +52,10 @@ public final class MailchimpReader {
 
         @Override
         protected List<Contact> produce() {
+            if (run.mailchimpUpToDate()) {
+                last();
+                return List.of();
+            }
             boolean archivedPass = PASSES[pass] != null;
             MailchimpClient.MembersPage page = client.membersPage(offset, pageSize, PASSES[pass], run.mailchimpSince());
             offset += page.members().size();

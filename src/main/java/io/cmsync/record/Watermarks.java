@@ -28,13 +28,26 @@ import io.cmsync.sync.StateScope;
  * skipped.
  * <p>
  * The product's own writes come back as changes. Reading them back would cost as many calls as the writes (a whole
- * second read after a first sync), so instead, once the overlap has passed since the run's last write, one count per
- * listing (Copper search {@code X-PW-TOTAL}, Mailchimp {@code total_items}) checks the read window: when it holds no
- * more than what the run read plus what it wrote ({@link EchoLedger}), nobody else changed anything during the run,
- * and the watermark moves to the newest change, "settled": the next run reads strictly after it, without overlap
- * (the wait has already covered commit lag). Otherwise the watermark stays where the run's read ended and the next
- * run reads the run's writes again with everyone else's. The count cannot see a change someone made, during the run,
- * to a contact the run itself wrote (it changes no count); the periodic full reconciliation catches it.
+ * second read after a first sync), so instead one count per listing (Copper search {@code X-PW-TOTAL}, Mailchimp
+ * {@code total_items}) checks the window the run read last and wrote in: when it holds no more than what the run read
+ * plus what it wrote ({@link EchoLedger}), nobody else changed anything, and the watermark moves to the newest change,
+ * "settled": the next run reads strictly after it, without overlap. Otherwise the watermark stays where the run's read
+ * ended and the next run reads the run's writes again with everyone else's.
+ * <p>
+ * The count needs the overlap (server commit lag) to have passed since the run's last write. The run does not wait for
+ * it: it leaves the window ({@link PendingCount}) in the state, and the next run counts it at its start. So that what
+ * happens between the two runs is not taken for the run's own writes, the window ends at the server's own time after
+ * the run's last answer (its {@code Date} header, {@link io.cmsync.http.ServerClock}): a first count without an end
+ * that finds nothing newer than that second settles the watermark and spares the read (nothing newer exists); else a
+ * second count, up to that second, settles it and the run reads after it as usual. A server that sends no
+ * {@code Date} gets the old way: the run waits out the overlap and counts before it ends. If the next run starts
+ * before the overlap has passed, a window that fits one page per listing is read again instead (as many calls as
+ * counting it), a larger one is waited for.
+ * <p>
+ * What no count can see: someone's change, made before the end of the second of the run's last answer, to a contact
+ * the run read last or wrote (it changes no count); the old end-of-run count had the same blind spot, up to the
+ * overlap after the last write. The periodic full reconciliation catches it. Changes are assumed stamped with the
+ * server's clock at the time they are made, as Copper and Mailchimp do.
  * <p>
  * A periodic full reconciliation (cron setting, nightly by default) reads everything again, to catch what incremental
  * reads cannot see (deleted people, changes lost to a crash).
@@ -46,6 +59,8 @@ public final class Watermarks {
     static final String COPPER_SETTLED = "copper.watermark.settled";
     static final String MAILCHIMP_SETTLED = "mailchimp.watermark.settled";
     static final String LAST_FULL = "last-full-sync";
+    /** The window the last run left to count ({@link PendingCount}), absent once counted. */
+    static final String PENDING = "watermarks.pending-count";
     /** Whether {@code since_last_changed} includes its own second (the docs say "after"): probed once, then kept. */
     static final String MAILCHIMP_SINCE_INCLUSIVE = "mailchimp.since-last-changed-inclusive";
     private static final DateTimeFormatter ISO = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ssxxx")
@@ -87,8 +102,13 @@ public final class Watermarks {
             run.log().info("Synchronisation complète: réconciliation périodique (" + settings.fullReconciliationCron() + ")");
             return;
         }
+        // a dry run records nothing: the window is left for the next real run, and this one reads with the overlap
+        Settled counted = run.dryRun() ? Settled.NONE : countLeftByLastRun(run, store);
+        copperMark = store.meta(COPPER);
+        mailchimpMark = store.meta(MAILCHIMP);
+        run.nothingNew(counted.copperNothingNew(), counted.mailchimpNothingNew());
         long overlap = settings.incrementalOverlapSeconds();
-        // settled: the overlap was waited out and counted after the last run: read strictly after the mark
+        // settled: the last run's window was counted after the overlap: read strictly after the mark
         long copperSince = settled(store, COPPER_SETTLED) ? Long.parseLong(copperMark.get()) + 1
                 : Long.parseLong(copperMark.get()) - overlap;
         Instant mailchimpFrom = Instant.parse(mailchimpMark.get());
@@ -166,19 +186,17 @@ public final class Watermarks {
         Instant mailchimpMark = max(seenMailchimp, storedMailchimp);
         boolean copperSettled = settled(store, COPPER_SETTLED);
         boolean mailchimpSettled = settled(store, MAILCHIMP_SETTLED);
+        store.removeMeta(PENDING); // this run's own window replaces it (a left one was counted at the start)
         if (echo.wroteSomething() || copperMoved || mailchimpMoved) {
-            settle(echo.wroteSomething() ? echo.lastWriteMillis() : System.currentTimeMillis());
+            long wroteAt = echo.wroteSomething() ? echo.lastWriteMillis() : System.currentTimeMillis();
+            Instant copperNow = copper.serverTime();
+            Instant mailchimpNow = mailchimp.serverTime();
 
             // Copper: people with date_modified > floor (the search's minimum is inclusive)
             long copperFloor = echo.floor(echo.copperNewest(),
                     run.copperSince() == null ? Long.MIN_VALUE : run.copperSince() - 1);
             Long copperFrom = copperFloor == Long.MIN_VALUE ? null : copperFloor + 1;
-            CopperClient.ChangeCount c = copper.changedSince(copperFrom);
             long copperExpected = echo.expectedCopper(copperFloor);
-            copperSettled = c.total() >= 0 && c.total() <= copperExpected;
-            if (copperSettled) {
-                copperMark = max(c.newest(), copperMark);
-            }
 
             // Mailchimp: both listings, members with last_changed > floor
             Long mailchimpNewest = echo.mailchimpNewest();
@@ -188,22 +206,31 @@ public final class Watermarks {
                 boolean inclusive = sinceIsInclusive(store, mailchimpNewest);
                 mailchimpFrom = ISO.format(Instant.ofEpochSecond(mailchimpFloor + (inclusive ? 1 : 0)));
             }
-            MailchimpClient.ChangeCount m = mailchimp.changedSince(null, mailchimpFrom, true);
-            MailchimpClient.ChangeCount archived = mailchimp.changedSince("archived", mailchimpFrom, true);
-            long mailchimpExpected = echo.expectedMailchimp(mailchimpFloor);
-            long archivedExpected = echo.expectedMailchimpArchived(mailchimpFloor);
-            mailchimpSettled = m.total() >= 0 && m.total() <= mailchimpExpected
-                    && archived.total() >= 0 && archived.total() <= archivedExpected;
-            if (mailchimpSettled) {
-                mailchimpMark = max(max(m.newest(), archived.newest()), mailchimpMark);
-            }
-            LOG.info("Changes counted after the run: Copper {} (read at the end + own writes: {}), Mailchimp {} + {} "
-                            + "archived ({} + {})", c.total(), copperExpected, m.total(), archived.total(),
-                    mailchimpExpected, archivedExpected);
-            if (!copperSettled || !mailchimpSettled) {
-                run.log().info("Changements faits par d'autres pendant la synchronisation ("
-                        + (copperSettled ? "" : "Copper") + (copperSettled || mailchimpSettled ? "" : ", ")
-                        + (mailchimpSettled ? "" : "Mailchimp") + "): la prochaine synchronisation les relira");
+            // a side this run never called holds none of its echo: its marks stay as they were
+            PendingCount pending = new PendingCount(wroteAt + settings.incrementalOverlapSeconds() * 1000L,
+                    copper.answered() ? new PendingCount.CopperWindow(copperFrom, seconds(copperNow), copperExpected)
+                            : null,
+                    mailchimp.answered() ? new PendingCount.MailchimpWindow(mailchimpFrom, seconds(mailchimpNow),
+                            echo.expectedMailchimp(mailchimpFloor), echo.expectedMailchimpArchived(mailchimpFloor))
+                            : null);
+            boolean serversTellTime = (copperNow != null || !copper.answered())
+                    && (mailchimpNow != null || !mailchimp.answered());
+            if (serversTellTime) {
+                // counted by the next run once the overlap has passed: this run ends now, its moved marks unsettled
+                store.putMeta(PENDING, pending.toJson());
+                copperSettled = copperSettled && pending.copper() == null;
+                mailchimpSettled = mailchimpSettled && pending.mailchimp() == null;
+                LOG.info("Changes of the run left to count at the next run's start: {}", pending.toJson());
+            } else {
+                // a server that sends no Date: the run's changes cannot be bounded later, so wait and count now
+                settle(wroteAt);
+                Settled now = count(pending);
+                copperSettled = now.copper();
+                mailchimpSettled = now.mailchimp();
+                copperMark = copperSettled ? max(now.copperNewest(), copperMark) : copperMark;
+                mailchimpMark = mailchimpSettled ? max(now.mailchimpNewest(), mailchimpMark) : mailchimpMark;
+                othersChanged(run, copperSettled, mailchimpSettled, "pendant la synchronisation",
+                        "la prochaine synchronisation les relira");
             }
         }
         if (copperMark != null) {
@@ -255,6 +282,128 @@ public final class Watermarks {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /**
+     * Start of an incremental run: counts the window the last run left ({@link PendingCount}). Settled, a side's
+     * watermark moves past the last run's own writes and this run reads strictly after it. If the overlap has not
+     * passed yet, a small window is simply read again (it costs no more calls than counting it); a large one is
+     * waited for, as the last run would have.
+     */
+    private Settled countLeftByLastRun(SyncRun run, StateStore store) {
+        PendingCount pending = store.meta(PENDING).map(PendingCount::parse).orElse(null);
+        if (pending == null) {
+            return Settled.NONE;
+        }
+        long wait = pending.notBeforeMillis() - System.currentTimeMillis();
+        if (wait > 0 && pending.fitsOnePage(settings.copperPageSize(), settings.mailchimpPageSize())) {
+            store.removeMeta(PENDING);
+            LOG.info("The last run's changes are {} ms too recent to count: read again with the overlap", wait);
+            return Settled.NONE;
+        }
+        settle(pending.notBeforeMillis() - settings.incrementalOverlapSeconds() * 1000L);
+        Settled counted = count(pending);
+        if (pending.copper() != null && counted.copper()) {
+            long mark = max(counted.copperNewest(), store.meta(COPPER).map(Long::parseLong).orElse(null));
+            store.putMeta(COPPER, Long.toString(mark));
+            store.putMeta(COPPER_SETTLED, "true");
+        }
+        if (pending.mailchimp() != null && counted.mailchimp()) {
+            Instant mark = max(counted.mailchimpNewest(), store.meta(MAILCHIMP).map(Instant::parse).orElse(null));
+            store.putMeta(MAILCHIMP, mark.toString());
+            store.putMeta(MAILCHIMP_SETTLED, "true");
+        }
+        store.removeMeta(PENDING);
+        othersChanged(run, counted.copper() || pending.copper() == null,
+                counted.mailchimp() || pending.mailchimp() == null, "pendant la synchronisation précédente",
+                "relus maintenant");
+        LOG.info("Watermarks after counting the last run's changes: Copper {}{}, Mailchimp {}{}",
+                store.meta(COPPER).orElse(null), counted.copperNothingNew() ? " (nothing newer)" : "",
+                store.meta(MAILCHIMP).orElse(null), counted.mailchimpNothingNew() ? " (nothing newer)" : "");
+        return counted;
+    }
+
+    private static void othersChanged(SyncRun run, boolean copperSettled, boolean mailchimpSettled, String when,
+                                      String then) {
+        if (!copperSettled || !mailchimpSettled) {
+            run.log().info("Changements faits par d'autres " + when + " ("
+                    + (copperSettled ? "" : "Copper") + (copperSettled || mailchimpSettled ? "" : ", ")
+                    + (mailchimpSettled ? "" : "Mailchimp") + "): " + then);
+        }
+    }
+
+    /**
+     * What counting a window told, per side: settled (it holds no more than the run's echo, so the watermark may move
+     * to its newest change), and, when the server's time bounds the echo, whether anything newer exists at all.
+     */
+    private record Settled(boolean copper, Long copperNewest, boolean copperNothingNew,
+                           boolean mailchimp, Instant mailchimpNewest, boolean mailchimpNothingNew) {
+        static final Settled NONE = new Settled(false, null, false, false, null, false);
+    }
+
+    /**
+     * One count per listing of the window, from its start with no end: if it holds no more than the echo and nothing
+     * newer than the server's time at the run's end, the watermark settles there and nothing newer exists (the read
+     * that would follow is not made). Otherwise, when the server's time is known, a second count stops at that
+     * second: what others changed since the run is left out (it is read after the watermark), and later edits of
+     * records the run wrote move out of the window instead of hiding in it.
+     */
+    private Settled count(PendingCount p) {
+        boolean copperSettled = false;
+        boolean copperNothingNew = false;
+        Long copperNewest = null;
+        PendingCount.CopperWindow cw = p.copper();
+        if (cw != null) {
+            CopperClient.ChangeCount all = copper.changedSince(cw.from());
+            boolean within = all.total() >= 0 && all.total() <= cw.expected();
+            copperNothingNew = within && cw.upTo() != null && (all.newest() == null || all.newest() <= cw.upTo());
+            if (copperNothingNew || cw.upTo() == null) {
+                copperSettled = within;
+                copperNewest = all.newest();
+            } else {
+                CopperClient.ChangeCount bounded = copper.changedBetween(cw.from(), cw.upTo()); // inclusive
+                copperSettled = bounded.total() >= 0 && bounded.total() <= cw.expected();
+                copperNewest = bounded.newest();
+            }
+            LOG.info("Copper changes counted: {} (the run's own: {}), newest {}", all.total(), cw.expected(), all.newest());
+        }
+        boolean mailchimpSettled = false;
+        boolean mailchimpNothingNew = false;
+        Instant mailchimpNewest = null;
+        PendingCount.MailchimpWindow mw = p.mailchimp();
+        if (mw != null) {
+            Listing members = listing(null, mw, mw.expected());
+            Listing archived = listing("archived", mw, mw.archivedExpected());
+            mailchimpSettled = members.settled() && archived.settled();
+            mailchimpNothingNew = members.nothingNew() && archived.nothingNew();
+            mailchimpNewest = max(members.newest(), archived.newest());
+        }
+        return new Settled(copperSettled, copperNewest, copperNothingNew, mailchimpSettled, mailchimpNewest,
+                mailchimpNothingNew);
+    }
+
+    private record Listing(boolean settled, Instant newest, boolean nothingNew) {
+    }
+
+    /** {@link #count} for one Mailchimp listing ({@code status} null: the default one). */
+    private Listing listing(String status, PendingCount.MailchimpWindow w, long expected) {
+        MailchimpClient.ChangeCount all = mailchimp.changedSince(status, w.since(), true);
+        boolean within = all.total() >= 0 && all.total() <= expected;
+        LOG.info("Mailchimp {} changes counted: {} (the run's own: {}), newest {}", status == null ? "member" : status,
+                all.total(), expected, all.newest());
+        boolean nothingNew = within && w.upTo() != null
+                && (all.newest() == null || all.newest().getEpochSecond() <= w.upTo());
+        if (nothingNew || w.upTo() == null) {
+            return new Listing(within, all.newest(), nothingNew);
+        }
+        // before_last_changed is exclusive ("before"): the next second, so that the run's last one is counted
+        MailchimpClient.ChangeCount bounded = mailchimp.changedBetween(status, w.since(),
+                ISO.format(Instant.ofEpochSecond(w.upTo() + 1)), true);
+        return new Listing(bounded.total() >= 0 && bounded.total() <= expected, bounded.newest(), false);
+    }
+
+    private static Long seconds(Instant at) {
+        return at == null ? null : at.getEpochSecond();
     }
 
     private static <T extends Comparable<T>> T max(T a, T b) {

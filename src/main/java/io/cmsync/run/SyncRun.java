@@ -90,6 +90,8 @@ public final class SyncRun {
     /** Incremental read starts (null: read everything) and the newest change seen on each side. */
     private Long copperSince;
     private String mailchimpSince;
+    private boolean copperUpToDate;
+    private boolean mailchimpUpToDate;
     private long maxCopperModified = Long.MIN_VALUE;
     private Instant maxMailchimpChanged;
     private String fatalError;
@@ -208,6 +210,23 @@ public final class SyncRun {
     public void readFrom(Long copperSince, String mailchimpSince) {
         this.copperSince = copperSince;
         this.mailchimpSince = mailchimpSince;
+    }
+
+    /**
+     * Decided when the run starts: the count of the last run's changes, made just before, saw nothing newer than the
+     * watermark on that side, so its read would return nothing and is not made.
+     */
+    public void nothingNew(boolean copper, boolean mailchimp) {
+        this.copperUpToDate = copper;
+        this.mailchimpUpToDate = mailchimp;
+    }
+
+    public boolean copperUpToDate() {
+        return copperUpToDate;
+    }
+
+    public boolean mailchimpUpToDate() {
+        return mailchimpUpToDate;
     }
 
     public Long copperSince() {

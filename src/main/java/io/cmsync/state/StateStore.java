@@ -198,6 +198,15 @@ public final class StateStore implements AutoCloseable {
         }
     }
 
+    public void removeMeta(String name) {
+        try (PreparedStatement ps = connection.prepareStatement("DELETE FROM sync_meta WHERE name = ?")) {
+            ps.setString(1, name);
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            throw new StateException("cannot write the synced state: " + e.getMessage(), e);
+        }
+    }
+
     /** A contact waiting in the archive channel: its full data on both sides, kept until someone acts on it. */
     public record PendingFlagged(String email, String matchedTag, String displayName, String copperJson,
                                  String mailchimpJson, Instant firstSeen, Instant lastSeen) {

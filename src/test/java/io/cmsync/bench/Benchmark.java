@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -77,6 +78,11 @@ public final class Benchmark {
             } else if (!a.isBlank()) {
                 scenarios = a;
             }
+        }
+        if (scenarios.equalsIgnoreCase("small")) {
+            // the demo's small runs, process start to exit (SmallRuns)
+            SmallRuns.main(Arrays.stream(args).filter(x -> !x.equalsIgnoreCase("small")).toArray(String[]::new));
+            return;
         }
         Set<Integer> wanted = new LinkedHashSet<>();
         for (String s : (scenarios.equalsIgnoreCase("all") ? "1,2,3,4,5" : scenarios).split(",")) {

@@ -1,6 +1,5 @@
 package io.cmsync.e2e;
 
-import static io.cmsync.e2e.Seed.T0;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
@@ -117,7 +116,7 @@ class BatchUpdatesScenarioTest {
         assertThat(h.run()).isZero();
         ObjectNode state = h.sandbox.dump();
         ((ObjectNode) state.path("copper").path("people").get(0)).put("first_name", "Autre").put("name", "Autre Nom2")
-                .put("date_modified", T0 + 3600);
+                .put("date_modified", Seed.now());
         h.sandbox.load(state);
         h.sandbox.resetCalls();
 

@@ -1,6 +1,5 @@
 package io.cmsync.e2e;
 
-import static io.cmsync.e2e.Seed.T0;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
@@ -52,7 +51,7 @@ class LostWriteAnswersTest {
             if (renamed < n && h.member(email) != null) {
                 ((ObjectNode) p).put("last_name", p.path("last_name").asText() + "-Renommé")
                         .put("name", p.path("first_name").asText() + " " + p.path("last_name").asText() + "-Renommé")
-                        .put("date_modified", T0 + 7200);
+                        .put("date_modified", Seed.now());
                 renamed++;
             }
         }

@@ -1,6 +1,5 @@
 package io.cmsync.e2e;
 
-import static io.cmsync.e2e.Seed.T0;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
@@ -51,7 +50,7 @@ class SafetyBrakeScenarioTest {
         for (JsonNode p : state.path("copper").path("people")) {
             if (n++ < 30) {
                 ((ObjectNode) p).put("last_name", "ERREUR").put("name", p.path("first_name").asText() + " ERREUR")
-                        .put("date_modified", T0 + 3600);
+                        .put("date_modified", Seed.now());
             }
         }
         h.sandbox.load(state);
@@ -91,7 +90,7 @@ class SafetyBrakeScenarioTest {
         ObjectNode state = h.sandbox.dump();
         for (JsonNode p : state.path("copper").path("people")) {
             ((ObjectNode) p).putArray("tags");
-            ((ObjectNode) p).put("date_modified", T0 + 3600);
+            ((ObjectNode) p).put("date_modified", Seed.now());
         }
         h.sandbox.load(state);
         assertThat(h.run()).isEqualTo(3);

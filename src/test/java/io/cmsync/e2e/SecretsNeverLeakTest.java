@@ -142,7 +142,7 @@ class SecretsNeverLeakTest {
             var state = h.sandbox.dump();
             for (var p : state.path("copper").path("people")) {
                 ((com.fasterxml.jackson.databind.node.ObjectNode) p).put("last_name", "Renommé")
-                        .put("date_modified", Seed.T0 + 999_999);
+                        .put("date_modified", Seed.now());
             }
             h.sandbox.load(state);
         }

@@ -14,6 +14,21 @@ final class Seed {
     /** A fixed past time so that "modified since the last sync" is decided by the test, not by the clock. */
     static final long T0 = 1_735_689_600L; // 2025-01-01T00:00:00Z
 
+    /**
+     * The time a person's edit made after a run gets (epoch second): Copper and Mailchimp stamp a change with their
+     * clock, so it is never older than the run. The next second: an edit made within the very second a run ends, to
+     * a contact that run read last or wrote, cannot be told from the run's own change (see Watermarks); a test that
+     * edits the sandbox's state after a run stamps the edit so. An older stamp would be a change made in the past.
+     */
+    static long now() {
+        return java.time.Instant.now().getEpochSecond() + 1;
+    }
+
+    /** {@link #now()} plus some seconds, as Mailchimp writes {@code last_changed}. */
+    static String nowIso(int plusSeconds) {
+        return java.time.Instant.ofEpochSecond(now() + plusSeconds).toString().replace("Z", "+00:00");
+    }
+
     private final ArrayNode people = JSON.createArrayNode();
     private final ArrayNode members = JSON.createArrayNode();
     private final ArrayNode forgotten = JSON.createArrayNode();

@@ -1,6 +1,5 @@
 package io.cmsync.e2e;
 
-import static io.cmsync.e2e.Seed.T0;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
@@ -121,14 +120,15 @@ class SyncScenariosTest {
         harness(seed);
         assertThat(h.run()).isZero();
         assertThat(h.sandbox.calls().get("POST /developer_api/v1/people/search"))
-                .as("full read: 3 pages of 200, then one count of the changes instead of reading its writes back").isEqualTo(4);
+                .as("full read: 3 pages of 200; the count of its own writes is left to the next run").isEqualTo(3);
 
         editPerson("p7@exemple.fr", p -> p.put("first_name", "Septime").put("date_modified", System.currentTimeMillis() / 1000));
         h.sandbox.resetCalls();
         assertThat(h.run()).isZero();
         assertThat(h.member("p7@exemple.fr").path("merge_fields").path("FNAME").asText()).isEqualTo("Septime");
         assertThat(h.sandbox.calls().get("POST /developer_api/v1/people/search"))
-                .as("incremental read and the count after its own write").isLessThanOrEqualTo(2);
+                .as("the count of the last run's window, a second count bounded at its end (p7 changed since), and "
+                        + "the incremental read").isLessThanOrEqualTo(3);
 
         // a reconciliation cron that fired since the last full sync: everything is read again
         h.properties.put("sync.full-reconciliation-cron", "* * * * * ?");
@@ -172,11 +172,63 @@ class SyncScenariosTest {
         assertThat(h.member("anna@exemple.fr")).isNotNull();
         assertThat(h.member("dan@exemple.fr").path("merge_fields").path("FNAME").asText())
                 .as("read before the edit").isEqualTo("Dan");
-        assertThat(syncLog()).contains("Changements faits par d'autres pendant la synchronisation (Copper)");
 
+        // the next run counts the first run's window (or reads it again if the overlap has not passed): Dan's edit,
+        // later than Copper's last answer to the first run, is left out of the count and read after the watermark
         assertThat(h.run()).isZero();
         assertThat(h.member("dan@exemple.fr").path("merge_fields").path("FNAME").asText())
                 .as("the watermark did not move past the edit").isEqualTo("Daniel");
+    }
+
+    @Test
+    void aRunThatWritesEndsWithoutWaitingAndTheNextRunCountsItsChangesInstead() throws Exception {
+        harness(new Seed()
+                .person("anna@exemple.fr", "Anna", "Arnaud") // Copper only: the first run creates the member
+                .member("bob@exemple.fr", "subscribed", "Bob", "Bernard") // Mailchimp only: the person
+                .person("cora@exemple.fr", "Cora", "Colin").member("cora@exemple.fr", "subscribed", "Cora", "Colin"));
+        h.properties.put("sync.incremental-overlap-seconds", "5"); // the shipped value
+        long started = System.nanoTime();
+        assertThat(h.run()).isZero();
+        long firstRunMillis = (System.nanoTime() - started) / 1_000_000;
+        // the run used to wait out the overlap after its last write, then count: at least 5 s
+        assertThat(firstRunMillis).as("first run, ms").isLessThan(5_000);
+        assertThat(h.sandbox.calls().get("POST /developer_api/v1/people/search")).as("one page read, no count").isEqualTo(1);
+
+        Thread.sleep(5_000); // what the run no longer waits: the next run can count the window
+        h.sandbox.resetCalls();
+        assertThat(h.run()).isZero();
+        assertThat(h.writeCalls()).as("the first run's own writes are not applied again: %s", h.sandbox.calls()).isZero();
+        // one count per listing tells that the window holds only the first run's writes and nothing newer: no read
+        assertThat(h.sandbox.totalCalls()).as("calls: %s", h.sandbox.calls()).isEqualTo(3);
+        assertThat(h.latestReport()).contains("Total d'opérations: 0");
+
+        // an edit made afterwards (stamped by the server's clock) is read by the next run, after the settled mark
+        editPerson("cora@exemple.fr", p -> p.put("first_name", "Coralie").put("name", "Coralie Colin")
+                .put("date_modified", Seed.now()));
+        assertThat(h.run()).isZero();
+        assertThat(h.member("cora@exemple.fr").path("merge_fields").path("FNAME").asText()).isEqualTo("Coralie");
+        assertThat(h.member("anna@exemple.fr")).isNotNull();
+        assertThat(h.copperPeopleWith("bob@exemple.fr")).isEqualTo(1);
+    }
+
+    @Test
+    void aChangeStampedWithinTheRunIsFoundByTheNextRunsCountAndRead() throws Exception {
+        harness(new Seed()
+                .person("anna@exemple.fr", "Anna", "Arnaud") // Copper only: the run writes
+                .person("dan@exemple.fr", "Dan", "Dupont").member("dan@exemple.fr", "subscribed", "Dan", "Dupont")
+                // modified after Dan: Dan is outside the last overlap second read, whose later edits no count can see
+                .person("zoe@exemple.fr", "Zoé", "Zola").member("zoe@exemple.fr", "subscribed", "Zoé", "Zola"));
+        long duringTheRun = java.time.Instant.now().getEpochSecond();
+        assertThat(h.run()).isZero();
+        // a Copper edit stamped while the run was going on, visible only now (commit lag): not the run's own change
+        editPerson("dan@exemple.fr", p -> p.put("first_name", "Daniel").put("name", "Daniel Dupont")
+                .put("date_modified", duringTheRun));
+        Thread.sleep(1_100); // the overlap (1 s here) has passed: the next run counts the window
+
+        assertThat(h.run()).isZero();
+
+        assertThat(syncLog()).contains("Changements faits par d'autres pendant la synchronisation précédente (Copper)");
+        assertThat(h.member("dan@exemple.fr").path("merge_fields").path("FNAME").asText()).isEqualTo("Daniel");
     }
 
     @Test
@@ -184,7 +236,7 @@ class SyncScenariosTest {
         harness(new Seed().person("dan@exemple.fr", "Dan", "Dupont").member("dan@exemple.fr", "subscribed", "Dan", "Dupont"));
         assertThat(h.run()).isZero();
         editPerson("dan@exemple.fr", p -> p.put("first_name", "Daniel").put("name", "Daniel Dupont")
-                .put("date_modified", T0 + 3600));
+                .put("date_modified", Seed.now()));
 
         assertThat(h.run()).isZero();
 
@@ -200,7 +252,7 @@ class SyncScenariosTest {
         assertThat(h.run()).isZero();
         editMember("dan@exemple.fr", m -> {
             ((ObjectNode) m.path("merge_fields")).put("LNAME", "Durand-Dupont");
-            m.put("last_changed", "2025-01-02T00:00:00+00:00");
+            m.put("last_changed", Seed.nowIso(0));
         });
 
         assertThat(h.run()).isZero();
@@ -215,10 +267,10 @@ class SyncScenariosTest {
         harness(new Seed().person("eva@exemple.fr", "Eva", "Egal").member("eva@exemple.fr", "subscribed", "Eva", "Egal"));
         assertThat(h.run()).isZero();
         editPerson("eva@exemple.fr", p -> p.put("first_name", "Evelyne").put("name", "Evelyne Egal")
-                .put("date_modified", T0 + 100));
+                .put("date_modified", Seed.now()));
         editMember("eva@exemple.fr", m -> {
             ((ObjectNode) m.path("merge_fields")).put("FNAME", "Eve");
-            m.put("last_changed", "2025-06-01T00:00:00+00:00");
+            m.put("last_changed", Seed.nowIso(1)); // the most recent
         });
 
         assertThat(h.run()).isZero();
@@ -238,7 +290,7 @@ class SyncScenariosTest {
 
         editPerson("fab@exemple.fr", p -> {
             p.putArray("tags").add("beta");
-            p.put("date_modified", T0 + 3600);
+            p.put("date_modified", Seed.now());
         });
         assertThat(h.run()).isZero();
 
