@@ -140,6 +140,10 @@ fi
 mkdir -p "$LOG_DIR"
 REPORTS_DIR="$(sed -n "s/^[[:space:]]*paths\.reports-dir[[:space:]]*=[[:space:]]*//p" config/application.properties 2>/dev/null | tail -1 | sed "s/[[:space:]]*\$//")"
 REPORTS_DIR="${REPORTS_DIR:-reports}"
+if [ "$SANDBOX" = 1 ]; then   # le bac à sable garde ses rapports à part, avec son état
+    DATA_DIR="$(sed -n "s/^[[:space:]]*paths\.data-dir[[:space:]]*=[[:space:]]*//p" config/application.properties 2>/dev/null | tail -1 | sed "s/[[:space:]]*\$//")"
+    REPORTS_DIR="${DATA_DIR:-data}/sandbox/reports"
+fi
 newest_report() { ls -1 "$REPORTS_DIR"/import_report_*.json 2>/dev/null | sort | tail -n 1; }
 BEFORE="$(newest_report)"
 case " ${PASS[*]:-} " in *" --dry-run "*) echo "🧪 Mode simulation (--dry-run) : rien ne sera écrit." ;; esac

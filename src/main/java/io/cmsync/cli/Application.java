@@ -107,21 +107,15 @@ public final class Application implements Callable<Integer> {
                 return 2;
             }
         }
-        Map<String, String> environment = new HashMap<>(System.getenv());
-        Map<String, String> overrides = new HashMap<>();
-        SandboxServer server = null;
+        Map<String, String> environment = System.getenv();
+        Map<String, String> overrides = Map.of();
+        SandboxSession sandboxSession = null;
         if (sandbox) {
-            Path dataDir = Path.of(SettingsLoader.readProperties(config).getProperty("paths.data-dir", "data").strip());
-            Path sandboxDir = dataDir.resolve("sandbox");
-            if (reset) {
-                deleteSyncedState(sandboxDir);
-            }
-            server = SandboxServer.start(new SandboxOptions(0, null, sandboxDir.resolve("state.json"), reset));
-            sandboxEnvironment(environment, server);
-            // the sandbox run keeps its own synced state, never mixed with a real account's
-            overrides.put("paths.data-dir", sandboxDir.toString());
-            overrides.put("state.jdbc-url", "");
-            LOG.info("Sandbox started at {} (state in {})", server.baseUrl(), sandboxDir);
+            sandboxSession = SandboxSession.start(config, reset, environment);
+            environment = sandboxSession.environment();
+            overrides = sandboxSession.overrides();
+            LOG.info("Sandbox started at {} (state in {})", sandboxSession.server().baseUrl(),
+                    SandboxSession.dir(config));
         }
         try {
             Settings settings = new SettingsLoader(config, envFile, environment, overrides).load();
@@ -132,32 +126,11 @@ public final class Application implements Callable<Integer> {
             app.runDaemon();
             return 0;
         } finally {
-            if (server != null) {
-                server.close();
+            if (sandboxSession != null) {
+                sandboxSession.close();
             }
             if (pid != null) {
                 pid.close();
-            }
-        }
-    }
-
-    static void sandboxEnvironment(Map<String, String> environment, SandboxServer server) {
-        environment.put(Secrets.COPPER_API_KEY, SandboxServer.COPPER_API_KEY);
-        environment.put(Secrets.COPPER_API_EMAIL, SandboxServer.COPPER_USER_EMAIL);
-        environment.put(Secrets.MAILCHIMP_API_KEY, SandboxServer.MAILCHIMP_API_KEY);
-        environment.put(Secrets.MAILCHIMP_LIST_ID, SandboxServer.LIST_ID);
-        environment.remove(Secrets.MAILCHIMP_DC);
-        environment.put(SettingsLoader.COPPER_BASE_URL_ENV, server.copperBaseUrl());
-        environment.put(SettingsLoader.MAILCHIMP_BASE_URL_ENV, server.mailchimpBaseUrl());
-    }
-
-    private static void deleteSyncedState(Path sandboxDir) throws IOException {
-        if (!Files.isDirectory(sandboxDir)) {
-            return;
-        }
-        try (var files = Files.list(sandboxDir)) {
-            for (Path f : files.filter(p -> p.getFileName().toString().startsWith("sync-state")).toList()) {
-                Files.deleteIfExists(f);
             }
         }
     }
