@@ -3,6 +3,7 @@ package io.cmsync.cli;
 import io.cmsync.app.SyncApplication;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.net.BindException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -168,7 +169,15 @@ public final class Application implements Callable<Integer> {
             if (data != null && !Files.isRegularFile(data)) {
                 throw new CommandLine.ParameterException(spec.commandLine(), "--data: no such file: " + data);
             }
-            SandboxServer server = SandboxServer.start(new SandboxOptions(port, data, state, false));
+            SandboxServer server;
+            try {
+                server = SandboxServer.start(new SandboxOptions(port, data, state, false));
+            } catch (BindException e) {
+                // an expected failure: one line that says what to do, no stack trace
+                spec.commandLine().getErr().println("❌ Le port " + port + " de 127.0.0.1 est déjà utilisé (un autre "
+                        + "bac à sable ?) : arrêtez-le, ou choisissez un autre port avec --port.");
+                return 2;
+            }
             PrintWriter out = new PrintWriter(System.out, true);
             out.println(server.describe());
             CountDownLatch stopped = new CountDownLatch(1);

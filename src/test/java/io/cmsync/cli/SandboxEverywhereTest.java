@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -123,6 +125,18 @@ class SandboxEverywhereTest {
         assertThat(sw.code()).isEqualTo(2);
         assertThat(sw.err()).contains("vaut aussi pour les vrais comptes");
         assertThat(Files.readString(config)).as("the real mode is untouched").isEqualTo(before);
+    }
+
+    @Test
+    void sandboxServeOnABusyPortSaysSoInOneFrenchLine() throws Exception {
+        try (ServerSocket busy = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            String port = String.valueOf(busy.getLocalPort());
+            Result r = run("sandbox", "serve", "--port", port);
+            assertThat(r.code()).isEqualTo(2);
+            assertThat(r.err().strip()).isEqualTo("❌ Le port " + port + " de 127.0.0.1 est déjà utilisé (un autre "
+                    + "bac à sable ?) : arrêtez-le, ou choisissez un autre port avec --port.");
+            assertThat(r.out()).isEmpty();
+        }
     }
 
     private Path config() throws Exception {
