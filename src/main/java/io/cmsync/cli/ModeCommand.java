@@ -63,10 +63,11 @@ final class ModeCommand implements java.util.concurrent.Callable<Integer> {
         }
         if (sandbox) {
             // one setting serves both: switching it "for the sandbox" would switch the real accounts too
-            throw new CommandLine.ParameterException(spec.commandLine(), "Le mode du bac à sable est celui de " + config
+            spec.commandLine().getErr().println("❌ Le mode du bac à sable est celui de " + config
                     + ", qui vaut aussi pour les vrais comptes : « mode " + target + " » ne le change pas avec "
                     + "--sandbox. Pour essayer l'autre mode sans risque, copiez le dossier du programme et "
                     + "changez le mode dans la copie.");
+            return 1; // the switch is refused, as when cancelled: nothing changed
         }
         String wanted = target.strip().toUpperCase(Locale.ROOT);
         if (!wanted.equals("TEST") && !wanted.equals("PRODUCTION")) {

@@ -122,8 +122,8 @@ class SandboxEverywhereTest {
         assertThat(mode.out()).contains("Mode actuel : TEST", "Le bac à sable suit ce mode");
         String before = Files.readString(config);
         Result sw = run("mode", "production", "--yes", "--sandbox", "--config", config.toString());
-        assertThat(sw.code()).isEqualTo(2);
-        assertThat(sw.err()).contains("vaut aussi pour les vrais comptes");
+        assertThat(sw.code()).isEqualTo(1);
+        assertThat(sw.err()).contains("vaut aussi pour les vrais comptes").doesNotContain("Usage");
         assertThat(Files.readString(config)).as("the real mode is untouched").isEqualTo(before);
     }
 
