@@ -86,7 +86,7 @@ public final class SyncApplication {
         main.bind("hydrator", new Hydrator(copper, scope));
         main.bind("planStep", new PlanStep(new Planner(plannerSettings), clock,
                 new SafetyBrake(SafetySettings.load(settings.propertiesFile())), confirmPlan, settings.planChunkSize(),
-                settings.reportZone()));
+                settings.reportZone(), io.cmsync.report.Commands.of(settings.sandbox())));
         main.bind("notWritten", new NotWritten());
         main.bind("mailchimpWriter", new MailchimpWriter(mailchimp, settings.newMemberStatus()));
         main.bind("copperWriter", new CopperWriter(copper, plannerSettings.tagRules()));

@@ -107,6 +107,32 @@ class SandboxEverywhereTest {
     }
 
     @Test
+    void aBlockedSandboxPlanIsExecutedByTheCommandItsReportPrints() throws Exception {
+        Path config = config();
+        Files.writeString(config, "\nsafety.update-grace=0\nsafety.max-update-ratio=0.01\n",
+                java.nio.file.StandardOpenOption.APPEND);
+        Path reports = dir.resolve("data/sandbox/reports");
+
+        Result blocked = run("--sandbox", "--reset", "--once", "--config", config.toString());
+        assertThat(blocked.code()).isEqualTo(3);
+        String text = newest(reports, ".txt");
+        String log;
+        try (Stream<Path> logs = Files.list(reports)) {
+            log = Files.readString(logs.filter(p -> p.getFileName().toString().startsWith("sync_log_")).findFirst()
+                    .orElseThrow(), StandardCharsets.UTF_8);
+        }
+        String confirm = Commands.SANDBOX.confirmPlan();
+        assertThat(commands(text)).contains(confirm);
+        assertThat(commands(log)).contains(confirm);
+
+        List<String> args = new ArrayList<>(List.of(confirm.substring(Commands.JAR.length()).strip().split(" ")));
+        args.addAll(List.of("--config", config.toString()));
+        Result confirmed = run(args.toArray(String[]::new));
+        assertThat(confirmed.code()).as(confirmed.err()).isZero();
+        assertThat(newest(reports, ".json")).contains("\"copperToMailchimp\"").doesNotContain("\"blocked\"");
+    }
+
+    @Test
     void reportCommandsReadTheSandboxFolderAndModeExplainsItself() throws Exception {
         Path config = config();
         Result none = run("report", "summary", "--sandbox", "--config", config.toString());
