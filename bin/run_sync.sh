@@ -170,7 +170,7 @@ case "$CODE" in
        echo "   Voir « Résolution des problèmes » dans docs/DOCUMENTATION.md." ;;
     3) echo "⛔ Plan bloqué par le frein de sécurité : rien n'a été écrit dans Copper ni Mailchimp."
        echo "   Relisez le plan dans le rapport (section « PLAN BLOQUÉ PAR LE FREIN DE SÉCURITÉ »),"
-       echo "   puis, s'il est juste : bin/run_sync.sh --confirm-plan" ;;
+       echo "   puis, s'il est juste : bin/run_sync.sh$([ "$SANDBOX" = 1 ] && printf ' --sandbox') --confirm-plan" ;;
     4) echo "⏭️ Une autre synchronisation était déjà en cours (service permanent ou tâche planifiée) :"
        echo "   celle-ci n'a pas été lancée. L'autre produit son propre rapport." ;;
     5) echo "⚠️ Synchronisation faite, mais les rapports n'ont pas pu être écrits dans $REPORTS_DIR/"

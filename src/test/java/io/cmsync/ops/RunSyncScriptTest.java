@@ -157,6 +157,10 @@ class RunSyncScriptTest {
             TestProject.Result r = p.bash(null, Map.of(), isolated, "bin/run_sync.sh", "--sandbox", "--confirm-plan");
             assertThat(r.code()).as(r.out()).isEqualTo(e.getKey());
             assertThat(r.out()).as("code %d", e.getKey()).contains(e.getValue()).doesNotContain("Option inconnue");
+            if (e.getKey() == 3) {
+                // the advice works when pasted: a sandbox plan is confirmed in the sandbox
+                assertThat(r.out()).contains("bin/run_sync.sh --sandbox --confirm-plan");
+            }
             for (var other : explained.entrySet()) {
                 if (!other.getKey().equals(e.getKey())) {
                     assertThat(r.out()).as("code %d", e.getKey()).doesNotContain(other.getValue());
