@@ -1,12 +1,10 @@
 package io.cmsync.cli;
 
 import io.cmsync.app.SyncApplication;
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.BindException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -15,7 +13,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.cmsync.config.ConfigException;
-import io.cmsync.config.Secrets;
 import io.cmsync.config.Settings;
 import io.cmsync.config.SettingsLoader;
 import io.cmsync.sandbox.SandboxOptions;
@@ -112,7 +109,15 @@ public final class Application implements Callable<Integer> {
         Map<String, String> overrides = Map.of();
         SandboxSession sandboxSession = null;
         if (sandbox) {
-            sandboxSession = SandboxSession.start(config, reset, environment);
+            try {
+                sandboxSession = SandboxSession.start(config, reset, environment);
+            } catch (SandboxSession.Busy e) {
+                spec.commandLine().getErr().println(e.getMessage());
+                if (pid != null) {
+                    pid.close();
+                }
+                return 4;
+            }
             environment = sandboxSession.environment();
             overrides = sandboxSession.overrides();
             LOG.info("Sandbox started at {} (state in {})", sandboxSession.server().baseUrl(),

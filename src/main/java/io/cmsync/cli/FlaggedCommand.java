@@ -174,10 +174,6 @@ public final class FlaggedCommand implements Callable<Integer> {
 
     /** The settings of one call and the sandbox it works on (null: the real accounts). */
     record Context(Settings settings, SandboxSession sandbox) implements AutoCloseable {
-        Commands commands() {
-            return Commands.of(settings.sandbox());
-        }
-
         @Override
         public void close() {
             if (sandbox != null) {
@@ -239,6 +235,9 @@ public final class FlaggedCommand implements Callable<Integer> {
                 }
                 printPreview(out, pending, pending.subList(0, Math.min(limit, pending.size())), List.of());
                 return 0;
+            } catch (SandboxSession.Busy e) {
+                parent.spec.commandLine().getErr().println(e.getMessage());
+                return 2;
             } catch (ConfigException e) {
                 parent.spec.commandLine().getErr().println("Configuration error: " + e.getMessage());
                 return 2;
@@ -297,6 +296,9 @@ public final class FlaggedCommand implements Callable<Integer> {
             Context context;
             try {
                 context = parent.open();
+            } catch (SandboxSession.Busy e) {
+                err.println(e.getMessage());
+                return 2;
             } catch (ConfigException e) {
                 err.println("Configuration error: " + e.getMessage());
                 return 2;

@@ -10,19 +10,35 @@ import io.cmsync.config.Secrets;
 import io.cmsync.config.SettingsLoader;
 import io.cmsync.sandbox.SandboxOptions;
 import io.cmsync.sandbox.SandboxServer;
+import io.cmsync.state.RunLock;
 
 /**
  * The built-in sandbox as every {@code --sandbox} command sees it: the emulators started on
  * {@code <paths.data-dir>/sandbox/state.json}, their credentials in place of {@code .env}, and the settings that keep
  * everything of the sandbox in that folder (synced state, lock, reports, archive file), never mixed with a real
  * account's. Closing it saves the emulators' state, so the next command finds what this one did.
+ * <p>
+ * One session at a time per folder ({@code sandbox.lock}): each holds the state in memory and writes it back when it
+ * ends, so a second one (a {@code flagged --sandbox} beside a {@code --sandbox} daemon) would lose the other's writes.
  */
 final class SandboxSession implements AutoCloseable {
+    /** Another command or the daemon uses this folder's sandbox now. */
+    static final class Busy extends IOException {
+        Busy(Path lock) {
+            super("❌ Le bac à sable de ce dossier est déjà utilisé par un autre programme (le service lancé avec "
+                    + "--sandbox, ou une autre commande --sandbox ; verrou " + lock + ") : attendez qu'il se termine, "
+                    + "ou arrêtez le service (bin/stop_sync.sh), puis relancez.");
+        }
+    }
+
+    private final RunLock lock;
     private final SandboxServer server;
     private final Map<String, String> environment;
     private final Map<String, String> overrides;
 
-    private SandboxSession(SandboxServer server, Map<String, String> environment, Map<String, String> overrides) {
+    private SandboxSession(RunLock lock, SandboxServer server, Map<String, String> environment,
+                           Map<String, String> overrides) {
+        this.lock = lock;
         this.server = server;
         this.environment = environment;
         this.overrides = overrides;
@@ -36,10 +52,18 @@ final class SandboxSession implements AutoCloseable {
      */
     static SandboxSession start(Path config, boolean reset, Map<String, String> environment) throws IOException {
         Path dir = dir(config);
-        if (reset) {
-            deleteSyncedState(dir);
+        Path lockFile = dir.resolve("sandbox.lock");
+        RunLock lock = RunLock.tryAcquire(lockFile).orElseThrow(() -> new Busy(lockFile));
+        SandboxServer server;
+        try {
+            if (reset) {
+                deleteSyncedState(dir);
+            }
+            server = SandboxServer.start(new SandboxOptions(0, null, dir.resolve("state.json"), reset));
+        } catch (IOException | RuntimeException e) {
+            lock.close();
+            throw e;
         }
-        SandboxServer server = SandboxServer.start(new SandboxOptions(0, null, dir.resolve("state.json"), reset));
         Map<String, String> env = new HashMap<>(environment);
         env.put(Secrets.COPPER_API_KEY, SandboxServer.COPPER_API_KEY);
         env.put(Secrets.COPPER_API_EMAIL, SandboxServer.COPPER_USER_EMAIL);
@@ -48,7 +72,7 @@ final class SandboxSession implements AutoCloseable {
         env.remove(Secrets.MAILCHIMP_DC);
         env.put(SettingsLoader.COPPER_BASE_URL_ENV, server.copperBaseUrl());
         env.put(SettingsLoader.MAILCHIMP_BASE_URL_ENV, server.mailchimpBaseUrl());
-        return new SandboxSession(server, env, overrides(config));
+        return new SandboxSession(lock, server, env, overrides(config));
     }
 
     /** {@code <paths.data-dir>/sandbox}: the emulators' state and everything the sandbox runs write. */
@@ -90,7 +114,11 @@ final class SandboxSession implements AutoCloseable {
 
     @Override
     public void close() {
-        server.close();
+        try {
+            server.close();
+        } finally {
+            lock.close();
+        }
     }
 
     private static void deleteSyncedState(Path sandboxDir) throws IOException {

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -151,6 +152,20 @@ class SandboxEverywhereTest {
         assertThat(sw.code()).isEqualTo(1);
         assertThat(sw.err()).contains("vaut aussi pour les vrais comptes").doesNotContain("Usage");
         assertThat(Files.readString(config)).as("the real mode is untouched").isEqualTo(before);
+    }
+
+    @Test
+    void oneSandboxSessionAtATimeSoNoCommandOverwritesAnothersState() throws Exception {
+        Path config = config();
+        try (SandboxSession daemonLike = SandboxSession.start(config, true, Map.of())) {
+            Result flagged = run("flagged", "archive", "--confirm", "--all", "--sandbox", "--config", config.toString());
+            assertThat(flagged.code()).isEqualTo(2);
+            assertThat(flagged.err().strip()).startsWith("❌ Le bac à sable de ce dossier est déjà utilisé")
+                    .doesNotContain("\n");
+            Result once = run("--sandbox", "--once", "--config", config.toString());
+            assertThat(once.code()).as("skipped, as when a sync holds the lock").isEqualTo(4);
+        }
+        assertThat(run("flagged", "list", "--sandbox", "--config", config.toString()).code()).isZero();
     }
 
     @Test
