@@ -140,6 +140,10 @@ fi
 mkdir -p "$LOG_DIR"
 REPORTS_DIR="$(sed -n "s/^[[:space:]]*paths\.reports-dir[[:space:]]*=[[:space:]]*//p" config/application.properties 2>/dev/null | tail -1 | sed "s/[[:space:]]*\$//")"
 REPORTS_DIR="${REPORTS_DIR:-reports}"
+if [ "$SANDBOX" = 1 ]; then   # le bac à sable garde ses rapports à part, avec son état
+    DATA_DIR="$(sed -n "s/^[[:space:]]*paths\.data-dir[[:space:]]*=[[:space:]]*//p" config/application.properties 2>/dev/null | tail -1 | sed "s/[[:space:]]*\$//")"
+    REPORTS_DIR="${DATA_DIR:-data}/sandbox/reports"
+fi
 newest_report() { ls -1 "$REPORTS_DIR"/import_report_*.json 2>/dev/null | sort | tail -n 1; }
 BEFORE="$(newest_report)"
 case " ${PASS[*]:-} " in *" --dry-run "*) echo "🧪 Mode simulation (--dry-run) : rien ne sera écrit." ;; esac
@@ -166,7 +170,7 @@ case "$CODE" in
        echo "   Voir « Résolution des problèmes » dans docs/DOCUMENTATION.md." ;;
     3) echo "⛔ Plan bloqué par le frein de sécurité : rien n'a été écrit dans Copper ni Mailchimp."
        echo "   Relisez le plan dans le rapport (section « PLAN BLOQUÉ PAR LE FREIN DE SÉCURITÉ »),"
-       echo "   puis, s'il est juste : bin/run_sync.sh --confirm-plan" ;;
+       echo "   puis, s'il est juste : bin/run_sync.sh$([ "$SANDBOX" = 1 ] && printf ' --sandbox') --confirm-plan" ;;
     4) echo "⏭️ Une autre synchronisation était déjà en cours (service permanent ou tâche planifiée) :"
        echo "   celle-ci n'a pas été lancée. L'autre produit son propre rapport." ;;
     5) echo "⚠️ Synchronisation faite, mais les rapports n'ont pas pu être écrits dans $REPORTS_DIR/"

@@ -90,7 +90,7 @@ public final class SyncApplication {
         main.bind("hydrator", new Hydrator(copper, scope));
         main.bind("planStep", new PlanStep(new Planner(plannerSettings), clock,
                 new SafetyBrake(SafetySettings.load(settings.propertiesFile())), confirmPlan, settings.planChunkSize(),
-                settings.reportZone()));
+                settings.reportZone(), io.cmsync.report.Commands.of(settings.sandbox())));
         main.bind("notWritten", new NotWritten());
         main.bind("mailchimpWriter", new MailchimpWriter(mailchimp, settings.newMemberStatus()));
         main.bind("copperWriter", new CopperWriter(copper, plannerSettings.tagRules()));
@@ -175,20 +175,26 @@ public final class SyncApplication {
 
     /** Daemon: blocks until the process is asked to stop (SIGTERM / Ctrl+C). */
     public void runDaemon() throws Exception {
-        checkHealthPortFree();
+        String pages = checkHealthPortFree();
+        if (pages != null) {
+            // Camel's own summary says http://0.0.0.0 whatever the host (silenced in log4j2.xml): this line is true
+            org.slf4j.LoggerFactory.getLogger(SyncApplication.class).info(pages);
+        }
         main.run();
     }
 
     /**
      * The daemon serves health and metrics on camel.management.host:port; Camel only logs a WARN when that port is
      * taken (another daemon, another service) and would run on without them: stop before starting instead.
+     *
+     * @return the line that gives the pages' addresses, null when there are none or their port is picked at start
      */
-    void checkHealthPortFree() {
+    String checkHealthPortFree() {
         java.util.Properties file = io.cmsync.config.SettingsLoader.readProperties(settings.propertiesFile());
         String host = setting(file, "camel.management.host", "0.0.0.0");
         String port = setting(file, "camel.management.port", "8080");
         if (!Boolean.parseBoolean(setting(file, "camel.management.enabled", "false"))) {
-            return;
+            return null;
         }
         int number;
         try {
@@ -198,7 +204,7 @@ public final class SyncApplication {
                     "not a port number: " + port);
         }
         if (number == 0) {
-            return;
+            return null;
         }
         try (java.net.ServerSocket probe = new java.net.ServerSocket()) {
             probe.setReuseAddress(true);
@@ -208,6 +214,17 @@ public final class SyncApplication {
                     host + ":" + number + " is already in use (another daemon, or another service): the health and "
                             + "metrics pages cannot be served; stop it or choose another port");
         }
+        return healthPages(host, number, setting(file, "camel.management.health-path", "/observe/health"),
+                setting(file, "camel.metrics.path", "/observe/metrics"));
+    }
+
+    /** Where a person reaches the health and metrics pages, for the address the server really listens on. */
+    static String healthPages(String host, int port, String healthPath, String metricsPath) {
+        boolean everywhere = host.isEmpty() || host.equals("0.0.0.0") || host.equals("::") || host.equals("[::]");
+        String base = "http://" + (everywhere ? "localhost" : host.contains(":") && !host.startsWith("[")
+                ? "[" + host + "]" : host) + ":" + port;
+        return "Santé : " + base + healthPath + " ; métriques : " + base + metricsPath
+                + (everywhere ? " (ouvertes sur toutes les interfaces réseau de la machine)" : "");
     }
 
     /** A setting as Camel Main resolves it: system property, then environment, then the properties file. */

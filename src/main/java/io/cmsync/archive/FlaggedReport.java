@@ -14,6 +14,7 @@ import java.util.Locale;
 
 import io.cmsync.archive.FlaggedWorkflow.Decision;
 import io.cmsync.archive.FlaggedWorkflow.Result;
+import io.cmsync.report.Commands;
 
 /**
  * The report of one {@code flagged archive|delete} command, {@code flagged_report_AAAA-MM-JJ_HH-MM-SS.txt}, in the
@@ -50,6 +51,12 @@ public final class FlaggedReport {
 
     public static String format(String command, String mode, Instant at, ZoneId zone, List<Result> results,
                                 Path archiveFile, int stillPending) {
+        return format(command, mode, at, zone, results, archiveFile, stillPending, Commands.REAL);
+    }
+
+    /** As above, the recommended command written by {@code commands} (with {@code --sandbox} in the sandbox). */
+    public static String format(String command, String mode, Instant at, ZoneId zone, List<Result> results,
+                                Path archiveFile, int stillPending, Commands commands) {
         long ignored = results.stream().filter(r -> r.decision() == Decision.IGNORE).count();
         List<Result> acted = results.stream().filter(r -> r.decision() != Decision.IGNORE).toList();
         long ok = acted.stream().filter(Result::success).count();
@@ -94,8 +101,7 @@ public final class FlaggedReport {
             line(out, "  • Corrigez les erreurs ci-dessus puis relancez la commande pour les contacts restés en attente");
         }
         if (stillPending > 0) {
-            line(out, "  • " + stillPending + " contact(s) encore en attente: "
-                    + "java -jar target/copper-mailchimp-sync.jar flagged list");
+            line(out, "  • " + stillPending + " contact(s) encore en attente: " + commands.flaggedList());
         }
         if (errors == 0 && stillPending == 0) {
             line(out, "  • Aucune");

@@ -1,11 +1,10 @@
 package io.cmsync.cli;
 
 import io.cmsync.app.SyncApplication;
-import java.io.IOException;
 import java.io.PrintWriter;
+import java.net.BindException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -14,7 +13,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.cmsync.config.ConfigException;
-import io.cmsync.config.Secrets;
 import io.cmsync.config.Settings;
 import io.cmsync.config.SettingsLoader;
 import io.cmsync.sandbox.SandboxOptions;
@@ -107,21 +105,23 @@ public final class Application implements Callable<Integer> {
                 return 2;
             }
         }
-        Map<String, String> environment = new HashMap<>(System.getenv());
-        Map<String, String> overrides = new HashMap<>();
-        SandboxServer server = null;
+        Map<String, String> environment = System.getenv();
+        Map<String, String> overrides = Map.of();
+        SandboxSession sandboxSession = null;
         if (sandbox) {
-            Path dataDir = Path.of(SettingsLoader.readProperties(config).getProperty("paths.data-dir", "data").strip());
-            Path sandboxDir = dataDir.resolve("sandbox");
-            if (reset) {
-                deleteSyncedState(sandboxDir);
+            try {
+                sandboxSession = SandboxSession.start(config, reset, environment);
+            } catch (SandboxSession.Busy e) {
+                spec.commandLine().getErr().println(e.getMessage());
+                if (pid != null) {
+                    pid.close();
+                }
+                return 4;
             }
-            server = SandboxServer.start(new SandboxOptions(0, null, sandboxDir.resolve("state.json"), reset));
-            sandboxEnvironment(environment, server);
-            // the sandbox run keeps its own synced state, never mixed with a real account's
-            overrides.put("paths.data-dir", sandboxDir.toString());
-            overrides.put("state.jdbc-url", "");
-            LOG.info("Sandbox started at {} (state in {})", server.baseUrl(), sandboxDir);
+            environment = sandboxSession.environment();
+            overrides = sandboxSession.overrides();
+            LOG.info("Sandbox started at {} (state in {})", sandboxSession.server().baseUrl(),
+                    SandboxSession.dir(config));
         }
         try {
             Settings settings = new SettingsLoader(config, envFile, environment, overrides).load();
@@ -132,32 +132,11 @@ public final class Application implements Callable<Integer> {
             app.runDaemon();
             return 0;
         } finally {
-            if (server != null) {
-                server.close();
+            if (sandboxSession != null) {
+                sandboxSession.close();
             }
             if (pid != null) {
                 pid.close();
-            }
-        }
-    }
-
-    static void sandboxEnvironment(Map<String, String> environment, SandboxServer server) {
-        environment.put(Secrets.COPPER_API_KEY, SandboxServer.COPPER_API_KEY);
-        environment.put(Secrets.COPPER_API_EMAIL, SandboxServer.COPPER_USER_EMAIL);
-        environment.put(Secrets.MAILCHIMP_API_KEY, SandboxServer.MAILCHIMP_API_KEY);
-        environment.put(Secrets.MAILCHIMP_LIST_ID, SandboxServer.LIST_ID);
-        environment.remove(Secrets.MAILCHIMP_DC);
-        environment.put(SettingsLoader.COPPER_BASE_URL_ENV, server.copperBaseUrl());
-        environment.put(SettingsLoader.MAILCHIMP_BASE_URL_ENV, server.mailchimpBaseUrl());
-    }
-
-    private static void deleteSyncedState(Path sandboxDir) throws IOException {
-        if (!Files.isDirectory(sandboxDir)) {
-            return;
-        }
-        try (var files = Files.list(sandboxDir)) {
-            for (Path f : files.filter(p -> p.getFileName().toString().startsWith("sync-state")).toList()) {
-                Files.deleteIfExists(f);
             }
         }
     }
@@ -195,7 +174,15 @@ public final class Application implements Callable<Integer> {
             if (data != null && !Files.isRegularFile(data)) {
                 throw new CommandLine.ParameterException(spec.commandLine(), "--data: no such file: " + data);
             }
-            SandboxServer server = SandboxServer.start(new SandboxOptions(port, data, state, false));
+            SandboxServer server;
+            try {
+                server = SandboxServer.start(new SandboxOptions(port, data, state, false));
+            } catch (BindException e) {
+                // an expected failure: one line that says what to do, no stack trace
+                spec.commandLine().getErr().println("❌ Le port " + port + " de 127.0.0.1 est déjà utilisé (un autre "
+                        + "bac à sable ?) : arrêtez-le, ou choisissez un autre port avec --port.");
+                return 2;
+            }
             PrintWriter out = new PrintWriter(System.out, true);
             out.println(server.describe());
             CountDownLatch stopped = new CountDownLatch(1);

@@ -29,6 +29,7 @@ import io.cmsync.config.ConfigException;
 import io.cmsync.config.Settings;
 import io.cmsync.config.SettingsLoader;
 import io.cmsync.http.ApiException;
+import io.cmsync.report.Commands;
 import io.cmsync.state.RunLock;
 import io.cmsync.state.StateException;
 import io.cmsync.state.StateStore;
@@ -120,6 +121,10 @@ public final class FlaggedCommand implements Callable<Integer> {
             description = "Secrets file (default: .env).")
     Path envFile;
 
+    @Option(names = "--sandbox", scope = ScopeType.INHERIT,
+            description = "Work on the built-in sandbox (the state of --sandbox --once).")
+    boolean sandbox;
+
     private final Terminal terminal;
     private final Map<String, String> environment;
     private final Map<String, String> overrides;
@@ -145,17 +150,59 @@ public final class FlaggedCommand implements Callable<Integer> {
     }
 
     Settings settings() {
-        Path cfg = config != null ? config : rootValue("--config", Path.of("config/application.properties"));
-        Path env = envFile != null ? envFile : rootValue("--env-file", Path.of(".env"));
-        return new SettingsLoader(cfg, env, environment, overrides).load();
+        return new SettingsLoader(configFile(), envFile(), environment, overrides).load();
     }
 
-    private Path rootValue(String option, Path fallback) {
+    /**
+     * The settings of this call, and with {@code --sandbox} the sandbox, started for the call's length: closing the
+     * context saves its state, so the next {@code --sandbox} command sees what this one did.
+     */
+    Context open() throws IOException {
+        if (!sandbox()) {
+            return new Context(settings(), null);
+        }
+        SandboxSession session = SandboxSession.start(configFile(), false, environment);
+        try {
+            Map<String, String> all = new java.util.HashMap<>(session.overrides());
+            all.putAll(overrides);
+            return new Context(new SettingsLoader(configFile(), envFile(), session.environment(), all).load(), session);
+        } catch (RuntimeException e) {
+            session.close();
+            throw e;
+        }
+    }
+
+    /** The settings of one call and the sandbox it works on (null: the real accounts). */
+    record Context(Settings settings, SandboxSession sandbox) implements AutoCloseable {
+        @Override
+        public void close() {
+            if (sandbox != null) {
+                sandbox.close();
+            }
+        }
+    }
+
+    private Path configFile() {
+        return config != null ? config : rootValue("--config", Path.of("config/application.properties"));
+    }
+
+    private Path envFile() {
+        return envFile != null ? envFile : rootValue("--env-file", Path.of(".env"));
+    }
+
+    /** {@code flagged list --sandbox}, {@code flagged --sandbox list} or {@code --sandbox flagged list}. */
+    private boolean sandbox() {
+        return sandbox || spec.root() != spec && rootValue("--sandbox", Boolean.FALSE);
+    }
+
+    private <T> T rootValue(String option, T fallback) {
         CommandLine.Model.CommandSpec root = spec.root();
         if (root != spec) {
             CommandLine.Model.OptionSpec o = root.findOption(option);
-            if (o != null && o.getValue() instanceof Path p) {
-                return p;
+            if (o != null && fallback.getClass().isInstance(o.getValue())) {
+                @SuppressWarnings("unchecked")
+                T value = (T) o.getValue();
+                return value;
             }
         }
         return fallback;
@@ -178,16 +225,19 @@ public final class FlaggedCommand implements Callable<Integer> {
         int limit;
 
         @Override
-        public Integer call() {
+        public Integer call() throws IOException {
             PrintWriter out = parent.spec.commandLine().getOut();
-            try {
-                Settings settings = parent.settings();
+            try (Context context = parent.open()) {
+                Settings settings = context.settings();
                 List<PendingFlagged> pending;
                 try (StateStore store = StateStore.open(settings.stateJdbcUrl())) {
                     pending = store.pending();
                 }
                 printPreview(out, pending, pending.subList(0, Math.min(limit, pending.size())), List.of());
                 return 0;
+            } catch (SandboxSession.Busy e) {
+                parent.spec.commandLine().getErr().println(e.getMessage());
+                return 2;
             } catch (ConfigException e) {
                 parent.spec.commandLine().getErr().println("Configuration error: " + e.getMessage());
                 return 2;
@@ -243,23 +293,30 @@ public final class FlaggedCommand implements Callable<Integer> {
             if (confirm && !all && emails.isEmpty()) {
                 throw new CommandLine.ParameterException(cli, "--confirm needs --all or --email to say which contacts");
             }
-            Settings settings;
+            Context context;
             try {
-                settings = parent.settings();
+                context = parent.open();
+            } catch (SandboxSession.Busy e) {
+                err.println(e.getMessage());
+                return 2;
             } catch (ConfigException e) {
                 err.println("Configuration error: " + e.getMessage());
                 return 2;
             }
-            Optional<RunLock> lock = RunLock.tryAcquire(settings.lockFile());
-            if (lock.isEmpty()) {
-                err.println("Une synchronisation est en cours (" + settings.lockFile() + "): réessayez quand elle sera terminée.");
-                return 2;
-            }
-            try (RunLock held = lock.get(); StateStore store = StateStore.open(settings.stateJdbcUrl())) {
-                return run(settings, store, out, err);
-            } catch (StateException e) {
-                err.println("État de synchronisation illisible: " + e.getMessage());
-                return 2;
+            try (context) {
+                Settings settings = context.settings();
+                Optional<RunLock> lock = RunLock.tryAcquire(settings.lockFile());
+                if (lock.isEmpty()) {
+                    err.println("Une synchronisation est en cours (" + settings.lockFile()
+                            + "): réessayez quand elle sera terminée.");
+                    return 2;
+                }
+                try (RunLock held = lock.get(); StateStore store = StateStore.open(settings.stateJdbcUrl())) {
+                    return run(settings, store, out, err);
+                } catch (StateException e) {
+                    err.println("État de synchronisation illisible: " + e.getMessage());
+                    return 2;
+                }
             }
         }
 
@@ -299,7 +356,7 @@ public final class FlaggedCommand implements Callable<Integer> {
                 out.println();
                 out.println("Aperçu seulement: rien n'a été modifié. Pour agir, lancez la commande dans un terminal "
                         + "ou ajoutez --confirm avec --all ou --email, par exemple:");
-                out.println("  java -jar target/copper-mailchimp-sync.jar " + commandName() + " --confirm --all");
+                out.println("  " + Commands.of(settings.sandbox()).flaggedConfirmAll(commandName()));
                 return 0;
             }
             if (decisions.stream().allMatch(d -> d == Decision.IGNORE)) {
@@ -338,7 +395,7 @@ public final class FlaggedCommand implements Callable<Integer> {
             }
             int stillPending = store.pending().size();
             String text = FlaggedReport.format(commandName(), settings.modeLabel(), started, settings.reportZone(),
-                    results, archive.path(), stillPending);
+                    results, archive.path(), stillPending, Commands.of(settings.sandbox()));
             try {
                 Path report = FlaggedReport.write(settings.reportsDir(), started, settings.reportZone(), text);
                 out.println("Rapport: " + report);

@@ -43,6 +43,9 @@ final class ModeCommand implements java.util.concurrent.Callable<Integer> {
             description = "Settings file (default: ${DEFAULT-VALUE}).")
     Path config;
 
+    @Option(names = "--sandbox", description = "Show the mode the sandbox runs use (the same setting).")
+    boolean sandbox;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -53,7 +56,18 @@ final class ModeCommand implements java.util.concurrent.Callable<Integer> {
         if (target == null) {
             out.println("Mode actuel : " + current);
             out.println(describe(current));
+            if (sandbox) {
+                out.println("ℹ️ Le bac à sable suit ce mode (réglage sync.mode de " + config + ").");
+            }
             return 0;
+        }
+        if (sandbox) {
+            // one setting serves both: switching it "for the sandbox" would switch the real accounts too
+            spec.commandLine().getErr().println("❌ Le mode du bac à sable est celui de " + config
+                    + ", qui vaut aussi pour les vrais comptes : « mode " + target + " » ne le change pas avec "
+                    + "--sandbox. Pour essayer l'autre mode sans risque, copiez le dossier du programme et "
+                    + "changez le mode dans la copie.");
+            return 1; // the switch is refused, as when cancelled: nothing changed
         }
         String wanted = target.strip().toUpperCase(Locale.ROOT);
         if (!wanted.equals("TEST") && !wanted.equals("PRODUCTION")) {

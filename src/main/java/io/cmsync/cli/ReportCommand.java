@@ -13,6 +13,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.cmsync.config.SettingsLoader;
+import io.cmsync.report.Commands;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -50,6 +51,9 @@ final class ReportCommand implements Callable<Integer> {
         @Option(names = "--reports-dir", paramLabel = "DIR", description = "Reports folder (default: paths.reports-dir).")
         Path reportsDir;
 
+        @Option(names = "--sandbox", description = "The sandbox's reports (data/sandbox/reports/).")
+        boolean sandbox;
+
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
@@ -57,7 +61,7 @@ final class ReportCommand implements Callable<Integer> {
         public Integer call() throws IOException {
             PrintWriter out = spec.commandLine().getOut();
             PrintWriter err = spec.commandLine().getErr();
-            Path dir = reportsDir != null ? reportsDir : reportsDirOf(config);
+            Path dir = reportsDir != null ? reportsDir : sandbox ? SandboxSession.reportsDir(config) : reportsDirOf(config);
             Optional<Path> report = file != null ? Optional.of(file) : newest(dir);
             if (report.isEmpty()) {
                 err.println("❌ Aucun rapport import_report_*.json dans " + dir.toAbsolutePath().normalize());
@@ -71,7 +75,10 @@ final class ReportCommand implements Callable<Integer> {
                 err.println("❌ Rapport illisible: " + json + " (" + e.getMessage() + ")");
                 return 1;
             }
-            print(out, root, json, zoneOf(config));
+            // a file of the sandbox's folder (bin/run_sync.sh --sandbox names it) recommends sandbox commands
+            boolean ofSandbox = sandbox || json.toAbsolutePath().normalize()
+                    .startsWith(SandboxSession.reportsDir(config).toAbsolutePath().normalize());
+            print(out, root, json, zoneOf(config), Commands.of(ofSandbox));
             return 0;
         }
 
@@ -114,7 +121,7 @@ final class ReportCommand implements Callable<Integer> {
             }
         }
 
-        private static void print(PrintWriter out, JsonNode r, Path json, java.time.ZoneId zone) {
+        private static void print(PrintWriter out, JsonNode r, Path json, java.time.ZoneId zone, Commands commands) {
             JsonNode s = r.path("summary");
             String rule = "=".repeat(60);
             out.println(rule);
@@ -161,7 +168,7 @@ final class ReportCommand implements Callable<Integer> {
             }
             if (r.path("flagged").size() > 0) {
                 out.println();
-                out.println("🗑️ MARQUÉS POUR SUPPRESSION (voir: java -jar target/copper-mailchimp-sync.jar flagged list):");
+                out.println("🗑️ MARQUÉS POUR SUPPRESSION (voir: " + commands.flaggedList() + "):");
                 r.path("flagged").forEach(f -> out.println("   - " + f.path("email").asText() + " ["
                         + f.path("matchedTag").asText() + "]"));
             }
@@ -202,6 +209,9 @@ final class ReportCommand implements Callable<Integer> {
         @Option(names = "--days", paramLabel = "N", description = "Retention in days (default: report.retention-days).")
         Integer days;
 
+        @Option(names = "--sandbox", description = "The sandbox's reports (data/sandbox/reports/).")
+        boolean sandbox;
+
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
@@ -219,7 +229,7 @@ final class ReportCommand implements Callable<Integer> {
             if (retention < 1) {
                 throw new CommandLine.ParameterException(spec.commandLine(), "--days must be at least 1");
             }
-            Path dir = Summary.reportsDirOf(config);
+            Path dir = sandbox ? SandboxSession.reportsDir(config) : Summary.reportsDirOf(config);
             java.util.List<String> removed = new io.cmsync.report.ReportRetention(dir, retention, Summary.zoneOf(config),
                     java.time.Clock.systemUTC()).purge();
             out.println((removed.isEmpty() ? "ℹ️ Aucun rapport de plus de " : "✅ " + removed.size()

@@ -57,7 +57,9 @@ public record Settings(
         String flaggedMailchimpAction,
         // scale
         int planChunkSize,
-        int reportMaxDetailedEntries) {
+        int reportMaxDetailedEntries,
+        // --sandbox: the commands a run recommends must say it too
+        boolean sandbox) {
 
     /** {@code flagged.mailchimp-action}: what {@code flagged archive} does to the Mailchimp member. */
     public static final String FLAGGED_ARCHIVE = "archive";

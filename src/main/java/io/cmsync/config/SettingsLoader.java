@@ -37,6 +37,9 @@ public final class SettingsLoader {
     private final Path propertiesFile;
     private final Path envFile;
     private final Map<String, String> environment;
+    /** The override (never a setting of the file) that marks a {@code --sandbox} call. */
+    public static final String SANDBOX = "sandbox";
+
     private final Map<String, String> overrides;
     private Properties properties;
 
@@ -116,7 +119,8 @@ public final class SettingsLoader {
                 flaggedMailchimpAction(),
                 raw("sync.plan-chunk-size") == null ? 2_000 : integer("sync.plan-chunk-size", 1, 100_000),
                 raw("report.max-detailed-entries") == null ? 10_000
-                        : integer("report.max-detailed-entries", 1, 1_000_000));
+                        : integer("report.max-detailed-entries", 1, 1_000_000),
+                "true".equals(overrides.get(SANDBOX)));
     }
 
     private String flaggedMailchimpAction() {

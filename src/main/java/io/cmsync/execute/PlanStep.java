@@ -1,5 +1,6 @@
 package io.cmsync.execute;
 
+import io.cmsync.report.Commands;
 import io.cmsync.run.StepIterator;
 import io.cmsync.run.SyncRun;
 import io.cmsync.run.SyncRuns;
@@ -40,6 +41,7 @@ public final class PlanStep {
     private final boolean confirmed;
     private final int chunkSize;
     private final java.time.ZoneId zone;
+    private final Commands commands;
     private static final java.time.format.DateTimeFormatter STARTED =
             java.time.format.DateTimeFormatter.ofPattern("dd/MM/yyyy 'à' HH:mm");
 
@@ -54,7 +56,14 @@ public final class PlanStep {
     /** @param zone the report time zone (dates in the run's lines) */
     public PlanStep(Planner planner, Clock clock, io.cmsync.sync.SafetyBrake brake, boolean confirmed, int chunkSize,
                     java.time.ZoneId zone) {
+        this(planner, clock, brake, confirmed, chunkSize, zone, Commands.REAL);
+    }
+
+    /** @param commands how the run's lines write the command that confirms a blocked plan */
+    public PlanStep(Planner planner, Clock clock, io.cmsync.sync.SafetyBrake brake, boolean confirmed, int chunkSize,
+                    java.time.ZoneId zone, Commands commands) {
         this.zone = zone;
+        this.commands = commands;
         if (chunkSize < 1) {
             throw new IllegalArgumentException("chunk size must be >= 1: " + chunkSize);
         }
@@ -178,7 +187,8 @@ public final class PlanStep {
         if (verdict.blocked()) {
             run.brake(verdict.summary());
             run.log().warn("PLAN BLOQUÉ PAR LE FREIN DE SÉCURITÉ: " + verdict.summary()
-                    + ". Rien n'est écrit; le plan est dans le rapport. Relancez avec --confirm-plan pour l'exécuter, "
+                    + ". Rien n'est écrit; le plan est dans le rapport. Relancez avec --confirm-plan ("
+                    + commands.confirmPlan() + ") pour l'exécuter, "
                     + "ou relevez le réglage dans config/application.properties.");
         } else if (confirmed && run.productionMode()) {
             run.log().info("Plan confirmé (--confirm-plan): exécuté sans frein de sécurité");

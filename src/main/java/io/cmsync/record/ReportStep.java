@@ -13,6 +13,7 @@ import java.util.List;
 import org.apache.camel.ExchangeProperty;
 
 import io.cmsync.config.Settings;
+import io.cmsync.report.Commands;
 import io.cmsync.report.JsonReportFormatter;
 import io.cmsync.report.ReportFileNames;
 import io.cmsync.report.ReportLanguage;
@@ -83,7 +84,8 @@ public final class ReportStep {
 
     private String importReportText(SyncRun run, RunReport report) {
         return mask(withResumedLine(run, withBrakeSection(run,
-                TextReportFormatter.format(report, language(), settings.reportZone()))));
+                TextReportFormatter.format(report, language(), settings.reportZone(),
+                        TextReportFormatter.DEFAULT_MAX_LISTED, Commands.of(settings.sandbox())))));
     }
 
     /** A run that finished a killed run's plan says so in one line, above the statistics. */
@@ -102,7 +104,8 @@ public final class ReportStep {
         String section = BRAKE_HEADING + "\n" + "-".repeat(50) + "\n"
                 + "  Raison: " + run.brakeReason() + "\n"
                 + "  Rien n'a été écrit: les opérations ci-dessous sont le plan (simulation).\n"
-                + "  Pour l'exécuter: relancez avec --confirm-plan, ou relevez le réglage safety.* dans "
+                + "  Pour l'exécuter: relancez avec --confirm-plan (" + Commands.of(settings.sandbox()).confirmPlan()
+                + "), ou relevez le réglage safety.* dans "
                 + settings.propertiesFile() + ".\n\n";
         return insertBefore(text, section, "DÉTAILS DES OPÉRATIONS", "OPERATION DETAILS");
     }

@@ -45,7 +45,7 @@ public final class TextReportFormatter {
     /** The tag put on Copper people whose address Mailchimp has forgotten. */
     public static final String RESUBSCRIBE_TAG = "Réinscription requise";
     /** The command that lists contacts flagged for deletion. */
-    public static final String FLAGGED_LIST_COMMAND = "java -jar target/copper-mailchimp-sync.jar flagged list";
+    public static final String FLAGGED_LIST_COMMAND = Commands.REAL.flaggedList();
     /** How many entries an optional section lists before pointing to the JSON report (operations: all). */
     public static final int DEFAULT_MAX_LISTED = 1000;
 
@@ -67,10 +67,18 @@ public final class TextReportFormatter {
     /** As {@link #format(RunReport, ReportLanguage, ZoneId)}, listing at most {@code maxListed} entries in each
      * optional section (the operations are always all listed). */
     public static String format(RunReport report, ReportLanguage language, ZoneId zone, int maxListed) {
+        return format(report, language, zone, maxListed, Commands.REAL);
+    }
+
+    /** As {@link #format(RunReport, ReportLanguage, ZoneId, int)}, the recommended commands written by {@code commands}
+     * (a sandbox run's carry {@code --sandbox}). */
+    public static String format(RunReport report, ReportLanguage language, ZoneId zone, int maxListed,
+                                Commands commands) {
         if (maxListed < 1) {
             throw new IllegalArgumentException("maxListed must be >= 1: " + maxListed);
         }
-        return new Writer(report, language == null ? ReportLanguage.DEFAULT : language, zone, maxListed).write();
+        return new Writer(report, language == null ? ReportLanguage.DEFAULT : language, zone, maxListed, commands)
+                .write();
     }
 
     /** Success rate as the report shows it: one decimal, dot separator ({@code 66.7}). */
@@ -83,10 +91,12 @@ public final class TextReportFormatter {
         private final ReportLanguage lang;
         private final ZoneId zone;
         private final int maxListed;
+        private final Commands commands;
         private final StringBuilder out = new StringBuilder(4096);
 
-        Writer(RunReport report, ReportLanguage lang, ZoneId zone, int maxListed) {
+        Writer(RunReport report, ReportLanguage lang, ZoneId zone, int maxListed, Commands commands) {
             this.report = report;
+            this.commands = commands;
             this.lang = lang;
             this.zone = zone == null ? ZoneId.systemDefault() : zone;
             this.maxListed = maxListed;
@@ -242,7 +252,7 @@ public final class TextReportFormatter {
                 case FIX_NOT_SYNCED -> msg(Key.ACTION_FIX_NOT_SYNCED, report.notSyncedCount());
                 case SEND_RESUBSCRIBE_LINKS ->
                         msg(Key.ACTION_SEND_RESUBSCRIBE_LINKS, report.forgottenCount(), RESUBSCRIBE_TAG);
-                case REVIEW_FLAGGED -> msg(Key.ACTION_REVIEW_FLAGGED, report.flaggedCount(), FLAGGED_LIST_COMMAND);
+                case REVIEW_FLAGGED -> msg(Key.ACTION_REVIEW_FLAGGED, report.flaggedCount(), commands.flaggedList());
                 case REVIEW_CONFLICTS -> msg(Key.ACTION_REVIEW_CONFLICTS, report.conflictCount());
                 case APPLY_DRY_RUN -> msg(Key.ACTION_APPLY_DRY_RUN, report.totalOperations());
                 case NONE -> msg(Key.ACTION_NONE);

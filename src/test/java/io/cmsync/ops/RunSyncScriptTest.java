@@ -32,10 +32,14 @@ class RunSyncScriptTest {
 
         assertThat(r.code()).as(r.out()).isZero();
         Path json;
-        try (Stream<Path> files = Files.list(dir.resolve("reports"))) {
+        // the sandbox keeps its reports with its state, apart from the real accounts' reports/
+        try (Stream<Path> files = Files.list(dir.resolve("data/sandbox/reports"))) {
             List<Path> all = files.filter(f -> f.getFileName().toString().endsWith(".json")).toList();
             assertThat(all).hasSize(1);
             json = all.get(0);
+        }
+        try (Stream<Path> files = Files.list(dir.resolve("reports"))) {
+            assertThat(files).containsExactly(old);
         }
         JsonNode summary = new ObjectMapper().readTree(json.toFile()).path("summary");
         assertThat(summary.path("copperToMailchimp").asLong()).isPositive();
@@ -46,7 +50,9 @@ class RunSyncScriptTest {
                 "❌ Erreurs: " + summary.path("errors").asLong(),
                 "🗑️ Contacts marqués pour suppression: " + summary.path("flagged").asLong(),
                 "📧 Emails oubliés par Mailchimp (réinscription requise): " + summary.path("forgotten").asLong(),
-                json.toString(), json.toString().replace(".json", ".txt"));
+                json.toString(), json.toString().replace(".json", ".txt"),
+                // pasted as printed, the recommended command works on the sandbox too
+                "flagged list --sandbox");
         // the technical log went to logs/, not to the screen
         assertThat(r.out()).doesNotContain("AbstractCamelContext");
         assertThat(Files.readString(dir.resolve("logs/run_sync.log"), StandardCharsets.UTF_8))
@@ -151,6 +157,10 @@ class RunSyncScriptTest {
             TestProject.Result r = p.bash(null, Map.of(), isolated, "bin/run_sync.sh", "--sandbox", "--confirm-plan");
             assertThat(r.code()).as(r.out()).isEqualTo(e.getKey());
             assertThat(r.out()).as("code %d", e.getKey()).contains(e.getValue()).doesNotContain("Option inconnue");
+            if (e.getKey() == 3) {
+                // the advice works when pasted: a sandbox plan is confirmed in the sandbox
+                assertThat(r.out()).contains("bin/run_sync.sh --sandbox --confirm-plan");
+            }
             for (var other : explained.entrySet()) {
                 if (!other.getKey().equals(e.getKey())) {
                     assertThat(r.out()).as("code %d", e.getKey()).doesNotContain(other.getValue());

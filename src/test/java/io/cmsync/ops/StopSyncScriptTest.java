@@ -27,7 +27,8 @@ class StopSyncScriptTest {
     @Test
     void stopsARunningDaemonCleanly() throws Exception {
         TestProject p = new TestProject(dir).withLauncherJar();
-        Path reports = Files.createDirectories(dir.resolve("reports"));
+        // a --sandbox daemon keeps its reports (and purges them) in the sandbox's folder
+        Path reports = Files.createDirectories(dir.resolve("data/sandbox/reports"));
         Path oldLog = Files.writeString(reports.resolve("sync_log_2020-01-01_09-00-00.txt"), "old");
         Path oldJson = Files.writeString(reports.resolve("import_report_2020-01-01_09-00-00.json"), "{}");
         Path recent = Files.writeString(reports.resolve("import_report_2999-01-01_09-00-00.txt"), "future");
