@@ -106,7 +106,7 @@ final class ModeCommand implements java.util.concurrent.Callable<Integer> {
         try {
             text = Files.readString(config, StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new ConfigException("(file)", config.toString(), "cannot be read: " + e.getMessage());
+            throw new ConfigException(null, config.toString(), "file-unreadable", e.getMessage());
         }
         Matcher m = MODE_LINE.matcher(text);
         String updated;

@@ -84,12 +84,7 @@ final class ReportCommand implements Callable<Integer> {
         }
 
         static java.time.ZoneId zoneOf(Path config) {
-            try {
-                return java.time.ZoneId.of(SettingsLoader.readProperties(config)
-                        .getProperty("report.timezone", "Europe/Paris").strip());
-            } catch (RuntimeException e) {
-                return java.time.ZoneId.systemDefault();
-            }
+            return SettingsLoader.zoneOf(config);
         }
 
         static String localDate(String instant, java.time.ZoneId zone) {
@@ -214,7 +209,7 @@ final class ReportCommand implements Callable<Integer> {
                 retention = days != null ? days : Integer.parseInt(p.getProperty("report.retention-days", "30").strip());
             } catch (NumberFormatException e) {
                 throw new io.cmsync.config.ConfigException("report.retention-days", config.toString(),
-                        "must be a whole number of days");
+                        "retention-days");
             }
             if (retention < 1) {
                 throw new CommandLine.ParameterException(spec.commandLine(), "--days must be at least 1");
