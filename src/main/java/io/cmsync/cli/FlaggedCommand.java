@@ -174,7 +174,7 @@ public final class FlaggedCommand implements Callable<Integer> {
         @ParentCommand
         FlaggedCommand parent;
 
-        @Option(names = "--limit", defaultValue = "" + DEFAULT_LIMIT, description = "Show at most N (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--limit", paramLabel = "N", defaultValue = "" + DEFAULT_LIMIT, description = "Show at most N (default: ${DEFAULT-VALUE}).")
         int limit;
 
         @Override
@@ -214,7 +214,7 @@ public final class FlaggedCommand implements Callable<Integer> {
                 description = "Only these contacts (repeatable or comma-separated).")
         List<String> emails = new ArrayList<>();
 
-        @Option(names = "--limit", defaultValue = "" + DEFAULT_LIMIT,
+        @Option(names = "--limit", paramLabel = "N", defaultValue = "" + DEFAULT_LIMIT,
                 description = "Act on at most N contacts per call (default: ${DEFAULT-VALUE}).")
         int limit;
 

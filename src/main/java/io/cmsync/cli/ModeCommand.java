@@ -33,7 +33,8 @@ final class ModeCommand implements java.util.concurrent.Callable<Integer> {
     /** The active {@code sync.mode} line: key, separator, value, rest. */
     private static final Pattern MODE_LINE = Pattern.compile("(?m)^([ \\t]*sync\\.mode[ \\t]*[=:][ \\t]*)([^\\r\\n]*)$");
 
-    @Parameters(index = "0", arity = "0..1", paramLabel = "test|production", description = "The mode to switch to.")
+    @Parameters(index = "0", arity = "0..1", paramLabel = "test|production", descriptionKey = "target",
+            description = "The mode to switch to.")
     String target;
 
     @Option(names = {"-y", "--yes"}, description = "Do not ask for confirmation (scripts).")

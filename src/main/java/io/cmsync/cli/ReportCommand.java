@@ -40,7 +40,7 @@ final class ReportCommand implements Callable<Integer> {
     static final class Summary implements Callable<Integer> {
         private static final ObjectMapper JSON = new ObjectMapper();
 
-        @Parameters(index = "0", arity = "0..1", paramLabel = "FILE", description = "An import_report_*.json file.")
+        @Parameters(index = "0", arity = "0..1", paramLabel = "FILE", descriptionKey = "file", description = "An import_report_*.json file.")
         Path file;
 
         @Option(names = "--config", paramLabel = "FILE", defaultValue = "config/application.properties",
