@@ -47,6 +47,15 @@ public final class FlaggedWorkflow {
         public String label() {
             return label;
         }
+
+        /** « archivage terminé », « suppression terminée »: the French words of the log, never the code. */
+        String done() {
+            return this == DELETE ? "suppression terminée" : "archivage terminé";
+        }
+
+        String incomplete() {
+            return this == DELETE ? "suppression incomplète" : "archivage incomplet";
+        }
     }
 
     /**
@@ -125,7 +134,8 @@ public final class FlaggedWorkflow {
                     + "), rien n'a été modifié", false, false);
         }
         steps.add("Archive: enregistrement écrit dans " + archive.path());
-        LOG.info("Contact marqué {}: enregistrement écrit dans {} (action {})", email, archive.path(), decision.code);
+        LOG.info("Contact marqué {}: enregistrement écrit dans {} ({})", email, archive.path(),
+                decision.label.toLowerCase(java.util.Locale.ROOT));
 
         List<String> errors = new ArrayList<>();
         boolean fatal = false;
@@ -147,7 +157,7 @@ public final class FlaggedWorkflow {
         }
         if (!errors.isEmpty()) {
             String error = String.join(" ; ", errors);
-            LOG.error("Contact marqué {}: {} incomplet, reste en attente: {}", email, decision.code, error);
+            LOG.error("Contact marqué {}: {}, reste en attente: {}", email, decision.incomplete(), error);
             return failed(p, decision, perm, steps, error, fatal, true);
         }
         if (decision == Decision.ARCHIVE && !Settings.FLAGGED_UNSUBSCRIBE.equals(mailchimpAction)) {
@@ -160,7 +170,7 @@ public final class FlaggedWorkflow {
         }
         store.removePending(email);
         steps.add("Retiré des contacts en attente");
-        LOG.info("Contact marqué {}: {} terminé, retiré des contacts en attente", email, decision.code);
+        LOG.info("Contact marqué {}: {}, retiré des contacts en attente", email, decision.done());
         return new Result(p, decision, perm, true, steps, null, false, true);
     }
 
