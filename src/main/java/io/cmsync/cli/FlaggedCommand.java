@@ -333,7 +333,7 @@ public final class FlaggedCommand implements Callable<Integer> {
             LOG.info("{}: {} contact(s) à traiter (archive {})", commandName(), batch.size(), archive.path());
             try (ApiClients.Standalone api = ApiClients.standalone(settings)) {
                 FlaggedWorkflow workflow = new FlaggedWorkflow(api.clients().copper(), api.clients().mailchimp(),
-                        store, archive, tagRules(settings), settings.flaggedMailchimpAction(), parent.clock);
+                        store, archive, tagRules(settings), settings.flaggedMailchimpAction(), parent.clock, messages);
                 for (int i = 0; i < batch.size(); i++) {
                     PendingFlagged p = batch.get(i);
                     Decision d = decisions.get(i);
@@ -351,7 +351,7 @@ public final class FlaggedCommand implements Callable<Integer> {
                 fatal = true;
             }
             int stillPending = store.pending().size();
-            String text = FlaggedReport.format(commandName(), settings.modeLabel(), started, settings.reportZone(),
+            String text = FlaggedReport.format(messages, commandName(), settings.modeLabel(), started, settings.zone(),
                     results, archive.path(), stillPending);
             try {
                 Path report = FlaggedReport.write(settings.reportsDir(), started, settings.reportZone(), text);

@@ -107,7 +107,7 @@ class FlaggedCommandTest {
         assertThat(h.status("del1@exemple.fr")).isEqualTo("archived");
         assertThat(h.pendingEmails()).isEmpty();
         assertThat(h.lastFlaggedReport()).contains("RAPPORT DES CONTACTS MARQUÉS POUR SUPPRESSION",
-                "✅ SUCCÈS | del1@exemple.fr", "Action: Archivage", "Mailchimp: membre archivé");
+                "✅ SUCCÈS | del1@exemple.fr", "Action : Archivage", "Mailchimp : membre archivé (il était : abonné)", "Date : ");
 
         // the next sync leaves the now inactive person alone
         h.sandbox.resetCalls();
@@ -266,7 +266,7 @@ class FlaggedCommandTest {
         assertThat(h.pendingEmails()).containsExactly("c@exemple.fr");
         assertThat(h.archiveLines()).extracting(l -> l.path("email").asText() + ":" + l.path("action").asText())
                 .containsExactly("a@exemple.fr:archive", "b@exemple.fr:delete");
-        assertThat(h.lastFlaggedReport()).contains("⏭️ IGNORÉ | c@exemple.fr", "⏭️ Ignorés: 1", "✅ Succès: 2");
+        assertThat(h.lastFlaggedReport()).contains("⏭️ IGNORÉ | c@exemple.fr", "⏭️ Ignorés : 1", "✅ Succès : 2");
     }
 
     @Test
@@ -284,6 +284,10 @@ class FlaggedCommandTest {
                 "Answer not recognised: s", "1 person will be deleted from Copper", "Confirm the deletion? [yes/no]",
                 "a@exemple.fr — Archive", "b@exemple.fr — Deletion", "c@exemple.fr — Ignored")
                 .doesNotContain("Que faire", "Suppression");
+        // the report too
+        assertThat(h.lastFlaggedReport()).contains("REPORT OF THE CONTACTS FLAGGED FOR DELETION", "Action: Archive",
+                "Mailchimp: member archived (it was: subscribed)", "⏭️ IGNORED | c@exemple.fr", "✅ Succeeded: 2")
+                .doesNotContain("RAPPORT", "Succès", "membre");
         assertThat(h.tags("a@exemple.fr")).containsExactly("client", INACTIVE);
         assertThat(h.person("b@exemple.fr")).isNull();
         assertThat(h.pendingEmails()).containsExactly("c@exemple.fr");
