@@ -131,7 +131,8 @@ public final class Application implements Callable<Integer> {
             try {
                 pid = DaemonPidFile.write(DaemonPidFile.location(config));
             } catch (DaemonPidFile.AlreadyRunning e) {
-                spec.commandLine().getErr().println("❌ " + e.getMessage());
+                spec.commandLine().getErr().println("❌ " + e.describe(
+                        Messages.of(SettingsLoader.languageOf(config, System.getenv()))));
                 return 2;
             }
         }

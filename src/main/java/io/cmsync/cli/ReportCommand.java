@@ -212,14 +212,16 @@ final class ReportCommand implements Callable<Integer> {
                         "retention-days");
             }
             if (retention < 1) {
-                throw new CommandLine.ParameterException(spec.commandLine(), "--days must be at least 1");
+                throw UsageErrors.said(spec.commandLine(), io.cmsync.i18n.Messages.of(
+                        SettingsLoader.languageOf(config, System.getenv())), "cli.usage.days-min");
             }
             Path dir = Summary.reportsDirOf(config);
             java.util.List<String> removed = new io.cmsync.report.ReportRetention(dir, retention, Summary.zoneOf(config),
                     java.time.Clock.systemUTC()).purge();
-            out.println((removed.isEmpty() ? "ℹ️ Aucun rapport de plus de " : "✅ " + removed.size()
-                    + " fichier(s) de plus de ") + retention + " jours" + (removed.isEmpty() ? " dans " : " supprimé(s) de ")
-                    + dir.toAbsolutePath().normalize());
+            io.cmsync.i18n.Messages m = io.cmsync.i18n.Messages.of(SettingsLoader.languageOf(config, System.getenv()));
+            Path where = dir.toAbsolutePath().normalize();
+            out.println(removed.isEmpty() ? m.get("cli.purge.none", retention, where)
+                    : m.get("cli.purge.removed", removed.size(), retention, where));
             removed.forEach(n -> out.println("   - " + n));
             return 0;
         }

@@ -74,6 +74,28 @@ class ApplicationTest {
         assertThat(out.toString()).contains("Act without asking", "--email=EMAIL").doesNotContain("Agit sans");
     }
 
+    @Test
+    void theHelpLanguageIsKnownBeforeParsingFromTheEnvironmentOrTheConfigFile() throws Exception {
+        java.util.Map<String, String> none = java.util.Map.of();
+        assertThat(Application.languageBeforeParsing(new String[] {"--help"}, none))
+                .isEqualTo(io.cmsync.i18n.Messages.Language.FR);
+        assertThat(Application.languageBeforeParsing(new String[] {"--help"}, java.util.Map.of("CMSYNC_LANGUAGE", "en")))
+                .isEqualTo(io.cmsync.i18n.Messages.Language.EN);
+        set("language", "en");
+        assertThat(Application.languageBeforeParsing(new String[] {"flagged", "--config=" + config, "list"}, none))
+                .isEqualTo(io.cmsync.i18n.Messages.Language.EN);
+        assertThat(Application.languageBeforeParsing(new String[] {"--config", config.toString(), "--help"}, none))
+                .isEqualTo(io.cmsync.i18n.Messages.Language.EN);
+        // the older name works too; an unreadable file is French (its error comes later, in French)
+        set("language", "");
+        Files.writeString(config, "\nreport.language=en\n", StandardCharsets.UTF_8,
+                java.nio.file.StandardOpenOption.APPEND);
+        assertThat(Application.languageBeforeParsing(new String[] {"--config", config.toString()}, none))
+                .isEqualTo(io.cmsync.i18n.Messages.Language.EN);
+        assertThat(Application.languageBeforeParsing(new String[] {"--config", "nope.properties"}, none))
+                .isEqualTo(io.cmsync.i18n.Messages.Language.FR);
+    }
+
     /**
      * Every command's help is wholly in the language: no description of the annotations (picocli's English fallback,
      * used when the catalogue lacks a key) shows in the French help.
