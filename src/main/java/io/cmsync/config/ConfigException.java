@@ -9,6 +9,8 @@ import io.cmsync.i18n.Messages;
  * secret value, printed without a stack trace (exit code 2).
  */
 public class ConfigException extends RuntimeException {
+    /** The "file" of a setting read from an environment variable; said in words by {@link #describe}. */
+    public static final String ENVIRONMENT = "(environment)";
     private final String key;
     private final String file;
     private final String problem;
@@ -42,6 +44,7 @@ public class ConfigException extends RuntimeException {
 
     private static String text(Messages m, String key, String file, String problem, Object[] args) {
         String what = m.get("cli.config.problem." + problem, args);
+        file = ENVIRONMENT.equals(file) ? m.get("cli.config.environment") : file;
         return key == null ? m.get("cli.config.in-file", file, what) : m.get("cli.config.in-key", key, file, what);
     }
 }

@@ -309,7 +309,7 @@ public final class SettingsLoader {
             try {
                 return Messages.Language.parse(fromEnv).name().toLowerCase(Locale.ROOT);
             } catch (IllegalArgumentException e) {
-                throw new ConfigException(LANGUAGE_ENV, "(environment)", "language", fromEnv);
+                throw new ConfigException(LANGUAGE_ENV, ConfigException.ENVIRONMENT, "language", fromEnv);
             }
         }
         Aliased v = aliased(LANGUAGE, REPORT_LANGUAGE, s -> Messages.Language.parse(s).name(), "language");

@@ -194,5 +194,9 @@ class SettingsLoaderTest {
         assertThat(SettingsLoader.languageOf(properties, Map.of())).isEqualTo(io.cmsync.i18n.Messages.Language.FR);
         assertThat(SettingsLoader.languageOf(dir.resolve("none.properties"), Map.of()))
                 .isEqualTo(io.cmsync.i18n.Messages.Language.FR);
+        assertThatThrownBy(() -> load(Map.of("CMSYNC_LANGUAGE", "de"))).isInstanceOf(ConfigException.class)
+                .satisfies(e -> assertThat(((ConfigException) e).describe(io.cmsync.i18n.Messages.of(
+                        io.cmsync.i18n.Messages.Language.FR))).isEqualTo("Erreur de configuration : CMSYNC_LANGUAGE "
+                        + "dans l'environnement : langue inconnue « de » : fr (français) ou en (anglais)"));
     }
 }
