@@ -25,7 +25,6 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** The command line: the daemon, one run, the sandbox. Exit codes per SPEC §5. */
 /**
  * The command line: the daemon, one run, the sandbox. Exit codes per SPEC §5. Every text a person reads (help, usage
  * and configuration errors) comes from the catalogue ({@code cli.*}), in the language of {@code CMSYNC_LANGUAGE} or

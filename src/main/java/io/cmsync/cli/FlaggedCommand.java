@@ -382,7 +382,7 @@ public final class FlaggedCommand implements Callable<Integer> {
             group.put("cli.flagged.answer.all-archive", Decision.ARCHIVE);
             group.put("cli.flagged.answer.all-delete", Decision.DELETE);
             group.put("cli.flagged.answer.all-ignore", Decision.IGNORE);
-            // one by one: no Decision of its own; null stands for it below
+            // one by one has no Decision of its own: Optional.empty() stands for it
             Answers<Optional<Decision>> groupAnswers = new Answers<>(m, withOneByOne(group));
             Optional<Decision> choice = prompt(out, in, m, m.get("cli.flagged.ask.choice"), groupAnswers);
             if (choice == null) {

@@ -312,24 +312,21 @@ public final class SettingsLoader {
                 throw new ConfigException(LANGUAGE_ENV, ConfigException.ENVIRONMENT, "language", fromEnv);
             }
         }
-        Aliased v = aliased(LANGUAGE, REPORT_LANGUAGE, s -> Messages.Language.parse(s).name(), "language");
-        return v == null ? "fr" : Messages.Language.parse(v.value()).name().toLowerCase(Locale.ROOT);
+        String v = aliased(LANGUAGE, REPORT_LANGUAGE, s -> Messages.Language.parse(s).name(), "language");
+        return v == null ? "fr" : Messages.Language.parse(v).name().toLowerCase(Locale.ROOT);
     }
 
     /** {@code timezone} (or its older name {@code report.timezone}), Europe/Paris by default. */
     private ZoneId zone() {
-        Aliased v = aliased(TIMEZONE, REPORT_TIMEZONE, s -> ZoneId.of(s).normalized().getId(), "timezone");
-        return v == null ? ZoneId.of(DEFAULT_ZONE) : ZoneId.of(v.value());
-    }
-
-    private record Aliased(String key, String value) {
+        String v = aliased(TIMEZONE, REPORT_TIMEZONE, s -> ZoneId.of(s).normalized().getId(), "timezone");
+        return v == null ? ZoneId.of(DEFAULT_ZONE) : ZoneId.of(v);
     }
 
     /**
-     * A setting that also has an older name: either may be set; both set to different meanings is a mistake (which
-     * one would win is not obvious to the person who edits the file).
+     * A setting that also has an older name: either may be set (its value, or null); both set to different meanings
+     * is a mistake (which one would win is not obvious to the person who edits the file).
      */
-    private Aliased aliased(String key, String alias, java.util.function.UnaryOperator<String> meaning,
+    private String aliased(String key, String alias, java.util.function.UnaryOperator<String> meaning,
                             String problem) {
         String a = blankToNull(raw(key));
         String b = blankToNull(raw(alias));
@@ -338,7 +335,7 @@ public final class SettingsLoader {
         if (ma != null && mb != null && !ma.equals(mb)) {
             throw bad(key, "alias-conflict", key, alias, a, b);
         }
-        return a != null ? new Aliased(key, a) : b != null ? new Aliased(alias, b) : null;
+        return a != null ? a : b;
     }
 
     private String meaningOf(String key, String value, java.util.function.UnaryOperator<String> meaning,
