@@ -165,7 +165,7 @@ case "$CODE" in
     2) echo "❌ Synchronisation impossible : erreur de configuration ou de connexion."
        echo "   Dernières lignes du journal ($RUN_LOG) :"
        THIS_RUN="$(awk -v m="===== $START_MARK" 'index($0, m) == 1 { keep = 1 } keep' "$RUN_LOG" | grep -v '^=====')"
-       IMPORTANT="$(printf '%s\n' "$THIS_RUN" | grep -E '❌|^Configuration error|^[^[:space:]]+ [^[:space:]]+ ERROR .* - [^F]' | cut -c1-300 | tail -n 6)"
+       IMPORTANT="$(printf '%s\n' "$THIS_RUN" | grep -E '❌|^Configuration error|^Erreur de configuration|^[^[:space:]]+ [^[:space:]]+ ERROR .* - [^F]' | cut -c1-300 | tail -n 6)"
        printf '%s\n' "${IMPORTANT:-$(printf '%s\n' "$THIS_RUN" | tail -n 10)}" | sed 's/^/   │ /'
        echo "   Voir « Résolution des problèmes » dans docs/DOCUMENTATION.md." ;;
     3) echo "⛔ Plan bloqué par le frein de sécurité : rien n'a été écrit dans Copper ni Mailchimp."

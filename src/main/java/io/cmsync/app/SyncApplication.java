@@ -201,7 +201,7 @@ public final class SyncApplication {
             number = Integer.parseInt(port);
         } catch (NumberFormatException e) {
             throw new io.cmsync.config.ConfigException("camel.management.port", settings.propertiesFile().toString(),
-                    "not a port number: " + port);
+                    "port-number", port);
         }
         if (number == 0) {
             return null;
@@ -211,8 +211,7 @@ public final class SyncApplication {
             probe.bind(new java.net.InetSocketAddress(host, number));
         } catch (java.io.IOException e) {
             throw new io.cmsync.config.ConfigException("camel.management.port", settings.propertiesFile().toString(),
-                    host + ":" + number + " is already in use (another daemon, or another service): the health and "
-                            + "metrics pages cannot be served; stop it or choose another port");
+                    "port-busy", host + ":" + number);
         }
         return healthPages(host, number, setting(file, "camel.management.health-path", "/observe/health"),
                 setting(file, "camel.metrics.path", "/observe/metrics"));

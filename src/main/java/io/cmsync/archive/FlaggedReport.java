@@ -14,28 +14,29 @@ import java.util.Locale;
 
 import io.cmsync.archive.FlaggedWorkflow.Decision;
 import io.cmsync.archive.FlaggedWorkflow.Result;
+import io.cmsync.i18n.Messages;
 import io.cmsync.report.Commands;
 
 /**
  * The report of one {@code flagged archive|delete} command, {@code flagged_report_AAAA-MM-JJ_HH-MM-SS.txt}, in the
- * layout and words of the import report:
+ * layout and words of the import report, in the person's language (catalogue {@code cli.flagged.report.*}):
  * <pre>
  * ================================================================================
  * RAPPORT DES CONTACTS MARQUÉS POUR SUPPRESSION
  * ================================================================================
- * Date: 2025-07-07 14:23:07
- * Commande: flagged archive
- * Total d'opérations: 2
+ * Date : 2025-07-07 14:23:07 (Europe/Paris)
+ * Commande : flagged archive
+ * Total d'opérations : 2
  *
- * ✅ Succès: 2
- * ❌ Erreurs: 0
- * ⏭️ Ignorés: 0
- * 📊 Taux de réussite: 100.0%
+ * ✅ Succès : 2
+ * ❌ Erreurs : 0
+ * ⏭️ Ignorés : 0
+ * 📊 Taux de réussite : 100.0 %
  *
- * DÉTAILS DES OPÉRATIONS:
+ * DÉTAILS DES OPÉRATIONS :
  * --------------------------------------------------
  *   1. ✅ SUCCÈS | del1@exemple.fr
- *      Action: Archivage
+ *      Action : Archivage
  *      ...
  * </pre>
  */
@@ -51,11 +52,15 @@ public final class FlaggedReport {
 
     public static String format(String command, String mode, Instant at, ZoneId zone, List<Result> results,
                                 Path archiveFile, int stillPending) {
-        return format(command, mode, at, zone, results, archiveFile, stillPending, Commands.REAL);
+        return format(Messages.of(Messages.Language.FR), command, mode, at, zone, results, archiveFile, stillPending,
+                Commands.REAL);
     }
 
-    /** As above, the recommended command written by {@code commands} (with {@code --sandbox} in the sandbox). */
-    public static String format(String command, String mode, Instant at, ZoneId zone, List<Result> results,
+    /**
+     * The report in the language of {@code m}; its date in {@code zone}, which is named; the recommended command
+     * written by {@code commands} (with {@code --sandbox} in the sandbox).
+     */
+    public static String format(Messages m, String command, String mode, Instant at, ZoneId zone, List<Result> results,
                                 Path archiveFile, int stillPending, Commands commands) {
         long ignored = results.stream().filter(r -> r.decision() == Decision.IGNORE).count();
         List<Result> acted = results.stream().filter(r -> r.decision() != Decision.IGNORE).toList();
@@ -63,51 +68,56 @@ public final class FlaggedReport {
         long errors = acted.size() - ok;
         StringBuilder out = new StringBuilder();
         line(out, HEAVY_RULE);
-        line(out, "RAPPORT DES CONTACTS MARQUÉS POUR SUPPRESSION");
+        line(out, m.get("cli.flagged.report.title"));
         line(out, HEAVY_RULE);
-        line(out, "Date: " + DATE.format(at.atZone(zone)));
-        line(out, "Mode: " + mode);
-        line(out, "Commande: " + command);
-        line(out, "Total d'opérations: " + acted.size());
+        line(out, m.get("cli.flagged.report.date", DATE.format(at.atZone(zone)), zone.getId()));
+        line(out, m.get("cli.flagged.report.mode", mode));
+        line(out, m.get("cli.flagged.report.command", command));
+        line(out, m.get("cli.flagged.report.total", acted.size()));
         line(out, "");
-        line(out, "✅ Succès: " + ok);
-        line(out, "❌ Erreurs: " + errors);
-        line(out, "⏭️ Ignorés: " + ignored);
-        double rate = acted.isEmpty() ? 100.0 : 100.0 * ok / acted.size();
-        line(out, "📊 Taux de réussite: " + String.format(Locale.ROOT, "%.1f", rate) + "%");
+        line(out, m.get("cli.flagged.report.success", ok));
+        line(out, m.get("cli.flagged.report.errors", errors));
+        line(out, m.get("cli.flagged.report.ignored", ignored));
+        // no 100 % when nothing was done: there was nothing to succeed at
+        line(out, acted.isEmpty() ? m.get("cli.flagged.report.rate-none")
+                : m.get("cli.flagged.report.rate", String.format(Locale.ROOT, "%.1f", 100.0 * ok / acted.size())));
         line(out, "");
-        line(out, "DÉTAILS DES OPÉRATIONS:");
+        line(out, m.get("cli.flagged.report.details"));
         line(out, LIGHT_RULE);
         int n = 0;
         for (Result r : results) {
             n++;
-            String head = r.decision() == Decision.IGNORE ? "⏭️ IGNORÉ" : r.success() ? "✅ SUCCÈS" : "❌ ERREUR";
+            String head = m.get(r.decision() == Decision.IGNORE ? "cli.flagged.report.head-ignored"
+                    : r.success() ? "cli.flagged.report.head-success" : "cli.flagged.report.head-error");
             line(out, "  " + n + ". " + head + " | " + r.pending().email());
-            detail(out, "Action: " + r.decision().label() + (r.permanent() ? " (définitive dans Mailchimp)" : ""));
+            String label = m.get("cli.flagged.decision." + r.decision().name().toLowerCase(Locale.ROOT));
+            detail(out, m.get(r.permanent() ? "cli.flagged.report.action-permanent" : "cli.flagged.report.action",
+                    label));
             String name = r.pending().displayName();
-            detail(out, "Nom: " + (name == null || name.isBlank() ? "(sans nom)" : name));
-            detail(out, "Tag détecté: " + r.pending().matchedTag());
+            detail(out, m.get("cli.flagged.report.name", name == null || name.isBlank()
+                    ? m.get("cli.flagged.no-name") : name));
+            detail(out, m.get("cli.flagged.report.tag", r.pending().matchedTag()));
             r.steps().forEach(s -> detail(out, s));
             if (!r.success()) {
-                detail(out, "Erreur: " + r.error().replaceAll("\\s+", " "));
-                detail(out, r.archived() ? "Le contact reste en attente: relancez la commande après correction"
-                        : "Rien n'a été modifié; le contact reste en attente");
+                detail(out, m.get("cli.flagged.report.error", r.error().replaceAll("\\s+", " ")));
+                detail(out, m.get(r.archived() ? "cli.flagged.report.still-pending-retry"
+                        : "cli.flagged.report.nothing-changed"));
             }
             line(out, "");
         }
-        line(out, "ACTIONS RECOMMANDÉES:");
+        line(out, m.get("cli.flagged.report.actions"));
         line(out, LIGHT_RULE);
         if (errors > 0) {
-            line(out, "  • Corrigez les erreurs ci-dessus puis relancez la commande pour les contacts restés en attente");
+            line(out, "  • " + m.get("cli.flagged.report.fix-errors"));
         }
         if (stillPending > 0) {
-            line(out, "  • " + stillPending + " contact(s) encore en attente: " + commands.flaggedList());
+            line(out, "  • " + m.get("cli.flagged.report.still-pending", stillPending, commands.flaggedList()));
         }
         if (errors == 0 && stillPending == 0) {
-            line(out, "  • Aucune");
+            line(out, "  • " + m.get("cli.flagged.report.no-action"));
         }
         line(out, "");
-        line(out, "FICHIERS GÉNÉRÉS:");
+        line(out, m.get("cli.flagged.report.files"));
         line(out, LIGHT_RULE);
         line(out, "  • " + archiveFile);
         return out.toString();

@@ -17,6 +17,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cmsync.config.Settings;
 import io.cmsync.copper.CopperClient;
 import io.cmsync.http.ApiException;
+import io.cmsync.i18n.Messages;
 import io.cmsync.mailchimp.MailchimpClient;
 import io.cmsync.mailchimp.MailchimpError;
 import io.cmsync.state.StateStore;
@@ -47,6 +48,15 @@ public final class FlaggedWorkflow {
         public String label() {
             return label;
         }
+
+        /** « archivage terminé », « suppression terminée »: the French words of the log, never the code. */
+        String done() {
+            return this == DELETE ? "suppression terminée" : "archivage terminé";
+        }
+
+        String incomplete() {
+            return this == DELETE ? "suppression incomplète" : "archivage incomplet";
+        }
     }
 
     /**
@@ -68,9 +78,17 @@ public final class FlaggedWorkflow {
     private final TagRules rules;
     private final String mailchimpAction;
     private final Clock clock;
+    private final Messages messages;
 
     public FlaggedWorkflow(CopperClient copper, MailchimpClient mailchimp, StateStore store, ArchiveFile archive,
                            TagRules rules, String mailchimpAction, Clock clock) {
+        this(copper, mailchimp, store, archive, rules, mailchimpAction, clock, Messages.of(Messages.Language.FR));
+    }
+
+    /** @param messages the language of the steps (the report's lines) */
+    public FlaggedWorkflow(CopperClient copper, MailchimpClient mailchimp, StateStore store, ArchiveFile archive,
+                           TagRules rules, String mailchimpAction, Clock clock, Messages messages) {
+        this.messages = messages;
         this.copper = copper;
         this.mailchimp = mailchimp;
         this.store = store;
@@ -85,7 +103,7 @@ public final class FlaggedWorkflow {
         List<String> steps = new ArrayList<>();
         if (decision == Decision.IGNORE) {
             LOG.info("Contact marqué {} ignoré: reste en attente", email);
-            steps.add("Aucune modification, le contact reste en attente");
+            steps.add(say("ignored"));
             return new Result(p, decision, false, true, steps, null, false, false);
         }
         boolean perm = decision == Decision.DELETE && permanent;
@@ -99,15 +117,15 @@ public final class FlaggedWorkflow {
             member = mailchimp.member(email);
         } catch (ApiException e) {
             LOG.error("Contact marqué {}: lecture impossible, rien n'a été modifié: {}", email, e.getMessage());
-            return failed(p, decision, perm, steps, "Lecture impossible, rien n'a été modifié: " + e.getMessage(),
+            return failed(p, decision, perm, steps, say("read-failed", e.getMessage()),
                     fatal(e), false);
         }
 
         // the decision was taken on the tag: if someone removed it in Copper since, act on nothing
         if (person.isPresent() && noDeletionTag(person.get())) {
             store.removePending(email);
-            steps.add("Copper: le tag de suppression a été retiré de la personne, rien n'est fait");
-            steps.add("Retiré des contacts en attente");
+            steps.add(say("tag-gone"));
+            steps.add(say("unpended"));
             LOG.info("Contact marqué {}: tag de suppression retiré dans Copper, rien n'est fait, retiré de l'attente",
                     email);
             return new Result(p, decision, perm, true, steps, null, false, false);
@@ -120,12 +138,12 @@ public final class FlaggedWorkflow {
         } catch (IOException | RuntimeException e) {
             LOG.error("Contact marqué {}: écriture de l'archive {} impossible, rien n'a été modifié: {}", email,
                     archive.path(), e.toString());
-            return failed(p, decision, perm, steps, "Écriture de l'archive impossible (" + archive.path() + ": "
-                    + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : " " + e.getMessage())
-                    + "), rien n'a été modifié", false, false);
+            return failed(p, decision, perm, steps, say("archive-failed", archive.path(),
+                    e.getClass().getSimpleName() + (e.getMessage() == null ? "" : " " + e.getMessage())), false, false);
         }
-        steps.add("Archive: enregistrement écrit dans " + archive.path());
-        LOG.info("Contact marqué {}: enregistrement écrit dans {} (action {})", email, archive.path(), decision.code);
+        steps.add(say("archived-to", archive.path()));
+        LOG.info("Contact marqué {}: enregistrement écrit dans {} ({})", email, archive.path(),
+                decision.label.toLowerCase(java.util.Locale.ROOT));
 
         List<String> errors = new ArrayList<>();
         boolean fatal = false;
@@ -133,7 +151,7 @@ public final class FlaggedWorkflow {
         try {
             copperStep(p, decision, copperId, person, steps, errors);
         } catch (ApiException e) {
-            errors.add("Copper: " + e.getMessage());
+            errors.add(say("copper-error", e.getMessage()));
             fatal = fatal(e);
         }
         // 4. Mailchimp
@@ -141,13 +159,13 @@ public final class FlaggedWorkflow {
             try {
                 mailchimpStep(email, decision, perm, member, steps, errors);
             } catch (ApiException e) {
-                errors.add("Mailchimp: " + e.getMessage());
+                errors.add(say("mailchimp-error", e.getMessage()));
                 fatal = fatal(e);
             }
         }
         if (!errors.isEmpty()) {
             String error = String.join(" ; ", errors);
-            LOG.error("Contact marqué {}: {} incomplet, reste en attente: {}", email, decision.code, error);
+            LOG.error("Contact marqué {}: {}, reste en attente: {}", email, decision.incomplete(), error);
             return failed(p, decision, perm, steps, error, fatal, true);
         }
         if (decision == Decision.ARCHIVE && !Settings.FLAGGED_UNSUBSCRIBE.equals(mailchimpAction)) {
@@ -159,25 +177,25 @@ public final class FlaggedWorkflow {
                     java.time.Instant.now()));
         }
         store.removePending(email);
-        steps.add("Retiré des contacts en attente");
-        LOG.info("Contact marqué {}: {} terminé, retiré des contacts en attente", email, decision.code);
+        steps.add(say("unpended"));
+        LOG.info("Contact marqué {}: {}, retiré des contacts en attente", email, decision.done());
         return new Result(p, decision, perm, true, steps, null, false, true);
     }
 
     private void copperStep(PendingFlagged p, Decision decision, Long id, Optional<JsonNode> person,
                             List<String> steps, List<String> errors) {
         if (id == null) {
-            errors.add("Copper: identifiant de la personne inconnu dans l'enregistrement en attente");
+            errors.add(say("copper-no-id"));
             return;
         }
         if (person.isEmpty()) {
-            steps.add("Copper: personne " + id + " introuvable (déjà supprimée ?), rien à modifier");
+            steps.add(say("copper-not-found", id));
             LOG.info("Contact marqué {}: personne Copper {} introuvable, rien à modifier", p.email(), id);
             return;
         }
         if (decision == Decision.DELETE) {
             boolean deleted = copper.deletePerson(id);
-            steps.add(deleted ? "Copper: personne " + id + " supprimée" : "Copper: personne " + id + " déjà absente");
+            steps.add(say(deleted ? "copper-deleted" : "copper-already-gone", id));
             LOG.info("Contact marqué {}: personne Copper {} {}", p.email(), id, deleted ? "supprimée" : "déjà absente");
             return;
         }
@@ -190,20 +208,20 @@ public final class FlaggedWorkflow {
             kept.add(rules.inactiveTag());
         }
         if (removed.isEmpty() && hasInactive) {
-            steps.add("Copper: déjà marqué inactif, sans tag de suppression");
+            steps.add(say("copper-already-inactive"));
             return;
         }
         copper.updateTags(id, kept);
-        String what = removed.isEmpty() ? "aucun tag de suppression trouvé" : "tag « " + String.join(", ", removed) + " »";
-        steps.add("Copper: " + what + " remplacé par « " + (hasInactive ? "tag inactif existant" : rules.inactiveTag())
-                + " »");
+        String what = removed.isEmpty() ? say("copper-no-deletion-tag")
+                : say("copper-deletion-tags", String.join(", ", removed));
+        steps.add(say("copper-tags-replaced", what, hasInactive ? say("copper-existing-inactive") : rules.inactiveTag()));
         LOG.info("Contact marqué {}: tags Copper de la personne {} remplacés: {} -> {}", p.email(), id, tags, kept);
     }
 
     private void mailchimpStep(String email, Decision decision, boolean permanent, Optional<JsonNode> member,
                                List<String> steps, List<String> errors) {
         if (member.isEmpty()) {
-            steps.add("Mailchimp: aucun membre pour cette adresse, rien à faire");
+            steps.add(say("mailchimp-absent"));
             LOG.info("Contact marqué {}: absent de l'audience Mailchimp", email);
             return;
         }
@@ -211,48 +229,57 @@ public final class FlaggedWorkflow {
         if (permanent) {
             MailchimpError e = mailchimp.deletePermanent(email);
             if (e == null || e.status() == 404) {
-                steps.add(e == null ? "Mailchimp: membre supprimé définitivement (adresse non réimportable)"
-                        : "Mailchimp: membre déjà absent");
+                steps.add(say(e == null ? "mailchimp-deleted-permanently" : "mailchimp-already-gone"));
                 LOG.warn("Contact marqué {}: membre Mailchimp supprimé définitivement", email);
             } else {
-                errors.add("Mailchimp: suppression définitive refusée: " + e.text());
+                errors.add(say("mailchimp-delete-refused", e.text()));
             }
             return;
         }
         boolean unsubscribe = decision == Decision.ARCHIVE && Settings.FLAGGED_UNSUBSCRIBE.equals(mailchimpAction);
         if ("archived".equals(status)) {
-            steps.add("Mailchimp: membre déjà archivé");
+            steps.add(say("mailchimp-already-archived"));
             return;
         }
         if (unsubscribe) {
             if ("unsubscribed".equals(status)) {
-                steps.add("Mailchimp: membre déjà désabonné");
+                steps.add(say("mailchimp-already-unsubscribed"));
                 return;
             }
             MailchimpError e = mailchimp.unsubscribe(email);
             if (e == null) {
-                steps.add("Mailchimp: membre désabonné (était " + status + ")");
+                steps.add(say("mailchimp-unsubscribed", status(status)));
                 LOG.info("Contact marqué {}: membre Mailchimp désabonné", email);
             } else if (e.status() == 404) {
-                steps.add("Mailchimp: membre déjà absent");
+                steps.add(say("mailchimp-already-gone"));
             } else {
-                errors.add("Mailchimp: désabonnement refusé: " + e.text());
+                errors.add(say("mailchimp-unsubscribe-refused", e.text()));
             }
             return;
         }
         MailchimpError e = mailchimp.archiveMember(email);
         if (e == null) {
-            steps.add("Mailchimp: membre archivé (était " + status + ")");
+            steps.add(say("mailchimp-archived", status(status)));
             LOG.info("Contact marqué {}: membre Mailchimp archivé", email);
         } else if (e.status() == 404) {
-            steps.add("Mailchimp: membre déjà absent");
+            steps.add(say("mailchimp-already-gone"));
         } else if (e.status() == 405 && mailchimp.member(email).map(m -> "archived".equals(m.path("status").asText()))
                 .orElse(true)) {
-            steps.add("Mailchimp: membre déjà archivé");
+            steps.add(say("mailchimp-already-archived"));
         } else {
-            errors.add("Mailchimp: archivage refusé pour un membre " + status + ": " + e.text()
-                    + (decision == Decision.DELETE ? " (--permanent le supprime définitivement)" : ""));
+            errors.add(say(decision == Decision.DELETE ? "mailchimp-archive-refused-delete" : "mailchimp-archive-refused",
+                    status(status), e.text()));
         }
+    }
+
+    private String say(String step, Object... args) {
+        return messages.get("cli.flagged.step." + step, args);
+    }
+
+    /** A Mailchimp status in the person's words (« abonné »), the raw one if the catalogue has none. */
+    private String status(String status) {
+        String key = "cli.flagged.status." + status;
+        return messages.has(key) ? messages.get(key) : status;
     }
 
     private ObjectNode record(PendingFlagged p, Decision decision, boolean permanent, JsonNode person,

@@ -15,6 +15,7 @@ import org.slf4j.LoggerFactory;
 import io.cmsync.config.ConfigException;
 import io.cmsync.config.Settings;
 import io.cmsync.config.SettingsLoader;
+import io.cmsync.i18n.Messages;
 import io.cmsync.sandbox.SandboxOptions;
 import io.cmsync.sandbox.SandboxServer;
 
@@ -22,10 +23,14 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** The command line: the daemon, one run, the sandbox. Exit codes per SPEC §5. */
-@Command(name = "copper-mailchimp-sync", mixinStandardHelpOptions = true, version = "copper-mailchimp-sync 0.1.0",
-        description = "Keeps the people of a Copper CRM account and a Mailchimp audience in sync.%n"
-                + "Without options: the daemon (syncs on sync.cron until stopped).",
+/**
+ * The command line: the daemon, one run, the sandbox. Exit codes per SPEC §5. Every text a person reads (help, usage
+ * and configuration errors) comes from the catalogue ({@code cli.*}), in the language of {@code CMSYNC_LANGUAGE} or
+ * of the settings file named by {@code --config} (known before the arguments are parsed, for the help); the English
+ * texts of the annotations below are only picocli's fallback.
+ */
+@Command(name = HelpBundle.ROOT_COMMAND, mixinStandardHelpOptions = true, version = "copper-mailchimp-sync 0.1.0",
+        description = "Keeps the people of a Copper CRM account and a Mailchimp audience in sync.",
         subcommands = {Application.SandboxCommand.class, io.cmsync.cli.FlaggedCommand.class, ModeCommand.class,
                 ReportCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
@@ -73,27 +78,49 @@ public final class Application implements Callable<Integer> {
 
     /** Runs the command line with the given streams (tests read what a user would see). */
     public static int execute(PrintWriter out, PrintWriter err, String... args) {
+        Messages messages = Messages.of(languageBeforeParsing(args, System.getenv()));
         CommandLine cli = new CommandLine(new Application());
         cli.setOut(out);
         cli.setErr(err);
+        cli.setResourceBundle(new HelpBundle(messages));
+        cli.setHelpFactory(HelpBundle.translatingLabels(messages));
+        // French is longer than English: 100 columns keep most options on one or two lines
+        cli.setUsageHelpWidth(100);
+        cli.setParameterExceptionHandler((e, arguments) -> UsageErrors.print(e, messages));
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
-            if (e instanceof ConfigException) {
-                cmd.getErr().println("Configuration error: " + e.getMessage());
+            if (e instanceof ConfigException c) {
+                cmd.getErr().println(c.describe(messages));
                 return 2;
             }
-            if (e instanceof CommandLine.ParameterException) {
-                cmd.getErr().println(e.getMessage());
-                return 2;
+            if (e instanceof CommandLine.ParameterException p) {
+                return UsageErrors.print(p, messages);
             }
             throw e;
         });
         return cli.execute(args);
     }
 
+    /**
+     * The language of the help and of the mistakes, known before picocli parses anything: {@code CMSYNC_LANGUAGE},
+     * else the {@code language} setting of the {@code --config} file (config/application.properties by default).
+     */
+    static Messages.Language languageBeforeParsing(String[] args, Map<String, String> environment) {
+        Path config = Path.of("config/application.properties");
+        for (int i = 0; i < args.length; i++) {
+            if (args[i].equals("--config") && i + 1 < args.length) {
+                config = Path.of(args[i + 1]);
+            } else if (args[i].startsWith("--config=")) {
+                config = Path.of(args[i].substring("--config=".length()));
+            }
+        }
+        return SettingsLoader.languageOf(config, environment);
+    }
+
     @Override
     public Integer call() throws Exception {
         if (reset && !sandbox) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--reset only works with --sandbox");
+            throw UsageErrors.said(spec.commandLine(), Messages.of(SettingsLoader.languageOf(config, System.getenv())),
+                    "cli.usage.reset-needs-sandbox");
         }
         DaemonPidFile pid = null;
         if (!once) {
@@ -101,7 +128,8 @@ public final class Application implements Callable<Integer> {
             try {
                 pid = DaemonPidFile.write(DaemonPidFile.location(config));
             } catch (DaemonPidFile.AlreadyRunning e) {
-                spec.commandLine().getErr().println("❌ " + e.getMessage());
+                spec.commandLine().getErr().println("❌ " + e.describe(
+                        Messages.of(SettingsLoader.languageOf(config, System.getenv()))));
                 return 2;
             }
         }
@@ -160,7 +188,7 @@ public final class Application implements Callable<Integer> {
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
-        @Option(names = "--port", defaultValue = "18080", description = "Port on 127.0.0.1 (default: ${DEFAULT-VALUE}; 0 = any free port).")
+        @Option(names = "--port", paramLabel = "PORT", defaultValue = "18080", description = "Port on 127.0.0.1 (default: ${DEFAULT-VALUE}; 0 = any free port).")
         int port;
 
         @Option(names = "--data", paramLabel = "FILE", description = "Seed state (JSON) instead of the demo data.")
@@ -172,7 +200,8 @@ public final class Application implements Callable<Integer> {
         @Override
         public Integer call() throws Exception {
             if (data != null && !Files.isRegularFile(data)) {
-                throw new CommandLine.ParameterException(spec.commandLine(), "--data: no such file: " + data);
+                throw UsageErrors.said(spec.commandLine(), Messages.of(SettingsLoader.languageOf(null, System.getenv())),
+                        "cli.usage.no-such-file", data);
             }
             SandboxServer server;
             try {

@@ -49,8 +49,19 @@ final class DaemonPidFile implements AutoCloseable {
 
     /** Another daemon holds the pid file of this folder: this one must not start. */
     static final class AlreadyRunning extends Exception {
-        AlreadyRunning(String message) {
-            super(message);
+        private final String pid;
+        private final Path file;
+
+        AlreadyRunning(String pid, Path file) {
+            super("Un autre service de synchronisation tourne déjà depuis ce dossier (pid "
+                    + (pid.isEmpty() ? "inconnu" : pid) + ", " + file + "): arrêtez-le d'abord (bin/stop_sync.sh)");
+            this.pid = pid;
+            this.file = file;
+        }
+
+        /** The same, in the person's language. */
+        String describe(io.cmsync.i18n.Messages m) {
+            return m.get("cli.daemon.already-running", pid.isEmpty() ? m.get("cli.daemon.pid-unknown") : pid, file);
         }
     }
 
@@ -73,8 +84,7 @@ final class DaemonPidFile implements AutoCloseable {
         if (lock == null) {
             String other = Files.readString(file, StandardCharsets.US_ASCII).strip();
             channel.close();
-            throw new AlreadyRunning("Un autre service de synchronisation tourne déjà depuis ce dossier (pid "
-                    + (other.isEmpty() ? "inconnu" : other) + ", " + file + "): arrêtez-le d'abord (bin/stop_sync.sh)");
+            throw new AlreadyRunning(other, file);
         }
         DaemonPidFile pidFile = new DaemonPidFile(file, channel, lock);
         channel.truncate(0);

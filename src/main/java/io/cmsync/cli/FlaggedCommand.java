@@ -28,6 +28,7 @@ import io.cmsync.archive.FlaggedWorkflow.Result;
 import io.cmsync.config.ConfigException;
 import io.cmsync.config.Settings;
 import io.cmsync.config.SettingsLoader;
+import io.cmsync.i18n.Messages;
 import io.cmsync.http.ApiException;
 import io.cmsync.report.Commands;
 import io.cmsync.state.RunLock;
@@ -208,6 +209,12 @@ public final class FlaggedCommand implements Callable<Integer> {
         return fallback;
     }
 
+    /** The language before the settings are loaded (for a configuration error): see {@link SettingsLoader#languageOf}. */
+    Messages messagesBeforeSettings() {
+        Path cfg = config != null ? config : rootValue("--config", Path.of("config/application.properties"));
+        return Messages.of(SettingsLoader.languageOf(cfg, environment));
+    }
+
     static TagRules tagRules(Settings s) {
         return new TagRules(s.deletionTag(), s.deletionAliases(), s.inactiveTag(), s.inactiveAliases(),
                 s.unsubscribedTag(), s.cleanedTag(), s.resubscribeTag());
@@ -221,28 +228,31 @@ public final class FlaggedCommand implements Callable<Integer> {
         @ParentCommand
         FlaggedCommand parent;
 
-        @Option(names = "--limit", defaultValue = "" + DEFAULT_LIMIT, description = "Show at most N (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--limit", paramLabel = "N", defaultValue = "" + DEFAULT_LIMIT, description = "Show at most N (default: ${DEFAULT-VALUE}).")
         int limit;
 
         @Override
         public Integer call() throws IOException {
             PrintWriter out = parent.spec.commandLine().getOut();
+            Messages messages = parent.messagesBeforeSettings();
             try (Context context = parent.open()) {
                 Settings settings = context.settings();
+                messages = Messages.of(settings.language());
                 List<PendingFlagged> pending;
                 try (StateStore store = StateStore.open(settings.stateJdbcUrl())) {
                     pending = store.pending();
                 }
-                printPreview(out, pending, pending.subList(0, Math.min(limit, pending.size())), List.of());
+                printPreview(out, messages, settings.zone(), pending,
+                        pending.subList(0, Math.min(limit, pending.size())), List.of());
                 return 0;
             } catch (SandboxSession.Busy e) {
                 parent.spec.commandLine().getErr().println(e.getMessage());
                 return 2;
             } catch (ConfigException e) {
-                parent.spec.commandLine().getErr().println("Configuration error: " + e.getMessage());
+                parent.spec.commandLine().getErr().println(e.describe(messages));
                 return 2;
             } catch (StateException e) {
-                parent.spec.commandLine().getErr().println("État de synchronisation illisible: " + e.getMessage());
+                parent.spec.commandLine().getErr().println(messages.get("cli.flagged.state-unreadable", e.getMessage()));
                 return 2;
             }
         }
@@ -264,12 +274,15 @@ public final class FlaggedCommand implements Callable<Integer> {
                 description = "Only these contacts (repeatable or comma-separated).")
         List<String> emails = new ArrayList<>();
 
-        @Option(names = "--limit", defaultValue = "" + DEFAULT_LIMIT,
+        @Option(names = "--limit", paramLabel = "N", defaultValue = "" + DEFAULT_LIMIT,
                 description = "Act on at most N contacts per call (default: ${DEFAULT-VALUE}).")
         int limit;
 
         @Option(names = "--preview", description = "Only show what would be done, never ask (even in a terminal).")
         boolean previewOnly;
+
+        /** The person's language, known once the settings are loaded. */
+        Messages messages = Messages.of(Messages.Language.FR);
 
         abstract Decision decision();
 
@@ -284,14 +297,15 @@ public final class FlaggedCommand implements Callable<Integer> {
             CommandLine cli = parent.spec.commandLine();
             PrintWriter out = cli.getOut();
             PrintWriter err = cli.getErr();
+            Messages early = parent.messagesBeforeSettings();
             if (limit < 1) {
-                throw new CommandLine.ParameterException(cli, "--limit must be at least 1");
+                throw UsageErrors.said(cli, early, "cli.usage.limit-min");
             }
             if (all && !emails.isEmpty()) {
-                throw new CommandLine.ParameterException(cli, "--all and --email cannot be combined");
+                throw UsageErrors.said(cli, early, "cli.usage.all-and-email");
             }
             if (confirm && !all && emails.isEmpty()) {
-                throw new CommandLine.ParameterException(cli, "--confirm needs --all or --email to say which contacts");
+                throw UsageErrors.said(cli, early, "cli.usage.confirm-needs-target");
             }
             Context context;
             try {
@@ -300,21 +314,21 @@ public final class FlaggedCommand implements Callable<Integer> {
                 err.println(e.getMessage());
                 return 2;
             } catch (ConfigException e) {
-                err.println("Configuration error: " + e.getMessage());
+                err.println(e.describe(early));
                 return 2;
             }
             try (context) {
                 Settings settings = context.settings();
+                messages = Messages.of(settings.language());
                 Optional<RunLock> lock = RunLock.tryAcquire(settings.lockFile());
                 if (lock.isEmpty()) {
-                    err.println("Une synchronisation est en cours (" + settings.lockFile()
-                            + "): réessayez quand elle sera terminée.");
+                    err.println(messages.get("cli.flagged.lock-held", settings.lockFile()));
                     return 2;
                 }
                 try (RunLock held = lock.get(); StateStore store = StateStore.open(settings.stateJdbcUrl())) {
                     return run(settings, store, out, err);
                 } catch (StateException e) {
-                    err.println("État de synchronisation illisible: " + e.getMessage());
+                    err.println(messages.get("cli.flagged.state-unreadable", e.getMessage()));
                     return 2;
                 }
             }
@@ -335,9 +349,9 @@ public final class FlaggedCommand implements Callable<Integer> {
                 }
             }
             List<PendingFlagged> batch = chosen.subList(0, Math.min(limit, chosen.size()));
-            printPreview(out, chosen, batch, unknown);
+            printPreview(out, messages, settings.zone(), chosen, batch, unknown);
             if (permanent()) {
-                printPermanentWarning(out);
+                printPermanentWarning(out, messages);
             }
             if (batch.isEmpty()) {
                 return 0;
@@ -349,18 +363,17 @@ public final class FlaggedCommand implements Callable<Integer> {
             } else if (interactive) {
                 decisions = ask(out, batch);
                 if (decisions == null) {
-                    out.println("Abandon: rien n'a été modifié.");
+                    out.println(messages.get("cli.flagged.aborted"));
                     return 0;
                 }
             } else {
                 out.println();
-                out.println("Aperçu seulement: rien n'a été modifié. Pour agir, lancez la commande dans un terminal "
-                        + "ou ajoutez --confirm avec --all ou --email, par exemple:");
+                out.println(messages.get("cli.flagged.preview-only"));
                 out.println("  " + Commands.of(settings.sandbox()).flaggedConfirmAll(commandName()));
                 return 0;
             }
             if (decisions.stream().allMatch(d -> d == Decision.IGNORE)) {
-                out.println("Tous les contacts sont ignorés: ils restent en attente, rien n'a été modifié.");
+                out.println(messages.get("cli.flagged.all-ignored"));
                 LOG.info("{}: {} contact(s) ignorés, rien n'a été modifié", commandName(), batch.size());
                 return 0;
             }
@@ -376,7 +389,7 @@ public final class FlaggedCommand implements Callable<Integer> {
             LOG.info("{}: {} contact(s) à traiter (archive {})", commandName(), batch.size(), archive.path());
             try (ApiClients.Standalone api = ApiClients.standalone(settings)) {
                 FlaggedWorkflow workflow = new FlaggedWorkflow(api.clients().copper(), api.clients().mailchimp(),
-                        store, archive, tagRules(settings), settings.flaggedMailchimpAction(), parent.clock);
+                        store, archive, tagRules(settings), settings.flaggedMailchimpAction(), parent.clock, messages);
                 for (int i = 0; i < batch.size(); i++) {
                     PendingFlagged p = batch.get(i);
                     Decision d = decisions.get(i);
@@ -386,26 +399,26 @@ public final class FlaggedCommand implements Callable<Integer> {
                     }
                     results.add(r);
                     out.println((d == Decision.IGNORE ? "⏭️ " : r.success() ? "✅ " : "❌ ") + p.email() + " — "
-                            + d.label() + (r.success() ? "" : ": " + r.error()));
+                            + label(messages, d) + (r.success() ? "" : " : " + r.error()));
                     fatal = r.fatal();
                 }
             } catch (ApiException e) {
-                err.println("Connexion impossible: " + e.getMessage());
+                err.println(messages.get("cli.flagged.connection-failed", e.getMessage()));
                 fatal = true;
             }
             int stillPending = store.pending().size();
-            String text = FlaggedReport.format(commandName(), settings.modeLabel(), started, settings.reportZone(),
+            String text = FlaggedReport.format(messages, commandName(), settings.modeLabel(), started, settings.zone(),
                     results, archive.path(), stillPending, Commands.of(settings.sandbox()));
             try {
                 Path report = FlaggedReport.write(settings.reportsDir(), started, settings.reportZone(), text);
-                out.println("Rapport: " + report);
+                out.println(messages.get("cli.flagged.report-written", report));
                 LOG.info("{}: rapport écrit dans {}", commandName(), report);
             } catch (IOException e) {
-                err.println("Rapport impossible à écrire dans " + settings.reportsDir() + ": " + e.getMessage());
+                err.println(messages.get("cli.flagged.report-failed", settings.reportsDir(), e.getMessage()));
                 LOG.error("{}: rapport impossible à écrire: {}", commandName(), e.toString());
             }
             if (fatal) {
-                err.println("Arrêt: erreur de connexion ou d'authentification; les contacts restants sont en attente.");
+                err.println(messages.get("cli.flagged.stopped"));
                 return 2;
             }
             return results.stream().anyMatch(r -> !r.success()) ? 1 : 0;
@@ -414,62 +427,74 @@ public final class FlaggedCommand implements Callable<Integer> {
         /** The old tool's dialogue: a group choice, then one answer per contact when asked. Null: aborted. */
         private List<Decision> ask(PrintWriter out, List<PendingFlagged> batch) throws IOException {
             BufferedReader in = parent.terminal.reader();
+            Messages m = messages;
             out.println();
-            out.println("Que faire de ces " + batch.size() + " contact(s) ?");
-            out.println("  1. Décider contact par contact");
-            out.println("  2. Tout archiver");
-            out.println("  3. Tout supprimer" + (permanent() ? " (définitivement dans Mailchimp)" : ""));
-            out.println("  4. Tout ignorer (ils restent en attente)");
-            String choice = prompt(out, in, "Votre choix [1-4] : ", Set.of("1", "2", "3", "4"));
+            out.println(m.get("cli.flagged.ask.what", batch.size()));
+            out.println("  " + m.get("cli.flagged.ask.one-by-one"));
+            out.println("  " + m.get("cli.flagged.ask.all-archive"));
+            out.println("  " + m.get(permanent() ? "cli.flagged.ask.all-delete-permanent" : "cli.flagged.ask.all-delete"));
+            out.println("  " + m.get("cli.flagged.ask.all-ignore"));
+            Map<String, Decision> group = new java.util.LinkedHashMap<>();
+            group.put("cli.flagged.answer.all-archive", Decision.ARCHIVE);
+            group.put("cli.flagged.answer.all-delete", Decision.DELETE);
+            group.put("cli.flagged.answer.all-ignore", Decision.IGNORE);
+            // one by one has no Decision of its own: Optional.empty() stands for it
+            Answers<Optional<Decision>> groupAnswers = new Answers<>(m, withOneByOne(group));
+            Optional<Decision> choice = prompt(out, in, m, m.get("cli.flagged.ask.choice"), groupAnswers);
             if (choice == null) {
                 return null;
             }
             List<Decision> decisions = new ArrayList<>();
-            switch (choice) {
-                case "2" -> batch.forEach(p -> decisions.add(Decision.ARCHIVE));
-                case "3" -> batch.forEach(p -> decisions.add(Decision.DELETE));
-                case "4" -> batch.forEach(p -> decisions.add(Decision.IGNORE));
-                default -> {
-                    int n = 0;
-                    for (PendingFlagged p : batch) {
-                        n++;
-                        out.println();
-                        out.println("[" + n + "/" + batch.size() + "] " + p.email() + " — " + name(p)
-                                + " (tag: " + p.matchedTag() + ")");
-                        String a = prompt(out, in, "  [a]rchiver / [s]upprimer / [i]gnorer ? ",
-                                Set.of("a", "s", "i"));
-                        if (a == null) {
-                            // input closed: the remaining contacts stay pending
-                            while (decisions.size() < batch.size()) {
-                                decisions.add(Decision.IGNORE);
-                            }
-                            break;
+            if (choice.isPresent()) {
+                batch.forEach(p -> decisions.add(choice.get()));
+            } else {
+                Answers<Optional<Decision>> each = new Answers<>(m, Map.of(
+                        "cli.flagged.answer.archive", Optional.of(Decision.ARCHIVE),
+                        "cli.flagged.answer.delete", Optional.of(Decision.DELETE),
+                        "cli.flagged.answer.ignore", Optional.of(Decision.IGNORE)));
+                int n = 0;
+                for (PendingFlagged p : batch) {
+                    n++;
+                    out.println();
+                    out.println(m.get("cli.flagged.ask.contact", n, batch.size(), p.email(), name(p, m),
+                            p.matchedTag()));
+                    Optional<Decision> a = prompt(out, in, m, "  " + m.get("cli.flagged.ask.decision"), each);
+                    if (a == null) {
+                        // input closed: the remaining contacts stay pending
+                        while (decisions.size() < batch.size()) {
+                            decisions.add(Decision.IGNORE);
                         }
-                        decisions.add(switch (a) {
-                            case "a" -> Decision.ARCHIVE;
-                            case "s" -> Decision.DELETE;
-                            default -> Decision.IGNORE;
-                        });
+                        break;
                     }
+                    decisions.add(a.get());
                 }
             }
             long deletes = decisions.stream().filter(d -> d == Decision.DELETE).count();
             if (deletes > 0) {
                 out.println();
-                out.println("⚠️  " + deletes + " personne(s) seront supprimées de Copper (irréversible).");
+                out.println(m.get("cli.flagged.ask.deletes", deletes));
                 if (permanent()) {
-                    printPermanentWarning(out);
+                    printPermanentWarning(out, m);
                 }
-                String ok = prompt(out, in, "Confirmer la suppression ? [oui/non] : ", Set.of("oui", "non", "o", "n"));
-                if (ok == null || ok.startsWith("n")) {
+                Answers<Boolean> yesNo = new Answers<>(m, Map.of("cli.answer.yes", true, "cli.answer.no", false));
+                Boolean ok = prompt(out, in, m, m.get("cli.flagged.ask.confirm-delete"), yesNo);
+                if (ok == null || !ok) {
                     return null;
                 }
             }
             return decisions;
         }
 
-        private static String prompt(PrintWriter out, BufferedReader in, String question, Set<String> valid)
-                throws IOException {
+        private static Map<String, Optional<Decision>> withOneByOne(Map<String, Decision> group) {
+            Map<String, Optional<Decision>> all = new java.util.LinkedHashMap<>();
+            all.put("cli.flagged.answer.one-by-one", Optional.empty());
+            group.forEach((k, d) -> all.put(k, Optional.of(d)));
+            return all;
+        }
+
+        /** Asks until the answer is one of the accepted words; null when the input is closed. */
+        private static <T> T prompt(PrintWriter out, BufferedReader in, Messages m, String question,
+                                    Answers<T> answers) throws IOException {
             while (true) {
                 out.print(question);
                 out.flush();
@@ -478,11 +503,11 @@ public final class FlaggedCommand implements Callable<Integer> {
                     out.println();
                     return null;
                 }
-                String a = line.strip().toLowerCase(Locale.ROOT);
-                if (valid.contains(a)) {
-                    return a;
+                T answer = answers.match(line);
+                if (answer != null) {
+                    return answer;
                 }
-                out.println("  Réponse non reconnue: " + line.strip());
+                out.println("  " + m.get("cli.flagged.ask.unrecognised", line.strip()));
             }
         }
     }
@@ -525,33 +550,45 @@ public final class FlaggedCommand implements Callable<Integer> {
 
     // ------------------------------------------------------------------ shared output
 
-    static void printPreview(PrintWriter out, List<PendingFlagged> all, List<PendingFlagged> shown,
-                             List<String> unknown) {
+    static void printPreview(PrintWriter out, Messages m, java.time.ZoneId zone, List<PendingFlagged> all,
+                             List<PendingFlagged> shown, List<String> unknown) {
         for (String u : unknown) {
-            out.println("⚠️  " + u + " n'est pas en attente (voir flagged list)");
+            out.println(m.get("cli.flagged.not-pending", u));
         }
         if (all.isEmpty()) {
-            out.println("Aucun contact marqué pour suppression en attente.");
+            out.println(m.get("cli.flagged.none"));
             return;
         }
-        out.println("CONTACTS MARQUÉS POUR SUPPRESSION EN ATTENTE: " + all.size()
-                + (shown.size() < all.size() ? " (" + shown.size() + " traités par cet appel, limite --limit)" : ""));
+        out.println(shown.size() < all.size() ? m.get("cli.flagged.header-limited", all.size(), shown.size())
+                : m.get("cli.flagged.header", all.size()));
         out.println("-".repeat(50));
         int n = 0;
         for (PendingFlagged p : shown) {
             n++;
             out.println("  " + n + ". " + p.email());
-            out.println("     Nom: " + name(p));
-            out.println("     Tag détecté: " + p.matchedTag());
+            out.println("     " + m.get("cli.flagged.item.name", name(p, m)));
+            out.println("     " + m.get("cli.flagged.item.tag", p.matchedTag()));
             JsonInfo info = JsonInfo.of(p);
-            out.println("     Copper: " + (info.copperId == null ? "id inconnu" : "id " + info.copperId)
-                    + " | Mailchimp: " + (info.mailchimpStatus == null ? "absent" : info.mailchimpStatus));
-            out.println("     En attente depuis: " + DAY.format(p.firstSeen().atZone(java.time.ZoneId.systemDefault())));
+            out.println("     " + (info.copperId == null ? m.get("cli.flagged.item.copper-unknown")
+                    : m.get("cli.flagged.item.copper", info.copperId)) + " | "
+                    + m.get("cli.flagged.item.mailchimp", status(m, info.mailchimpStatus)));
+            // in the settings' zone, which is named: the reader need not guess whether it is UTC
+            out.println("     " + m.get("cli.flagged.item.since", DAY.format(p.firstSeen().atZone(zone)), zone.getId()));
         }
         if (shown.size() < all.size()) {
-            out.println("  … et " + (all.size() - shown.size()) + " autre(s): relancez la commande (ou --limit).");
+            out.println("  " + m.get("cli.flagged.more", all.size() - shown.size()));
         }
         out.flush();
+    }
+
+    /** A Mailchimp status in words ({@code subscribed} is « abonné » in French). */
+    static String status(Messages m, String mailchimpStatus) {
+        String key = "cli.flagged.status." + (mailchimpStatus == null ? "absent" : mailchimpStatus);
+        return m.has(key) ? m.get(key) : mailchimpStatus;
+    }
+
+    static String label(Messages m, Decision d) {
+        return m.get("cli.flagged.decision." + d.name().toLowerCase(Locale.ROOT));
     }
 
     private record JsonInfo(Long copperId, String mailchimpStatus) {
@@ -562,15 +599,15 @@ public final class FlaggedCommand implements Callable<Integer> {
         }
     }
 
-    static void printPermanentWarning(PrintWriter out) {
+    static void printPermanentWarning(PrintWriter out, Messages m) {
         out.println();
-        out.println("⚠️  ATTENTION — SUPPRESSION DÉFINITIVE DANS MAILCHIMP (--permanent):");
-        out.println("    ces adresses ne pourront PLUS JAMAIS être réimportées dans l'audience, ni par ce programme");
-        out.println("    ni par l'API. Seule la personne pourra se réinscrire via le formulaire d'inscription.");
+        out.println(m.get("cli.flagged.permanent.title"));
+        out.println("    " + m.get("cli.flagged.permanent.line1"));
+        out.println("    " + m.get("cli.flagged.permanent.line2"));
         out.flush();
     }
 
-    private static String name(PendingFlagged p) {
-        return p.displayName() == null || p.displayName().isBlank() ? "(sans nom)" : p.displayName();
+    private static String name(PendingFlagged p, Messages m) {
+        return p.displayName() == null || p.displayName().isBlank() ? m.get("cli.flagged.no-name") : p.displayName();
     }
 }

@@ -14,6 +14,7 @@ import java.util.regex.Pattern;
 
 import io.cmsync.config.ConfigException;
 import io.cmsync.config.SettingsLoader;
+import io.cmsync.i18n.Messages;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -33,7 +34,8 @@ final class ModeCommand implements java.util.concurrent.Callable<Integer> {
     /** The active {@code sync.mode} line: key, separator, value, rest. */
     private static final Pattern MODE_LINE = Pattern.compile("(?m)^([ \\t]*sync\\.mode[ \\t]*[=:][ \\t]*)([^\\r\\n]*)$");
 
-    @Parameters(index = "0", arity = "0..1", paramLabel = "test|production", description = "The mode to switch to.")
+    @Parameters(index = "0", arity = "0..1", paramLabel = "test|production", descriptionKey = "target",
+            description = "The mode to switch to.")
     String target;
 
     @Option(names = {"-y", "--yes"}, description = "Do not ask for confirmation (scripts).")
@@ -52,50 +54,46 @@ final class ModeCommand implements java.util.concurrent.Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         PrintWriter out = spec.commandLine().getOut();
+        Messages m = Messages.of(SettingsLoader.languageOf(config, System.getenv()));
         String current = currentMode(config);
         if (target == null) {
-            out.println("Mode actuel : " + current);
-            out.println(describe(current));
+            out.println(m.get("cli.mode.current", current));
+            out.println(describe(m, current));
             if (sandbox) {
-                out.println("ℹ️ Le bac à sable suit ce mode (réglage sync.mode de " + config + ").");
+                out.println(m.get("cli.mode.sandbox-follows", config));
             }
             return 0;
         }
         if (sandbox) {
             // one setting serves both: switching it "for the sandbox" would switch the real accounts too
-            spec.commandLine().getErr().println("❌ Le mode du bac à sable est celui de " + config
-                    + ", qui vaut aussi pour les vrais comptes : « mode " + target + " » ne le change pas avec "
-                    + "--sandbox. Pour essayer l'autre mode sans risque, copiez le dossier du programme et "
-                    + "changez le mode dans la copie.");
+            spec.commandLine().getErr().println(m.get("cli.mode.sandbox-no-switch", config, target));
             return 1; // the switch is refused, as when cancelled: nothing changed
         }
         String wanted = target.strip().toUpperCase(Locale.ROOT);
         if (!wanted.equals("TEST") && !wanted.equals("PRODUCTION")) {
-            throw new CommandLine.ParameterException(spec.commandLine(),
-                    "Mode inconnu: " + target + " (attendu: test ou production)");
+            throw UsageErrors.said(spec.commandLine(), m, "cli.usage.unknown-mode", target);
         }
         if (wanted.equals(current)) {
-            out.println("ℹ️ Le mode est déjà " + current + " : rien à changer.");
+            out.println(m.get("cli.mode.already", current));
             return 0;
         }
-        out.println("Mode actuel : " + current + "  →  nouveau mode : " + wanted);
+        out.println(m.get("cli.mode.change", current, wanted));
         if (!yes) {
-            out.print(wanted.equals("PRODUCTION")
-                    ? "⚠️ ATTENTION : le mode PRODUCTION traitera TOUTE LA BASE Copper et Mailchimp. Confirmer ? [o/N] "
-                    : "Le mode TEST ne traitera plus que les contacts dont l'e-mail contient « " + marker(config)
-                            + " ». Confirmer ? [o/N] ");
+            out.print(wanted.equals("PRODUCTION") ? m.get("cli.mode.confirm-production")
+                    : m.get("cli.mode.confirm-test", marker(config)));
             out.flush();
             String answer = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
-            if (answer == null || !answer.strip().toLowerCase(Locale.ROOT).matches("o|oui|y|yes")) {
+            Answers<Boolean> yesNo = new Answers<>(m, java.util.Map.of("cli.answer.yes", true, "cli.answer.no", false));
+            if (!Boolean.TRUE.equals(yesNo.match(answer))) {
                 out.println();
-                out.println("❌ Annulé : le mode reste " + current + ".");
+                out.println(m.get("cli.mode.cancelled", current));
                 return 1;
             }
         }
         write(config, wanted);
-        out.println("✅ Mode " + wanted + " enregistré dans " + config + ".");
-        out.println(describe(wanted));
-        out.println("ℹ️ Un démon en cours d'exécution prend le nouveau mode à son prochain redémarrage.");
+        out.println(m.get("cli.mode.saved", wanted, config));
+        out.println(describe(m, wanted));
+        out.println(m.get("cli.mode.daemon-restart"));
         return 0;
     }
 
@@ -108,10 +106,9 @@ final class ModeCommand implements java.util.concurrent.Callable<Integer> {
         return SettingsLoader.readProperties(config).getProperty("sync.test-marker", "@exemple").strip();
     }
 
-    private String describe(String mode) {
-        return mode.equals("PRODUCTION")
-                ? "PRODUCTION : tous les contacts de Copper et de Mailchimp sont synchronisés."
-                : "TEST : seuls les contacts dont l'e-mail contient « " + marker(config) + " » sont lus et écrits.";
+    private String describe(Messages m, String mode) {
+        return mode.equals("PRODUCTION") ? m.get("cli.mode.describe-production")
+                : m.get("cli.mode.describe-test", marker(config));
     }
 
     /** Replaces the value of the active {@code sync.mode} line (appends one if there is none), atomically. */
@@ -120,7 +117,7 @@ final class ModeCommand implements java.util.concurrent.Callable<Integer> {
         try {
             text = Files.readString(config, StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new ConfigException("(file)", config.toString(), "cannot be read: " + e.getMessage());
+            throw new ConfigException(null, config.toString(), "file-unreadable", e.getMessage());
         }
         Matcher m = MODE_LINE.matcher(text);
         String updated;

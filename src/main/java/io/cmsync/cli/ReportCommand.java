@@ -41,7 +41,7 @@ final class ReportCommand implements Callable<Integer> {
     static final class Summary implements Callable<Integer> {
         private static final ObjectMapper JSON = new ObjectMapper();
 
-        @Parameters(index = "0", arity = "0..1", paramLabel = "FILE", description = "An import_report_*.json file.")
+        @Parameters(index = "0", arity = "0..1", paramLabel = "FILE", descriptionKey = "file", description = "An import_report_*.json file.")
         Path file;
 
         @Option(names = "--config", paramLabel = "FILE", defaultValue = "config/application.properties",
@@ -91,12 +91,7 @@ final class ReportCommand implements Callable<Integer> {
         }
 
         static java.time.ZoneId zoneOf(Path config) {
-            try {
-                return java.time.ZoneId.of(SettingsLoader.readProperties(config)
-                        .getProperty("report.timezone", "Europe/Paris").strip());
-            } catch (RuntimeException e) {
-                return java.time.ZoneId.systemDefault();
-            }
+            return SettingsLoader.zoneOf(config);
         }
 
         static String localDate(String instant, java.time.ZoneId zone) {
@@ -224,17 +219,19 @@ final class ReportCommand implements Callable<Integer> {
                 retention = days != null ? days : Integer.parseInt(p.getProperty("report.retention-days", "30").strip());
             } catch (NumberFormatException e) {
                 throw new io.cmsync.config.ConfigException("report.retention-days", config.toString(),
-                        "must be a whole number of days");
+                        "retention-days");
             }
             if (retention < 1) {
-                throw new CommandLine.ParameterException(spec.commandLine(), "--days must be at least 1");
+                throw UsageErrors.said(spec.commandLine(), io.cmsync.i18n.Messages.of(
+                        SettingsLoader.languageOf(config, System.getenv())), "cli.usage.days-min");
             }
             Path dir = sandbox ? SandboxSession.reportsDir(config) : Summary.reportsDirOf(config);
             java.util.List<String> removed = new io.cmsync.report.ReportRetention(dir, retention, Summary.zoneOf(config),
                     java.time.Clock.systemUTC()).purge();
-            out.println((removed.isEmpty() ? "ℹ️ Aucun rapport de plus de " : "✅ " + removed.size()
-                    + " fichier(s) de plus de ") + retention + " jours" + (removed.isEmpty() ? " dans " : " supprimé(s) de ")
-                    + dir.toAbsolutePath().normalize());
+            io.cmsync.i18n.Messages m = io.cmsync.i18n.Messages.of(SettingsLoader.languageOf(config, System.getenv()));
+            Path where = dir.toAbsolutePath().normalize();
+            out.println(removed.isEmpty() ? m.get("cli.purge.none", retention, where)
+                    : m.get("cli.purge.removed", removed.size(), retention, where));
             removed.forEach(n -> out.println("   - " + n));
             return 0;
         }

@@ -30,7 +30,7 @@ public final class DotEnv {
         try {
             lines = Files.readAllLines(file, StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new ConfigException("(file)", file.toString(), "cannot be read (" + e.getClass().getSimpleName() + ")");
+            throw new ConfigException(null, file.toString(), "file-unreadable", e.getClass().getSimpleName());
         }
         for (int i = 0; i < lines.size(); i++) {
             String line = lines.get(i).strip();
@@ -43,7 +43,8 @@ public final class DotEnv {
             int eq = line.indexOf('=');
             String key = eq > 0 ? line.substring(0, eq).strip() : "";
             if (!KEY.matcher(key).matches()) {
-                throw new ConfigException("line " + (i + 1), file.toString(), "expected KEY=VALUE");
+                // the line number only: the line itself holds a secret
+                throw new ConfigException(null, file.toString(), "env-line", i + 1);
             }
             values.put(key, unquote(line.substring(eq + 1).strip()));
         }

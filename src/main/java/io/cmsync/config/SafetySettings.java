@@ -35,7 +35,7 @@ public final class SafetySettings {
                 ratio = -1;
             }
             if (!(ratio >= 0 && ratio <= 1)) {
-                throw new ConfigException(MAX_UPDATE_RATIO, file, "must be a ratio between 0 and 1 (0.05 = 5%), got '" + v + "'");
+                throw new ConfigException(MAX_UPDATE_RATIO, file, "ratio", v);
             }
         }
         return new SafetyBrake.Limits(ratio, integer(p, UPDATE_GRACE, d.updateGrace(), file),
@@ -61,7 +61,7 @@ public final class SafetySettings {
         } catch (NumberFormatException ignored) {
             // below
         }
-        throw new ConfigException(key, file, "must be a whole number ≥ 0, got '" + v + "'");
+        throw new ConfigException(key, file, "whole-number-min0", v);
     }
 
     private static boolean bool(Properties p, String key, boolean dflt, String file) {
@@ -72,7 +72,7 @@ public final class SafetySettings {
         return switch (v.toLowerCase(Locale.ROOT)) {
             case "true" -> true;
             case "false" -> false;
-            default -> throw new ConfigException(key, file, "must be true or false");
+            default -> throw new ConfigException(key, file, "true-false");
         };
     }
 }

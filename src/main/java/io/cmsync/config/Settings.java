@@ -6,6 +6,8 @@ import java.time.ZoneId;
 import java.util.List;
 import java.util.Set;
 
+import io.cmsync.i18n.Messages;
+
 /**
  * Every setting of the product, validated. Built by {@link SettingsLoader}; the keys are documented line by line in
  * {@code config/application.properties}.
@@ -50,6 +52,7 @@ public record Settings(
         Path reportsDir,
         Path archiveDir,
         String stateJdbcUrl,
+        // language and zone of everything a person reads (see language() and zone())
         String reportLanguage,
         ZoneId reportZone,
         int reportRetentionDays,
@@ -64,6 +67,24 @@ public record Settings(
     /** {@code flagged.mailchimp-action}: what {@code flagged archive} does to the Mailchimp member. */
     public static final String FLAGGED_ARCHIVE = "archive";
     public static final String FLAGGED_UNSUBSCRIBE = "unsubscribe";
+
+    /**
+     * The language of everything a person reads (help, errors, prompts, console, reports): the {@code language}
+     * setting ({@code report.language} is its older name), or {@code CMSYNC_LANGUAGE}. {@link #reportLanguage()} is
+     * the same as text ({@code fr}/{@code en}).
+     */
+    public Messages.Language language() {
+        return Messages.Language.parse(reportLanguage);
+    }
+
+    /**
+     * The zone of every time a person reads (console, log files, run ids, reports, {@code flagged list}): the
+     * {@code timezone} setting ({@code report.timezone} is its older name), Europe/Paris by default. Same as
+     * {@link #reportZone()}.
+     */
+    public ZoneId zone() {
+        return reportZone;
+    }
 
     public String modeLabel() {
         return productionMode ? "PRODUCTION" : "TEST";

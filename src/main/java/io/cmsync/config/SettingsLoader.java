@@ -20,6 +20,8 @@ import java.util.regex.Pattern;
 
 import org.quartz.CronExpression;
 
+import io.cmsync.i18n.Messages;
+
 /**
  * Loads {@link Settings} from {@code config/application.properties} (UTF-8), {@code .env} and the environment, and
  * validates every value before anything touches the network. Any problem is a {@link ConfigException} naming the
@@ -29,6 +31,17 @@ public final class SettingsLoader {
 
     public static final String COPPER_BASE_URL_ENV = "COPPER_BASE_URL";
     public static final String MAILCHIMP_BASE_URL_ENV = "MAILCHIMP_BASE_URL";
+    /** The language of everything a person reads: {@code fr} (default) or {@code en}. */
+    public static final String LANGUAGE = "language";
+    /** The older name of {@link #LANGUAGE}, still accepted. */
+    public static final String REPORT_LANGUAGE = "report.language";
+    /** Wins over the settings file; also read before the command line is parsed, for the help. */
+    public static final String LANGUAGE_ENV = "CMSYNC_LANGUAGE";
+    /** The time zone of every time a person reads (console, logs, run ids, reports, flagged list). */
+    public static final String TIMEZONE = "timezone";
+    /** The older name of {@link #TIMEZONE}, still accepted. */
+    public static final String REPORT_TIMEZONE = "report.timezone";
+    public static final String DEFAULT_ZONE = "Europe/Paris";
     private static final Pattern DC_SUFFIX = Pattern.compile(".*-([a-z]{2}\\d{1,3})$");
     private static final Pattern DC = Pattern.compile("[a-z]{2}\\d{1,3}");
     private static final Set<String> MEMBER_STATUSES =
@@ -56,15 +69,56 @@ public final class SettingsLoader {
 
     public static Properties readProperties(Path file) {
         if (!Files.isRegularFile(file)) {
-            throw new ConfigException("(file)", file.toString(), "not found");
+            throw new ConfigException(null, file.toString(), "file-not-found");
         }
         Properties p = new Properties();
         try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             p.load(r);
         } catch (IOException | IllegalArgumentException e) {
-            throw new ConfigException("(file)", file.toString(), "cannot be read: " + e.getMessage());
+            throw new ConfigException(null, file.toString(), "file-unreadable", e.getMessage());
         }
         return p;
+    }
+
+    /**
+     * The language to speak before the settings are loaded (help, usage and configuration errors): {@value
+     * #LANGUAGE_ENV}, else {@code language} or {@code report.language} of {@code config} if it can be read, else
+     * French. Never fails: a wrong value is reported by {@link #load()}.
+     */
+    public static Messages.Language languageOf(Path config, Map<String, String> environment) {
+        for (String candidate : new String[] {environment.get(LANGUAGE_ENV), fileSetting(config, LANGUAGE),
+                fileSetting(config, REPORT_LANGUAGE)}) {
+            if (candidate != null && !candidate.isBlank()) {
+                try {
+                    return Messages.Language.parse(candidate);
+                } catch (IllegalArgumentException e) {
+                    return Messages.Language.FR;
+                }
+            }
+        }
+        return Messages.Language.FR;
+    }
+
+    /** The zone of {@code config} ({@code timezone}, then {@code report.timezone}), Europe/Paris if unreadable. */
+    public static ZoneId zoneOf(Path config) {
+        for (String candidate : new String[] {fileSetting(config, TIMEZONE), fileSetting(config, REPORT_TIMEZONE)}) {
+            if (candidate != null && !candidate.isBlank()) {
+                try {
+                    return ZoneId.of(candidate.strip());
+                } catch (DateTimeException e) {
+                    break;
+                }
+            }
+        }
+        return ZoneId.of(DEFAULT_ZONE);
+    }
+
+    private static String fileSetting(Path config, String key) {
+        try {
+            return config == null || !Files.isRegularFile(config) ? null : readProperties(config).getProperty(key);
+        } catch (ConfigException e) {
+            return null;
+        }
     }
 
     public Settings load() {
@@ -73,19 +127,19 @@ public final class SettingsLoader {
         boolean production = switch (text("sync.mode").toUpperCase(Locale.ROOT)) {
             case "TEST" -> false;
             case "PRODUCTION" -> true;
-            default -> throw bad("sync.mode", "must be TEST or PRODUCTION");
+            default -> throw bad("sync.mode", "mode");
         };
         String cron = text("sync.cron");
         if (!CronExpression.isValidExpression(cron)) {
-            throw bad("sync.cron", "not a valid Quartz cron expression (e.g. 0 0/15 * * * ?)");
+            throw bad("sync.cron", "cron", "0 0/15 * * * ?");
         }
         String newStatus = text("sync.new-member-status");
         if (!Set.of("subscribed", "pending").contains(newStatus)) {
-            throw bad("sync.new-member-status", "must be subscribed or pending");
+            throw bad("sync.new-member-status", "new-member-status");
         }
         Set<String> importStatuses = new LinkedHashSet<>(list("sync.import-statuses"));
         if (importStatuses.isEmpty() || !MEMBER_STATUSES.containsAll(importStatuses)) {
-            throw bad("sync.import-statuses", "must list Mailchimp statuses among " + MEMBER_STATUSES);
+            throw bad("sync.import-statuses", "import-statuses", String.join(", ", new java.util.TreeSet<>(MEMBER_STATUSES)));
         }
         URI copperBase = url("copper.base-url",
                 env(COPPER_BASE_URL_ENV) != null ? env(COPPER_BASE_URL_ENV) : optional("copper.base-url"));
@@ -96,7 +150,7 @@ public final class SettingsLoader {
                 : (mailchimpConfigured.isEmpty() ? mailchimpDefault : mailchimpConfigured));
         String fullCron = text("sync.full-reconciliation-cron");
         if (!CronExpression.isValidExpression(fullCron)) {
-            throw bad("sync.full-reconciliation-cron", "not a valid Quartz cron expression (e.g. 0 0 2 * * ?)");
+            throw bad("sync.full-reconciliation-cron", "cron", "0 0 2 * * ?");
         }
         Path dataDir = Path.of(text("paths.data-dir"));
         return new Settings(propertiesFile, envFile, secrets, production, text("sync.test-marker"), cron,
@@ -126,7 +180,7 @@ public final class SettingsLoader {
     private String flaggedMailchimpAction() {
         String v = text("flagged.mailchimp-action").toLowerCase(Locale.ROOT);
         if (!Set.of(Settings.FLAGGED_ARCHIVE, Settings.FLAGGED_UNSUBSCRIBE).contains(v)) {
-            throw bad("flagged.mailchimp-action", "must be archive or unsubscribe");
+            throw bad("flagged.mailchimp-action", "flagged-action");
         }
         return v;
     }
@@ -137,19 +191,18 @@ public final class SettingsLoader {
         String copperKey = secret(dotenv, Secrets.COPPER_API_KEY, envName);
         String copperEmail = secret(dotenv, Secrets.COPPER_API_EMAIL, envName);
         if (!copperEmail.contains("@")) {
-            throw new ConfigException(Secrets.COPPER_API_EMAIL, envName, "must be the e-mail of the Copper user");
+            throw new ConfigException(Secrets.COPPER_API_EMAIL, envName, "copper-email");
         }
         String mailchimpKey = secret(dotenv, Secrets.MAILCHIMP_API_KEY, envName);
         String dc = firstNonBlank(environment.get(Secrets.MAILCHIMP_DC), dotenv.get(Secrets.MAILCHIMP_DC));
         if (dc == null) {
             var m = DC_SUFFIX.matcher(mailchimpKey);
             if (!m.matches()) {
-                throw new ConfigException(Secrets.MAILCHIMP_DC, envName,
-                        "missing, and MAILCHIMP_API_KEY does not end with a data center such as -us6");
+                throw new ConfigException(Secrets.MAILCHIMP_DC, envName, "dc-missing");
             }
             dc = m.group(1);
         } else if (!DC.matcher(dc.strip()).matches()) {
-            throw new ConfigException(Secrets.MAILCHIMP_DC, envName, "must look like us6");
+            throw new ConfigException(Secrets.MAILCHIMP_DC, envName, "dc-format");
         }
         String listId = secret(dotenv, Secrets.MAILCHIMP_LIST_ID, envName);
         return new Secrets(copperKey, copperEmail, mailchimpKey, dc.strip(), listId);
@@ -158,7 +211,7 @@ public final class SettingsLoader {
     private String secret(Map<String, String> dotenv, String key, String envName) {
         String value = firstNonBlank(environment.get(key), dotenv.get(key));
         if (value == null) {
-            throw new ConfigException(key, envName, "missing (set it in " + envName + " or in the environment)");
+            throw new ConfigException(key, envName, "secret-missing", envName);
         }
         return value.strip();
     }
@@ -197,7 +250,7 @@ public final class SettingsLoader {
         return switch (text(key).toLowerCase(Locale.ROOT)) {
             case "true" -> true;
             case "false" -> false;
-            default -> throw bad(key, "must be true or false");
+            default -> throw bad(key, "true-false");
         };
     }
 
@@ -207,10 +260,10 @@ public final class SettingsLoader {
         try {
             n = Integer.parseInt(v);
         } catch (NumberFormatException e) {
-            throw bad(key, "must be a whole number, got '" + v + "'");
+            throw bad(key, "whole-number", v);
         }
         if (n < min || n > max) {
-            throw bad(key, "must be between " + min + " and " + max + ", got " + n);
+            throw bad(key, "between", min, max, n);
         }
         return n;
     }
@@ -230,12 +283,12 @@ public final class SettingsLoader {
         try {
             URI uri = new URI(value.strip());
             if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
-                throw bad(key, "must be an http(s) URL, got '" + value + "'");
+                throw bad(key, "url", value);
             }
             String s = uri.toString();
             return URI.create(s.endsWith("/") ? s.substring(0, s.length() - 1) : s);
         } catch (URISyntaxException e) {
-            throw bad(key, "must be an http(s) URL, got '" + value + "'");
+            throw bad(key, "url", value);
         }
     }
 
@@ -243,7 +296,7 @@ public final class SettingsLoader {
         String configured = optional("state.jdbc-url");
         if (!configured.isEmpty()) {
             if (!configured.startsWith("jdbc:")) {
-                throw bad("state.jdbc-url", "must be a JDBC URL such as jdbc:h2:file:./data/sync-state");
+                throw bad("state.jdbc-url", "jdbc-url");
             }
             return configured;
         }
@@ -253,24 +306,56 @@ public final class SettingsLoader {
         return "jdbc:h2:file:" + path;
     }
 
+    /** {@code language} (or its older name {@code report.language}); {@value #LANGUAGE_ENV} wins over both. */
     private String language() {
-        String v = text("report.language").toLowerCase(Locale.ROOT);
-        if (!Set.of("fr", "en").contains(v)) {
-            throw bad("report.language", "must be fr or en");
+        String fromEnv = env(LANGUAGE_ENV);
+        if (fromEnv != null) {
+            try {
+                return Messages.Language.parse(fromEnv).name().toLowerCase(Locale.ROOT);
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(LANGUAGE_ENV, ConfigException.ENVIRONMENT, "language", fromEnv);
+            }
         }
-        return v;
+        String v = aliased(LANGUAGE, REPORT_LANGUAGE, s -> Messages.Language.parse(s).name(), "language");
+        return v == null ? "fr" : Messages.Language.parse(v).name().toLowerCase(Locale.ROOT);
     }
 
+    /** {@code timezone} (or its older name {@code report.timezone}), Europe/Paris by default. */
     private ZoneId zone() {
-        String v = text("report.timezone");
+        String v = aliased(TIMEZONE, REPORT_TIMEZONE, s -> ZoneId.of(s).normalized().getId(), "timezone");
+        return v == null ? ZoneId.of(DEFAULT_ZONE) : ZoneId.of(v);
+    }
+
+    /**
+     * A setting that also has an older name: either may be set (its value, or null); both set to different meanings
+     * is a mistake (which one would win is not obvious to the person who edits the file).
+     */
+    private String aliased(String key, String alias, java.util.function.UnaryOperator<String> meaning,
+                            String problem) {
+        String a = blankToNull(raw(key));
+        String b = blankToNull(raw(alias));
+        String ma = a == null ? null : meaningOf(key, a, meaning, problem);
+        String mb = b == null ? null : meaningOf(alias, b, meaning, problem);
+        if (ma != null && mb != null && !ma.equals(mb)) {
+            throw bad(key, "alias-conflict", key, alias, a, b);
+        }
+        return a != null ? a : b;
+    }
+
+    private String meaningOf(String key, String value, java.util.function.UnaryOperator<String> meaning,
+                             String problem) {
         try {
-            return ZoneId.of(v);
-        } catch (DateTimeException e) {
-            throw bad("report.timezone", "unknown time zone '" + v + "' (e.g. Europe/Paris)");
+            return meaning.apply(value);
+        } catch (IllegalArgumentException | DateTimeException e) {
+            throw bad(key, problem, value);
         }
     }
 
-    private ConfigException bad(String key, String problem) {
-        return new ConfigException(key, propertiesFile.toString(), problem);
+    private static String blankToNull(String v) {
+        return v == null || v.isBlank() ? null : v.strip();
+    }
+
+    private ConfigException bad(String key, String problem, Object... args) {
+        return new ConfigException(key, propertiesFile.toString(), problem, args);
     }
 }

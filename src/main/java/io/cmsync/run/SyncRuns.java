@@ -37,6 +37,14 @@ public final class SyncRuns {
     private static final Logger LOG = LoggerFactory.getLogger(SyncRuns.class);
     private static final DateTimeFormatter RUN_ID = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss");
 
+    /**
+     * A run's id: its start in the settings' zone, the one its report names and the console use (a person compares
+     * them), then six random characters.
+     */
+    static String runId(Instant start, ZoneId zone) {
+        return RUN_ID.format(start.atZone(zone)) + "-" + UUID.randomUUID().toString().substring(0, 6);
+    }
+
     /** Synced-state meta key: set once a PRODUCTION run has executed its plan (safety brake). */
     public static final String PRODUCTION_CONFIRMED = "safety.production-run-executed";
 
@@ -93,7 +101,7 @@ public final class SyncRuns {
     /** @param lock the run's lock, or null when it could not be taken (the run then fails at once) */
     private Started start(RunLock lock) {
         Instant now = clock.instant();
-        String runId = RUN_ID.format(now.atZone(ZoneId.systemDefault())) + "-" + UUID.randomUUID().toString().substring(0, 6);
+        String runId = runId(now, settings.zone());
         RunLog log = new RunLog(clock.withZone(settings.reportZone()), runId,
                 "en".equals(settings.reportLanguage()) ? ReportLanguage.EN : ReportLanguage.FR);
         StateStore store = null;

@@ -63,9 +63,25 @@ class FlaggedCommandTest {
                 "--config", h.config().toString(), "--env-file", dir.resolve(".env").toString(), "flagged", "list");
 
         assertThat(code).isZero();
-        assertThat(out.toString()).contains("EN ATTENTE: 2", "del1@exemple.fr", "Tag détecté: " + DELETION,
-                "del2@exemple.fr", "Tag détecté: 🗑 a supprimer", "Mailchimp: subscribed").doesNotContain("keep@");
+        java.time.Instant firstSeen = h.pending().get(0).firstSeen();
+        java.time.format.DateTimeFormatter minute = java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm");
+        assertThat(out.toString()).contains("EN ATTENTE : 2", "del1@exemple.fr", "Tag détecté : " + DELETION,
+                "del2@exemple.fr", "Tag détecté : 🗑 a supprimer", "Mailchimp : abonné",
+                // the settings' zone (Europe/Paris by default), named
+                "En attente depuis le " + minute.format(firstSeen.atZone(java.time.ZoneId.of("Europe/Paris")))
+                        + " (Europe/Paris)").doesNotContain("keep@", "subscribed");
         assertThat(h.writeCalls()).isZero();
+
+        // in English, in another zone
+        Files.writeString(h.config(), "\nlanguage=en\ntimezone=America/New_York\n", StandardCharsets.UTF_8,
+                java.nio.file.StandardOpenOption.APPEND);
+        out.getBuffer().setLength(0);
+        assertThat(Application.execute(new PrintWriter(out, true), new PrintWriter(new StringWriter(), true),
+                "--config", h.config().toString(), "--env-file", dir.resolve(".env").toString(), "flagged", "list"))
+                .isZero();
+        assertThat(out.toString()).contains("WAITING: 2", "Tag found: " + DELETION, "Mailchimp: subscribed",
+                "Waiting since " + minute.format(firstSeen.atZone(java.time.ZoneId.of("America/New_York")))
+                        + " (America/New_York)").doesNotContain("Tag détecté");
     }
 
     @Test
@@ -91,7 +107,7 @@ class FlaggedCommandTest {
         assertThat(h.status("del1@exemple.fr")).isEqualTo("archived");
         assertThat(h.pendingEmails()).isEmpty();
         assertThat(h.lastFlaggedReport()).contains("RAPPORT DES CONTACTS MARQUÉS POUR SUPPRESSION",
-                "✅ SUCCÈS | del1@exemple.fr", "Action: Archivage", "Mailchimp: membre archivé");
+                "✅ SUCCÈS | del1@exemple.fr", "Action : Archivage", "Mailchimp : membre archivé (il était : abonné)", "Date : ");
 
         // the next sync leaves the now inactive person alone
         h.sandbox.resetCalls();
@@ -211,7 +227,7 @@ class FlaggedCommandTest {
         assertThat(h.status("c@exemple.fr")).isEqualTo("subscribed");
         assertThat(h.tags("c@exemple.fr")).contains(DELETION);
         assertThat(h.pendingEmails()).containsExactly("c@exemple.fr");
-        assertThat(h.out).contains("et 1 autre(s)");
+        assertThat(h.out).contains("… et 1 autre : relancez la commande");
     }
 
     @Test
@@ -235,11 +251,12 @@ class FlaggedCommandTest {
                 .flagged("b@exemple.fr", "Bert", "B", DELETION)
                 .flagged("c@exemple.fr", "Carl", "C", DELETION));
 
-        // 1 = one by one; a: archive, "x" is not an answer (asked again), s: delete, i: ignore; then confirm deletion
-        assertThat(h.flaggedTyping("1\na\nx\ns\ni\noui\n", "archive")).isZero();
+        // one by one; a: archive, "x" is not an answer (asked again), then words, whatever their case and accents:
+        // delete, ignore; then confirm the deletion
+        assertThat(h.flaggedTyping("Un par un\na\nx\nSupprimé\n IGNORER \nOui\n", "archive")).isZero();
 
-        assertThat(h.out).contains("[a]rchiver / [s]upprimer / [i]gnorer", "Réponse non reconnue: x",
-                "Confirmer la suppression");
+        assertThat(h.out).contains("[a]rchiver / [s]upprimer / [i]gnorer", "Réponse non reconnue : x",
+                "Que faire de ces 3 contacts ?", "1 personne sera supprimée de Copper", "Confirmer la suppression");
         assertThat(h.tags("a@exemple.fr")).containsExactly("client", INACTIVE);
         assertThat(h.status("a@exemple.fr")).isEqualTo("archived");
         assertThat(h.person("b@exemple.fr")).isNull();
@@ -249,7 +266,31 @@ class FlaggedCommandTest {
         assertThat(h.pendingEmails()).containsExactly("c@exemple.fr");
         assertThat(h.archiveLines()).extracting(l -> l.path("email").asText() + ":" + l.path("action").asText())
                 .containsExactly("a@exemple.fr:archive", "b@exemple.fr:delete");
-        assertThat(h.lastFlaggedReport()).contains("⏭️ IGNORÉ | c@exemple.fr", "⏭️ Ignorés: 1", "✅ Succès: 2");
+        assertThat(h.lastFlaggedReport()).contains("⏭️ IGNORÉ | c@exemple.fr", "⏭️ Ignorés : 1", "✅ Succès : 2");
+    }
+
+    @Test
+    void interactivePromptsInEnglishAcceptTheEnglishWords() throws Exception {
+        synced(new FlaggedHarness.Seed()
+                .flagged("a@exemple.fr", "Anne", "A", DELETION)
+                .flagged("b@exemple.fr", "Bert", "B", DELETION)
+                .flagged("c@exemple.fr", "Carl", "C", DELETION));
+        h.properties.put("language", "en");
+
+        // "s" (French for supprimer) means nothing in English: asked again
+        assertThat(h.flaggedTyping("one by one\nArchive\ns\nd\nskip\nYES\n", "archive")).isZero();
+
+        assertThat(h.out).contains("What should be done with these 3 contacts?", "[a]rchive / [d]elete / [i]gnore",
+                "Answer not recognised: s", "1 person will be deleted from Copper", "Confirm the deletion? [yes/no]",
+                "a@exemple.fr — Archive", "b@exemple.fr — Deletion", "c@exemple.fr — Ignored")
+                .doesNotContain("Que faire", "Suppression");
+        // the report too
+        assertThat(h.lastFlaggedReport()).contains("REPORT OF THE CONTACTS FLAGGED FOR DELETION", "Action: Archive",
+                "Mailchimp: member archived (it was: subscribed)", "⏭️ IGNORED | c@exemple.fr", "✅ Succeeded: 2")
+                .doesNotContain("RAPPORT", "Succès", "membre");
+        assertThat(h.tags("a@exemple.fr")).containsExactly("client", INACTIVE);
+        assertThat(h.person("b@exemple.fr")).isNull();
+        assertThat(h.pendingEmails()).containsExactly("c@exemple.fr");
     }
 
     @Test
@@ -297,7 +338,7 @@ class FlaggedCommandTest {
 
         assertThat(h.flagged("archive", "--confirm")).isEqualTo(2);
 
-        assertThat(h.err).contains("--all or --email");
+        assertThat(h.err).contains("--confirm demande --all ou --email");
         assertThat(h.writeCalls()).isZero();
         assertThat(h.pendingEmails()).containsExactly("del1@exemple.fr");
     }

@@ -109,12 +109,12 @@ class ModeCommandTest {
     @Test
     void rejectsUnknownModesAndMissingFiles() throws Exception {
         assertThat(mode("", "staging", "--yes")).isEqualTo(2);
-        assertThat(err.toString()).contains("Mode inconnu: staging");
+        assertThat(err.toString()).contains("Mode inconnu : staging (attendu : test ou production)");
         assertThat(text()).isEqualTo(original);
 
         Files.delete(config);
         assertThat(mode("", "production", "--yes")).isEqualTo(2);
-        assertThat(err.toString()).contains("Configuration error", config.toString());
+        assertThat(err.toString()).contains("Erreur de configuration : " + config + " : fichier introuvable");
         assertThat(config).doesNotExist();
     }
 }

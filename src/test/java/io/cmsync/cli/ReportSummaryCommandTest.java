@@ -99,7 +99,7 @@ class ReportSummaryCommandTest {
         assertThat(old).doesNotExist();
         assertThat(recent).exists();
         assertThat(mine).exists();
-        assertThat(out.toString()).contains("✅ 1 fichier(s) de plus de 30 jours", "import_report_2020-01-01_00-00-00.json");
+        assertThat(out.toString()).contains("✅ 1 fichier supprimé (plus de 30 jours) dans ", "import_report_2020-01-01_00-00-00.json");
 
         assertThat(run("report", "purge", "--days", "5", "--config", config.toString())).isZero();
         assertThat(recent).doesNotExist();

@@ -131,7 +131,7 @@ class SettingsLoaderTest {
     void malformedEnvLineIsReportedByNumberWithoutItsContent() throws IOException {
         Files.writeString(env, "COPPER_API_KEY=x\nthis line holds secret-789 but no equals\n");
         assertThatThrownBy(() -> load(Map.of()))
-                .hasMessageStartingWith("line 2 in " + env)
+                .hasMessageStartingWith(env + ": line 2")
                 .hasMessageNotContaining("secret-789");
     }
 
@@ -140,5 +140,63 @@ class SettingsLoaderTest {
         Settings s = load(Map.of());
         assertThat(s.secrets().toString()).doesNotContain("copper-secret-123").doesNotContain("mc-secret-456");
         assertThat(s.toString()).doesNotContain("copper-secret-123").doesNotContain("mc-secret-456");
+    }
+
+    @Test
+    void languageAndTimezoneDefaultToFrenchAndParis() throws IOException {
+        Settings shipped = load(Map.of());
+        assertThat(shipped.language()).isEqualTo(io.cmsync.i18n.Messages.Language.FR);
+        assertThat(shipped.zone()).isEqualTo(java.time.ZoneId.of("Europe/Paris"));
+        Files.writeString(properties, Files.readString(properties, StandardCharsets.UTF_8)
+                .replaceAll("(?m)^(language|timezone)=.*$", ""), StandardCharsets.UTF_8);
+        Settings without = load(Map.of());
+        assertThat(without.language()).isEqualTo(io.cmsync.i18n.Messages.Language.FR);
+        assertThat(without.reportLanguage()).isEqualTo("fr");
+        assertThat(without.zone()).isEqualTo(java.time.ZoneId.of("Europe/Paris"));
+    }
+
+    @Test
+    void theOlderNamesReportLanguageAndReportTimezoneStillWork() throws IOException {
+        Files.writeString(properties, Files.readString(properties, StandardCharsets.UTF_8)
+                .replaceAll("(?m)^language=.*$", "report.language=en")
+                .replaceAll("(?m)^timezone=.*$", "report.timezone=America/New_York"), StandardCharsets.UTF_8);
+        Settings s = load(Map.of());
+        assertThat(s.language()).isEqualTo(io.cmsync.i18n.Messages.Language.EN);
+        assertThat(s.reportLanguage()).isEqualTo("en");
+        assertThat(s.zone()).isEqualTo(java.time.ZoneId.of("America/New_York"));
+    }
+
+    @Test
+    void bothNamesWithDifferentValuesIsAnErrorNamingBoth() throws IOException {
+        Files.writeString(properties, "\nreport.language=en\n", StandardCharsets.UTF_8,
+                java.nio.file.StandardOpenOption.APPEND);
+        assertThatThrownBy(() -> load(Map.of())).isInstanceOf(ConfigException.class)
+                .satisfies(e -> assertThat(((ConfigException) e).describe(io.cmsync.i18n.Messages.of(
+                        io.cmsync.i18n.Messages.Language.FR)))
+                        .startsWith("Erreur de configuration : language dans " + properties)
+                        .contains("report.language", "« fr »", "« en »"));
+        setProperty("language", "en");
+        assertThat(load(Map.of()).language()).isEqualTo(io.cmsync.i18n.Messages.Language.EN); // same meaning: fine
+
+        setProperty("report.language", "en");
+        Files.writeString(properties, "\nreport.timezone=UTC\n", StandardCharsets.UTF_8,
+                java.nio.file.StandardOpenOption.APPEND);
+        assertThatThrownBy(() -> load(Map.of())).hasMessageStartingWith("timezone in " + properties)
+                .hasMessageContaining("report.timezone");
+    }
+
+    @Test
+    void theEnvironmentLanguageWinsOverTheFile() {
+        assertThat(load(Map.of("CMSYNC_LANGUAGE", "english")).language())
+                .isEqualTo(io.cmsync.i18n.Messages.Language.EN);
+        assertThat(SettingsLoader.languageOf(properties, Map.of("CMSYNC_LANGUAGE", "en")))
+                .isEqualTo(io.cmsync.i18n.Messages.Language.EN);
+        assertThat(SettingsLoader.languageOf(properties, Map.of())).isEqualTo(io.cmsync.i18n.Messages.Language.FR);
+        assertThat(SettingsLoader.languageOf(dir.resolve("none.properties"), Map.of()))
+                .isEqualTo(io.cmsync.i18n.Messages.Language.FR);
+        assertThatThrownBy(() -> load(Map.of("CMSYNC_LANGUAGE", "de"))).isInstanceOf(ConfigException.class)
+                .satisfies(e -> assertThat(((ConfigException) e).describe(io.cmsync.i18n.Messages.of(
+                        io.cmsync.i18n.Messages.Language.FR))).isEqualTo("Erreur de configuration : CMSYNC_LANGUAGE "
+                        + "dans l'environnement : langue inconnue « de » : fr (français) ou en (anglais)"));
     }
 }
