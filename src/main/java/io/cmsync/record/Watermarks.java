@@ -99,8 +99,10 @@ public final class Watermarks {
         }
         String mailchimpSince = ISO.format(mailchimpFrom);
         run.readFrom(copperSince, mailchimpSince);
+        // a person reads the times in the log's zone, like the line's own stamp (the API calls keep ISO with offset)
         run.log().info("Synchronisation incrémentale: changements Copper depuis "
-                + ISO.format(Instant.ofEpochSecond(copperSince)) + ", Mailchimp depuis " + mailchimpSince);
+                + run.log().time(Instant.ofEpochSecond(copperSince)) + ", Mailchimp depuis "
+                + run.log().time(mailchimpFrom));
     }
 
     /** The synced-state meta key of the scope that last wrote the state ({@link StateScope#stored()}). */
