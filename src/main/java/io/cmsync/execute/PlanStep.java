@@ -112,8 +112,9 @@ public final class PlanStep {
         long copperRead = staging.copperCount();
         long mailchimpRead = staging.mailchimpCount();
         checkBrake(run, judged, copperRead, mailchimpRead);
-        run.log().info(run.log().text("report.log.plan", copperRead, mailchimpRead, totals.mailchimpCreates(),
-                totals.mailchimpUpdates(), totals.copperCreates(), totals.copperUpdates(), totals.stats().identical())
+        run.log().info(run.log().text("report.log.plan", copperRead, mailchimpRead, totals.stats().identical(),
+                run.log().text("report.log.plan-writes", totals.mailchimpCreates(), totals.mailchimpUpdates(),
+                        totals.copperCreates(), totals.copperUpdates()))
                 + (bounds.size() > 1 ? run.log().text("report.log.plan-chunks", bounds.size(), chunkSize) : ""));
     }
 

@@ -361,8 +361,8 @@ class SyncScenariosTest {
         assertThat(h.member("ok@acme-corp.fr")).isNotNull();
         assertThat(h.member("dup@acme-corp.fr")).isNull();
         String report = h.latestReport();
-        assertThat(report).contains("Mode: PRODUCTION", "CONTACTS NON SYNCHRONISÉS:", "adresse e-mail invalide",
-                "adresse e-mail en double dans Copper", "pas d'adresse e-mail", "✅ SUCCÈS | ok@acme-corp.fr");
+        assertThat(report).contains("Mode: PRODUCTION", "CONTACTS NON SYNCHRONISÉS (À CORRIGER):", "adresse e-mail invalide",
+                "adresse e-mail partagée par plusieurs personnes Copper", "pas d'adresse e-mail", "✅ SUCCÈS | ok@acme-corp.fr");
     }
 
     @Test
