@@ -86,7 +86,7 @@ class ChunkedPlanTest {
         assertThat(few.reports.get(0))
                 .contains("Total d'opérations: " + ops)
                 .contains("… et " + (ops - 1) + " autres opérations, comptées ci-dessus mais non détaillées")
-                .contains("comptées mais non détaillées (réglage report.max-detailed-entries)");
+                .contains("… et 1 autre, comptée mais non détaillée (réglage report.max-detailed-entries)");
     }
 
     private record Result(Object people, Object members, List<SyncedRecord> state, List<String> reports,

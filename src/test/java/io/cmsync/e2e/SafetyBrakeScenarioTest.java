@@ -63,7 +63,7 @@ class SafetyBrakeScenarioTest {
         assertThat(h.member("p0@exemple.fr").path("merge_fields").path("LNAME").asText()).isEqualTo("Nom");
         String report = h.latestReport();
         assertThat(report).contains("⚠️ PLAN BLOQUÉ PAR LE FREIN DE SÉCURITÉ", "30 mise(s) à jour Mailchimp sur 40",
-                "--confirm-plan", "safety.max-update-ratio", "Mode: TEST (simulation", "p0@exemple.fr");
+                "--confirm-plan", "safety.max-update-ratio", "Mode: TEST (plan bloqué, aucune écriture)", "p0@exemple.fr");
         assertThat(Files.readString(h.latest("sync_log_"))).contains("PLAN BLOQUÉ PAR LE FREIN DE SÉCURITÉ");
         Path json = h.latest("import_report_").resolveSibling(h.latest("import_report_").getFileName().toString()
                 .replace(".txt", ".json"));
