@@ -50,7 +50,8 @@ public final class NotWritten {
     }
 
     private static String idText(SyncRun run, String side, String id) {
-        return Planner.SIDE_COPPER.equalsIgnoreCase(side) ? run.log().text("report.copper-person", id) : "id " + id;
+        return run.log().text(Planner.SIDE_COPPER.equalsIgnoreCase(side) ? "report.log.copper-id" : "report.log.mailchimp-id",
+                id);
     }
 
     private static String side(String side) {

@@ -68,9 +68,7 @@ public final class Watermarks {
             return;
         }
         if (scopeChanged(run, store)) {
-            run.log().info("Synchronisation complète: le périmètre a changé depuis la dernière synchronisation ("
-                    + run.scopeChange() + "); toute la base est relue et le plan complet est présenté avant toute "
-                    + "écriture");
+            run.log().info(run.log().text("report.log.full-scope-changed", run.scopeChange()));
             return;
         }
         if (!settings.incremental()) {
@@ -80,11 +78,11 @@ public final class Watermarks {
         Optional<String> mailchimpMark = store.meta(MAILCHIMP);
         Optional<Instant> lastFull = store.meta(LAST_FULL).map(Instant::parse);
         if (copperMark.isEmpty() || mailchimpMark.isEmpty() || lastFull.isEmpty()) {
-            run.log().info("Synchronisation complète (aucune synchronisation réussie enregistrée)");
+            run.log().info(run.log().text("report.log.full-first"));
             return;
         }
         if (fullReconciliationDue(lastFull.get(), run.startedAt())) {
-            run.log().info("Synchronisation complète: réconciliation périodique (" + settings.fullReconciliationCron() + ")");
+            run.log().info(run.log().text("report.log.full-periodic", settings.fullReconciliationCron()));
             return;
         }
         long overlap = settings.incrementalOverlapSeconds();
@@ -100,9 +98,8 @@ public final class Watermarks {
         String mailchimpSince = ISO.format(mailchimpFrom);
         run.readFrom(copperSince, mailchimpSince);
         // a person reads the times in the log's zone, like the line's own stamp (the API calls keep ISO with offset)
-        run.log().info("Synchronisation incrémentale: changements Copper depuis "
-                + run.log().time(Instant.ofEpochSecond(copperSince)) + ", Mailchimp depuis "
-                + run.log().time(mailchimpFrom));
+        run.log().info(run.log().text("report.log.incremental", run.log().time(Instant.ofEpochSecond(copperSince)),
+                run.log().time(mailchimpFrom)));
     }
 
     /** The synced-state meta key of the scope that last wrote the state ({@link StateScope#stored()}). */
@@ -203,9 +200,8 @@ public final class Watermarks {
                             + "archived ({} + {})", c.total(), copperExpected, m.total(), archived.total(),
                     mailchimpExpected, archivedExpected);
             if (!copperSettled || !mailchimpSettled) {
-                run.log().info("Changements faits par d'autres pendant la synchronisation ("
-                        + (copperSettled ? "" : "Copper") + (copperSettled || mailchimpSettled ? "" : ", ")
-                        + (mailchimpSettled ? "" : "Mailchimp") + "): la prochaine synchronisation les relira");
+                run.log().info(run.log().text("report.log.changed-meanwhile", (copperSettled ? "" : "Copper")
+                        + (copperSettled || mailchimpSettled ? "" : ", ") + (mailchimpSettled ? "" : "Mailchimp")));
             }
         }
         if (copperMark != null) {
