@@ -147,7 +147,7 @@ public final class FlaggedWorkflow {
         }
         if (!errors.isEmpty()) {
             String error = String.join(" ; ", errors);
-            LOG.error("Contact marqué {}: {} incomplet, reste en attente: {}", email, decision.code, error);
+            LOG.error("Contact marqué {}: action « {} » incomplète, reste en attente: {}", email, decision.label, error);
             return failed(p, decision, perm, steps, error, fatal, true);
         }
         if (decision == Decision.ARCHIVE && !Settings.FLAGGED_UNSUBSCRIBE.equals(mailchimpAction)) {
@@ -160,7 +160,7 @@ public final class FlaggedWorkflow {
         }
         store.removePending(email);
         steps.add("Retiré des contacts en attente");
-        LOG.info("Contact marqué {}: {} terminé, retiré des contacts en attente", email, decision.code);
+        LOG.info("Contact marqué {}: action « {} » terminée, retiré des contacts en attente", email, decision.label);
         return new Result(p, decision, perm, true, steps, null, false, true);
     }
 
