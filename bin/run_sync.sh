@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Synchronisation Copper ↔ Mailchimp : lancement manuel avec vérifications et résumé clair.
-#   bin/run_sync.sh [--sandbox] [--reset] [--dry-run] [--confirm-plan] [--daemon] [--verbose] [--help]
+#   bin/run_sync.sh [--sandbox] [--reset] [--dry-run] [--confirm-plan] [--daemon] [--verbose] [--cron] [--help]
 # Codes de sortie (ceux du programme) : 0 succès, 1 des contacts en erreur, 2 configuration ou connexion,
 # 3 plan bloqué par le frein de sécurité, 4 une autre synchronisation était en cours, 5 rapports non écrits.
 set -u
@@ -10,6 +10,23 @@ PROJECT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 JAR="target/copper-mailchimp-sync.jar"
 LOG_DIR="logs"
 RUN_LOG="$LOG_DIR/run_sync.log"
+CRON_LOG="$LOG_DIR/sync_cron.log"
+# Rotation by size, by this script (no logrotate needed): past LOG_MAX_KB, file -> file.1 -> ... -> file.LOG_KEEP.
+LOG_MAX_KB="${SYNC_LOG_MAX_KB:-1024}"
+LOG_KEEP="${SYNC_LOG_KEEP:-5}"
+
+# rotate FILE: when FILE is larger than LOG_MAX_KB, shift it to FILE.1 (FILE.1 to FILE.2 ...), the oldest dropped
+rotate() {
+    local file="$1" size i
+    [ -f "$file" ] || return 0
+    size=$(wc -c < "$file" 2>/dev/null || echo 0)
+    [ "$size" -gt $((LOG_MAX_KB * 1024)) ] || return 0
+    rm -f "$file.$LOG_KEEP"
+    for ((i = LOG_KEEP - 1; i >= 1; i--)); do
+        [ -f "$file.$i" ] && mv -f "$file.$i" "$file.$((i + 1))"
+    done
+    mv -f "$file" "$file.1"
+}
 
 usage() {
     cat <<'USAGE'
@@ -24,11 +41,13 @@ Options :
   --confirm-plan  exécuter un plan que le frein de sécurité a bloqué (après l'avoir relu dans le rapport)
   --daemon     lancer le service permanent (synchronise selon sync.cron) au lieu d'une seule synchronisation
   --verbose    afficher le journal technique complet pendant l'exécution
+  --cron       pour la tâche planifiée (bin/setup_cron.sh) : écrit seulement le résultat et le résumé dans
+               logs/sync_cron.log (tourné au-delà de 1 Mo, 5 fichiers gardés), le journal technique restant à part
   -h, --help   afficher cette aide
 
 Codes de sortie :
   0  succès
-  1  synchronisation faite, mais certains contacts sont en erreur (voir le rapport)
+  1  synchronisation faite, mais des écritures de contacts ont échoué (voir le rapport)
   2  synchronisation impossible : erreur de configuration, de connexion ou d'état
   3  plan bloqué par le frein de sécurité : rien n'a été écrit (relire le rapport, puis --confirm-plan)
   4  une autre synchronisation était en cours : celle-ci n'a pas été lancée
@@ -36,7 +55,7 @@ Codes de sortie :
 USAGE
 }
 
-SANDBOX=0; DAEMON=0; VERBOSE=0
+SANDBOX=0; DAEMON=0; VERBOSE=0; CRON=0
 PASS=()
 for arg in "$@"; do
     case "$arg" in
@@ -46,6 +65,7 @@ for arg in "$@"; do
         --confirm-plan) PASS+=("--confirm-plan") ;;
         --daemon) DAEMON=1 ;;
         --verbose|-v) VERBOSE=1 ;;
+        --cron) CRON=1 ;;
         -h|--help) usage; exit 0 ;;
         *) echo "❌ Option inconnue : $arg" >&2; usage >&2; exit 2 ;;
     esac
@@ -53,14 +73,25 @@ done
 
 cd "$PROJECT_DIR" || exit 2
 
-echo "================================================================"
-echo "🔄 SYNCHRONISATION COPPER ↔ MAILCHIMP"
-echo "================================================================"
-echo "📁 Dossier : $PROJECT_DIR"
-echo
+# say: the progress lines a person at a terminal reads; the cron log keeps only the result and the summary
+say() { [ "$CRON" = 1 ] || echo "$@"; }
+
+if [ "$CRON" = 1 ]; then
+    mkdir -p "$LOG_DIR"
+    rotate "$CRON_LOG"
+    exec >> "$CRON_LOG" 2>&1
+    echo
+    echo "===== $(date '+%Y-%m-%d %H:%M:%S %Z') : synchronisation automatique"
+fi
+
+say "================================================================"
+say "🔄 SYNCHRONISATION COPPER ↔ MAILCHIMP"
+say "================================================================"
+say "📁 Dossier : $PROJECT_DIR"
+say
 
 # ------------------------------------------------------------------ prérequis
-echo "🔍 Vérification des prérequis..."
+say "🔍 Vérification des prérequis..."
 if ! command -v java >/dev/null 2>&1; then
     echo "❌ Java n'est pas installé (commande « java » introuvable dans le PATH)."
     echo "   Installez Java 17 ou plus récent (par exemple : sudo apt install openjdk-17-jre), puis relancez."
@@ -78,7 +109,7 @@ if [ "$JAVA_MAJOR" -lt 17 ]; then
     echo "   Installez Java 17+ et placez-le en tête du PATH, puis relancez."
     exit 2
 fi
-echo "✅ Java $JAVA_VERSION"
+say "✅ Java $JAVA_VERSION"
 
 if [ ! -f "$JAR" ]; then
     echo "⚠️ Programme non construit ($JAR absent)."
@@ -93,10 +124,10 @@ if [ ! -f "$JAR" ]; then
         exit 2
     fi
 fi
-echo "✅ Programme : $JAR"
+say "✅ Programme : $JAR"
 
 if [ "$SANDBOX" = 1 ]; then
-    echo "✅ Bac à sable : pas besoin de .env (données de démonstration)"
+    say "✅ Bac à sable : pas besoin de .env (données de démonstration)"
 else
     MISSING=()
     for key in COPPER_API_KEY COPPER_API_EMAIL MAILCHIMP_API_KEY MAILCHIMP_LIST_ID; do
@@ -125,9 +156,9 @@ else
         echo "   Ajoutez-les dans $PROJECT_DIR/.env (une ligne CLE=valeur chacune), puis relancez."
         exit 2
     fi
-    echo "✅ Fichier .env complet"
+    say "✅ Fichier .env complet"
 fi
-echo
+say
 
 # ------------------------------------------------------------------ service permanent
 if [ "$DAEMON" = 1 ]; then
@@ -138,6 +169,7 @@ fi
 
 # ------------------------------------------------------------------ une synchronisation
 mkdir -p "$LOG_DIR"
+rotate "$RUN_LOG"
 REPORTS_DIR="$(sed -n "s/^[[:space:]]*paths\.reports-dir[[:space:]]*=[[:space:]]*//p" config/application.properties 2>/dev/null | tail -1 | sed "s/[[:space:]]*\$//")"
 REPORTS_DIR="${REPORTS_DIR:-reports}"
 if [ "$SANDBOX" = 1 ]; then   # le bac à sable garde ses rapports à part, avec son état
@@ -146,22 +178,32 @@ if [ "$SANDBOX" = 1 ]; then   # le bac à sable garde ses rapports à part, avec
 fi
 newest_report() { ls -1 "$REPORTS_DIR"/import_report_*.json 2>/dev/null | sort | tail -n 1; }
 BEFORE="$(newest_report)"
-case " ${PASS[*]:-} " in *" --dry-run "*) echo "🧪 Mode simulation (--dry-run) : rien ne sera écrit." ;; esac
-echo "🚀 Synchronisation en cours... (journal technique : $PROJECT_DIR/$RUN_LOG)"
+DRY_RUN=0
+case " ${PASS[*]:-} " in *" --dry-run "*) DRY_RUN=1; echo "🧪 Mode simulation (--dry-run) : rien ne sera écrit." ;; esac
+say "🚀 Synchronisation en cours... (journal technique : $PROJECT_DIR/$RUN_LOG)"
 START_MARK="$(date '+%Y-%m-%d %H:%M:%S')"
 { echo; echo "===== $START_MARK bin/run_sync.sh ${PASS[*]:-}"; } >> "$RUN_LOG"
-if [ "$VERBOSE" = 1 ]; then
+if [ "$VERBOSE" = 1 ] && [ "$CRON" = 0 ]; then
     java -jar "$JAR" --once ${PASS[@]+"${PASS[@]}"} 2>&1 | tee -a "$RUN_LOG"
     CODE=${PIPESTATUS[0]}
 else
     java -jar "$JAR" --once ${PASS[@]+"${PASS[@]}"} >> "$RUN_LOG" 2>&1
     CODE=$?
 fi
-echo
+say
 
+# the command to run again, as the reader would paste it (with --sandbox when this run used the sandbox)
+AGAIN="bin/run_sync.sh"
+[ "$SANDBOX" = 1 ] && AGAIN="$AGAIN --sandbox"
 case "$CODE" in
-    0) echo "✅ Synchronisation terminée avec succès." ;;
-    1) echo "⚠️ Synchronisation terminée, mais certains contacts sont en erreur (détails ci-dessous et dans le rapport)." ;;
+    0) if [ "$DRY_RUN" = 1 ]; then
+           echo "✅ Simulation terminée : rien n'a été écrit. Le plan est dans le rapport ; pour l'appliquer : $AGAIN"
+       else
+           echo "✅ Synchronisation terminée avec succès."
+       fi ;;
+    1) echo "⚠️ Synchronisation terminée, mais des écritures de contacts ont échoué : les autres contacts sont à jour."
+       echo "   La raison de chaque échec est dans le rapport (section « DÉTAILS DES OPÉRATIONS », lignes ❌ ERREUR) ;"
+       echo "   la prochaine synchronisation réessaie ces contacts." ;;
     2) echo "❌ Synchronisation impossible : erreur de configuration ou de connexion."
        echo "   Dernières lignes du journal ($RUN_LOG) :"
        THIS_RUN="$(awk -v m="===== $START_MARK" 'index($0, m) == 1 { keep = 1 } keep' "$RUN_LOG" | grep -v '^=====')"
@@ -170,7 +212,7 @@ case "$CODE" in
        echo "   Voir « Résolution des problèmes » dans docs/DOCUMENTATION.md." ;;
     3) echo "⛔ Plan bloqué par le frein de sécurité : rien n'a été écrit dans Copper ni Mailchimp."
        echo "   Relisez le plan dans le rapport (section « PLAN BLOQUÉ PAR LE FREIN DE SÉCURITÉ »),"
-       echo "   puis, s'il est juste : bin/run_sync.sh$([ "$SANDBOX" = 1 ] && printf ' --sandbox') --confirm-plan" ;;
+       echo "   puis, s'il est juste : $AGAIN --confirm-plan" ;;
     4) echo "⏭️ Une autre synchronisation était déjà en cours (service permanent ou tâche planifiée) :"
        echo "   celle-ci n'a pas été lancée. L'autre produit son propre rapport." ;;
     5) echo "⚠️ Synchronisation faite, mais les rapports n'ont pas pu être écrits dans $REPORTS_DIR/"
@@ -186,6 +228,6 @@ if [ -n "$AFTER" ] && [ "$AFTER" != "$BEFORE" ]; then
 else
     echo "ℹ️ Aucun nouveau rapport dans $REPORTS_DIR/ (si une autre synchronisation était en cours, elle produit le sien)."
 fi
-echo
-echo "📄 Journal technique : $PROJECT_DIR/$RUN_LOG"
+say
+say "📄 Journal technique : $PROJECT_DIR/$RUN_LOG"
 exit "$CODE"

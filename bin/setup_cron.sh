@@ -26,7 +26,9 @@ La ligne installée est repérée par le commentaire « # copper-mailchimp-sync 
   --status          afficher la tâche installée
   -h, --help        afficher cette aide
 
-Journal des exécutions automatiques : logs/sync_cron.log
+La tâche lance bin/run_sync.sh --cron : logs/sync_cron.log reçoit seulement le résultat de chaque exécution
+et son résumé (quelques lignes), et tourne au-delà de 1 Mo (5 fichiers gardés : sync_cron.log.1 ... .5) ;
+le journal technique du programme reste à part, dans logs/.
 USAGE
 }
 
@@ -157,7 +159,10 @@ if [ ! -f "$PROJECT_DIR/.env" ]; then
 fi
 
 q() { printf "'%s'" "$(printf '%s' "$1" | sed "s/'/'\\\\''/g")"; }
-LINE="$SCHEDULE cd $(q "$PROJECT_DIR") && umask 077 && $(q "$JAVA_BIN") -jar $JAR --once >> $(q "$LOG_FILE") 2>&1 $MARKER"
+# cron's PATH is short: the java found now goes first. run_sync.sh writes the result and the summary to
+# logs/sync_cron.log itself (rotated by size); cron's own redirection only catches what could not start.
+JAVA_DIR="/usr/bin"; case "$JAVA_BIN" in */*) JAVA_DIR="$(dirname "$JAVA_BIN")" ;; esac
+LINE="$SCHEDULE cd $(q "$PROJECT_DIR") && umask 077 && PATH=$(q "$JAVA_DIR"):/usr/local/bin:/usr/bin:/bin bin/run_sync.sh --cron >> $(q "$LOG_FILE") 2>&1 $MARKER"
 
 if [ -n "$EXISTING" ]; then
     echo "⚠️ Une synchronisation automatique est déjà programmée :"

@@ -89,8 +89,10 @@ public final class SyncApplication {
         main.bind("syncScope", scope);
         main.bind("hydrator", new Hydrator(copper, scope));
         main.bind("planStep", new PlanStep(new Planner(plannerSettings), clock,
-                new SafetyBrake(SafetySettings.load(settings.propertiesFile())), confirmPlan, settings.planChunkSize(),
-                settings.reportZone(), io.cmsync.report.Commands.of(settings.sandbox())));
+                new SafetyBrake(SafetySettings.load(settings.propertiesFile()),
+                        io.cmsync.report.ReportLanguage.parse(settings.reportLanguage()).messages()),
+                confirmPlan, settings.planChunkSize(), settings.reportZone(),
+                io.cmsync.report.Commands.of(settings.sandbox())));
         main.bind("notWritten", new NotWritten());
         main.bind("mailchimpWriter", new MailchimpWriter(mailchimp, settings.newMemberStatus()));
         main.bind("copperWriter", new CopperWriter(copper, plannerSettings.tagRules()));

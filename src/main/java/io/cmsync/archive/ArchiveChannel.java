@@ -33,8 +33,7 @@ public final class ArchiveChannel {
     public void record(@ExchangeProperty(SyncRun.PROPERTY) SyncRun run, @Body Action.Flagged flagged) {
         Contact copper = flagged.copper();
         run.flagged().add(new FlaggedEntry(flagged.email(), copper.displayName(), flagged.matchedTag()));
-        run.log().warn("Contact marqué pour suppression (" + flagged.matchedTag() + "): " + flagged.email()
-                + " — exclu de la synchronisation, en attente d'une décision");
+        run.log().warn(run.log().text("report.log.flagged", flagged.matchedTag(), flagged.email()));
         if (run.dryRun() || run.store() == null) {
             return;
         }

@@ -133,8 +133,17 @@ final class ReportCommand implements Callable<Integer> {
                 out.println("ℹ️ Aucune synchronisation nécessaire - tous les contacts sont à jour");
             }
             out.println("Total d'opérations: " + s.path("totalOperations").asLong());
+            if (r.path("safetyBrake").path("blocked").asBoolean()) {
+                out.println("⚠️ Plan bloqué par le frein de sécurité: " + r.path("safetyBrake").path("reason").asText(""));
+                out.println("   Pour l'exécuter tel quel: " + commands.confirmPlan());
+            }
             if (r.path("dryRun").asBoolean()) {
                 out.println("📋 Opérations prévues: " + s.path("totalOperations").asLong() + " (rien n'a été écrit)");
+            } else if (r.hasNonNull("abortedReason")) {
+                // a run that stopped is no success: no ✅, no rate
+                out.println("Écritures réussies avant l'interruption: " + s.path("success").asLong());
+                out.println("❌ Erreurs: " + s.path("errors").asLong());
+                out.println("Taux de réussite: non calculé (synchronisation interrompue)");
             } else {
                 out.println("✅ Succès: " + s.path("success").asLong());
                 out.println("❌ Erreurs: " + s.path("errors").asLong());

@@ -14,6 +14,7 @@ import io.cmsync.copper.CopperClient;
 import io.cmsync.copper.CopperMapping;
 import io.cmsync.http.ApiException;
 import io.cmsync.report.OperationOutcome;
+import io.cmsync.report.Reasons;
 import io.cmsync.report.ResubscribedEntry;
 import io.cmsync.sync.Action;
 import io.cmsync.sync.Contact;
@@ -84,8 +85,7 @@ public final class CopperWriter {
                     || !java.util.Objects.equals(blank(p.lastName()), blank(a.lastName()))) {
                 run.holdBack(a.email());
             }
-            run.log().info("Personne déjà présente dans Copper (création précédente dont la réponse a été perdue): "
-                    + a.email() + " (id " + p.id() + ")");
+            run.log().info(run.log().text("report.log.already-in-copper", a.email(), String.valueOf(p.id())));
             return null;
         } catch (ApiException e) {
             return e.getMessage();
@@ -117,8 +117,8 @@ public final class CopperWriter {
                 record(run, a.email(), name(a.firstName(), a.lastName()), UPDATE, error);
                 if (error == null && hasResubscribeTag(a.copper().tags()) && !hasResubscribeTag(a.tags())) {
                     run.resubscribed().add(new ResubscribedEntry(a.email()));
-                    run.log().success("De retour dans l'audience Mailchimp, tag « " + tagRules.resubscribeTag()
-                            + " » retiré dans Copper: " + a.email());
+                    run.log().success(run.log().text("report.log.back-on-audience", tagRules.resubscribeTag(),
+                            a.email()));
                 }
             }
         }
@@ -153,14 +153,16 @@ public final class CopperWriter {
                     if (results.get(i).ok()) {
                         remembered.add(chunk.get(i));
                         run.echo().copperChanged(chunk.get(i).email(), System.currentTimeMillis());
-                        run.log().info("Tag « " + tagRules.resubscribeTag() + " » ajouté dans Copper: " + chunk.get(i).email());
+                        run.log().info(run.log().text("report.log.resubscribe-tag-added", tagRules.resubscribeTag(),
+                                chunk.get(i).email()));
                     } else {
-                        run.log().error("Tag « " + tagRules.resubscribeTag() + " » non ajouté pour " + chunk.get(i).email()
-                                + ": " + results.get(i).error());
+                        run.log().error(run.log().text("report.log.resubscribe-tag-failed", tagRules.resubscribeTag(),
+                                chunk.get(i).email(), results.get(i).error()));
                     }
                 }
             } catch (ApiException e) {
-                run.log().error("Tag « " + tagRules.resubscribeTag() + " » non ajouté: " + e.getMessage());
+                run.log().error(run.log().text("report.log.resubscribe-tag-failed-all", tagRules.resubscribeTag(),
+                        e.getMessage()));
             }
         }
         for (Contact c : remembered) {
@@ -188,9 +190,11 @@ public final class CopperWriter {
             run.echo().copperChanged(email, System.currentTimeMillis());
         }
         if (ok) {
-            run.log().success("Mailchimp → Copper (" + operation + "): " + email);
+            run.log().success(run.log().text("report.log.write-ok", Direction.MAILCHIMP_TO_COPPER.label(),
+                    Reasons.operation(run.log().language().messages(), operation), email));
         } else {
-            run.log().error("Mailchimp → Copper (" + operation + ") en échec: " + email + " — " + error);
+            run.log().error(run.log().text("report.log.write-failed", Direction.MAILCHIMP_TO_COPPER.label(),
+                    Reasons.operation(run.log().language().messages(), operation), email, error));
         }
     }
 }

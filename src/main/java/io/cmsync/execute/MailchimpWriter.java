@@ -23,6 +23,7 @@ import io.cmsync.mailchimp.MailchimpError;
 import io.cmsync.mailchimp.MailchimpMapping;
 import io.cmsync.report.ForgottenEntry;
 import io.cmsync.report.OperationOutcome;
+import io.cmsync.report.Reasons;
 import io.cmsync.sync.Action;
 import io.cmsync.sync.Contact;
 import io.cmsync.sync.Direction;
@@ -110,7 +111,7 @@ public final class MailchimpWriter {
         }
         created.values().forEach(a -> defer(run, p, a.email(), a.copper().displayName(), CREATE, List.copyOf(a.tags()),
                 a.tags(), Set.of()));
-        run.log().info("Mailchimp: lot de " + batch.size() + " création(s) envoyé, " + created.size() + " créé(s)");
+        run.log().info(run.log().text("report.log.mailchimp-batch", batch.size(), created.size()));
     }
 
     public void updateMembers(@ExchangeProperty(SyncRun.PROPERTY) SyncRun run, @ExchangeProperty(PENDING) Pending p,
@@ -175,7 +176,7 @@ public final class MailchimpWriter {
             }
             count += named.size();
         }
-        run.log().info("Mailchimp: " + count + " mise(s) à jour de noms envoyée(s) en opérations groupées (batch)");
+        run.log().info(run.log().text("report.log.mailchimp-names-batch", count));
         submitted.clear();
     }
 
@@ -331,8 +332,7 @@ public final class MailchimpWriter {
         run.holdBack(copper.email());
         run.refusedByMailchimp(copper.email(), copper);
         run.forgotten().add(new ForgottenEntry(copper.email(), copper.displayName(), link, true));
-        run.log().warn("Adresse refusée par Mailchimp (" + error.text() + "): réinscription requise pour "
-                + copper.email() + " — " + link);
+        run.log().warn(run.log().text("report.log.refused", copper.email(), link, error.text()));
     }
 
     /** The audience's hosted signup form: asked once, then kept in the synced state. */
@@ -367,9 +367,11 @@ public final class MailchimpWriter {
                 case CREATE -> run.echo().mailchimpCreated(now);
                 default -> run.echo().mailchimpChanged(email, now);
             }
-            run.log().success("Copper → Mailchimp (" + operation + "): " + email);
+            run.log().success(run.log().text("report.log.write-ok", Direction.COPPER_TO_MAILCHIMP.label(),
+                    Reasons.operation(run.log().language().messages(), operation), email));
         } else {
-            run.log().error("Copper → Mailchimp (" + operation + ") en échec: " + email + " — " + error);
+            run.log().error(run.log().text("report.log.write-failed", Direction.COPPER_TO_MAILCHIMP.label(),
+                    Reasons.operation(run.log().language().messages(), operation), email, error));
             LOG.debug("Mailchimp write failed for {}", email);
         }
     }

@@ -121,13 +121,10 @@ public final class PlanStep {
         long copperRead = staging.copperCount();
         long mailchimpRead = staging.mailchimpCount();
         checkBrake(run, judged, copperRead, mailchimpRead);
-        run.log().info("Plan: " + copperRead + " personne(s) Copper, " + mailchimpRead
-                + " membre(s) Mailchimp lus; " + totals.mailchimpCreates()
-                + " création(s) Mailchimp, " + totals.mailchimpUpdates()
-                + " mise(s) à jour Mailchimp, " + totals.copperCreates()
-                + " création(s) Copper, " + totals.copperUpdates()
-                + " mise(s) à jour Copper, " + totals.stats().identical() + " identique(s)"
-                + (bounds.size() > 1 ? " (" + bounds.size() + " tranches de " + chunkSize + " e-mails au plus)" : ""));
+        run.log().info(run.log().text("report.log.plan", copperRead, mailchimpRead, totals.stats().identical(),
+                run.log().text("report.log.plan-writes", totals.mailchimpCreates(), totals.mailchimpUpdates(),
+                        totals.copperCreates(), totals.copperUpdates()))
+                + (bounds.size() > 1 ? run.log().text("report.log.plan-chunks", bounds.size(), chunkSize) : ""));
     }
 
     /**
@@ -186,12 +183,10 @@ public final class PlanStep {
                 firstProduction, run.scopeChange(), confirmed);
         if (verdict.blocked()) {
             run.brake(verdict.summary());
-            run.log().warn("PLAN BLOQUÉ PAR LE FREIN DE SÉCURITÉ: " + verdict.summary()
-                    + ". Rien n'est écrit; le plan est dans le rapport. Relancez avec --confirm-plan ("
-                    + commands.confirmPlan() + ") pour l'exécuter, "
-                    + "ou relevez le réglage dans config/application.properties.");
+            run.log().say(io.cmsync.report.RunLog.Level.WARN, "report.log.brake", verdict.summary(),
+                    commands.confirmPlan(), "config/application.properties");
         } else if (confirmed && run.productionMode()) {
-            run.log().info("Plan confirmé (--confirm-plan): exécuté sans frein de sécurité");
+            run.log().say(io.cmsync.report.RunLog.Level.INFO, "report.log.confirmed");
         }
     }
 
@@ -201,6 +196,9 @@ public final class PlanStep {
                 || a instanceof Action.UpdateMailchimpMember || a instanceof Action.CreateCopperPerson
                 || a instanceof Action.UpdateCopperPerson;
     }
+
+    /** Marks a planned operation in the JSON report (the text report says « PRÉVU » instead). */
+    private static final String SIMULATED = " (simulation)";
 
     /** Dry run: what would be written, reported as planned, nothing sent. */
     public void recordPlanned(@ExchangeProperty(SyncRun.PROPERTY) SyncRun run, @Body Action action) {
@@ -223,14 +221,14 @@ public final class PlanStep {
         }
         if (planned != null) {
             run.outcome(planned);
-            run.log().info("Simulation — serait écrit: " + planned.direction().label() + " (" + planned.operation()
-                    + "): " + planned.email());
+            run.log().say(io.cmsync.report.RunLog.Level.INFO, "report.log.simulated", planned.direction().label(),
+                    planned.operation().substring(0, planned.operation().length() - SIMULATED.length()), planned.email());
         }
     }
 
     private static OperationOutcome planned(String email, Direction direction, String operation, String name,
                                             List<String> tags) {
-        return new OperationOutcome(email, direction, operation + " (simulation)", true, name, tags, null, null);
+        return new OperationOutcome(email, direction, operation + SIMULATED, true, name, tags, null, null);
     }
 
     static List<String> movedTags(Action.UpdateMailchimpMember a) {

@@ -133,7 +133,7 @@ public final class ApiHealthCheck extends AbstractHealthCheck {
             if (e.authenticationFailure()) {
                 message = side + " refused the credentials (HTTP " + e.status() + "): check " + keyNames;
             } else if (e.status() == 0) {
-                message = side + ": no answer (" + Secretless.mask(e.getMessage(), secrets) + ")";
+                message = side + ": " + withoutEndpoint(Secretless.mask(String.valueOf(e.getMessage()), secrets));
             } else {
                 message = side + " answered HTTP " + e.status();
             }
@@ -145,6 +145,18 @@ public final class ApiHealthCheck extends AbstractHealthCheck {
             cached = o;
             return o;
         }
+    }
+
+    /**
+     * The cause without the call's "Copper POST people/search: " prefix: the health JSON escapes '/' (« people\\/search »)
+     * and the side is named already. A message without that prefix is kept whole, after "no answer".
+     */
+    private String withoutEndpoint(String detail) {
+        int colon = detail.indexOf(": ");
+        if (detail.startsWith(side + " ") && colon > 0 && colon + 2 < detail.length()) {
+            return detail.substring(colon + 2);
+        }
+        return "no answer (" + detail + ")";
     }
 
     /** Stops the probe thread. */

@@ -47,6 +47,8 @@ public final class CopperReader {
         private final SyncRun run;
         private Long cursor;
         private int page;
+        /** Pages read in all (page restarts at 1 with each new search past the cap). */
+        private int pages;
         private long read;
         private long lastModified = Long.MIN_VALUE;
         /** The oldest date of the current search: when a whole capped search holds one second, the cursor cannot move. */
@@ -65,14 +67,14 @@ public final class CopperReader {
                 return List.of();
             }
             page++;
+            pages++;
             if ((long) (page - 1) * pageSize >= CopperClient.SEARCH_CAP) {
                 if (firstModifiedOfSearch == lastModified) {
                     // 100,000 people modified in the same second: a search from that second lists the same ones again
                     last();
                     LOG.warn("Copper: {} people or more share date_modified {}; Copper's search lists at most {} of them, "
                             + "the others (if any) are not read", CopperClient.SEARCH_CAP, lastModified, CopperClient.SEARCH_CAP);
-                    run.log().warn("Copper: " + CopperClient.SEARCH_CAP + " personnes ou plus modifiées à la même "
-                            + "seconde: la recherche Copper n'en liste pas davantage");
+                    run.log().warn(run.log().text("report.log.copper-cap", CopperClient.SEARCH_CAP));
                     return List.of();
                 }
                 cursor = lastModified; // past the cap: a new search from the last second read
@@ -111,9 +113,8 @@ public final class CopperReader {
             }
             read += contacts.size();
             if (run.progress().readDue(!hasNext())) {
-                run.log().info("Copper: page " + page + " lue, " + read + " personne(s) au total"
-                        + (run.copperSince() == null ? "" : " modifiée(s) depuis la dernière synchronisation")
-                        + (hasNext() ? "…" : ""));
+                run.log().info(run.log().text(run.copperSince() == null ? "report.log.copper-read"
+                        : "report.log.copper-read-changed", read, pages) + (hasNext() ? "…" : ""));
             }
             return contacts;
         }

@@ -110,7 +110,6 @@ public final class Hydrator {
             }
         }
         LOG.debug("{} member(s) read again unchanged since the last sync", echoes);
-        run.log().info("Incrémental: " + fetched + " personne(s) Copper relue(s) par identifiant, " + synthesized
-                + " membre(s) Mailchimp repris de l'état synchronisé");
+        run.log().info(run.log().text("report.log.hydrated", fetched, synthesized));
     }
 }

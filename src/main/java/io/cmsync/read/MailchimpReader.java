@@ -68,9 +68,9 @@ public final class MailchimpReader {
                 }
             }
             if (run.progress().readDue(!hasNext())) {
-                run.log().info("Mailchimp: " + read + " membre(s) lus" + (page.totalItems() > 0 ? " (liste de "
-                        + page.totalItems() + ")" : "") + (run.mailchimpSince() == null ? ""
-                        : " modifié(s) depuis la dernière synchronisation") + (hasNext() ? "…" : ""));
+                // the count read so far, archived members included: the API's total_items is one listing's only
+                run.log().info(run.log().text(run.mailchimpSince() == null ? "report.log.mailchimp-read"
+                        : "report.log.mailchimp-read-changed", read) + (hasNext() ? "…" : ""));
             }
             List<Contact> contacts = page.members().stream().map(MailchimpMapping::toContact).toList();
             contacts.forEach(c -> {

@@ -16,6 +16,7 @@ import io.cmsync.config.Settings;
 import io.cmsync.report.Commands;
 import io.cmsync.report.JsonReportFormatter;
 import io.cmsync.report.ReportFileNames;
+import io.cmsync.report.ReportContext;
 import io.cmsync.report.ReportLanguage;
 import io.cmsync.report.RunReport;
 import io.cmsync.report.TextReportFormatter;
@@ -26,8 +27,6 @@ import io.cmsync.sync.Direction;
  * writes each with the file component. Secrets are masked in every text before it leaves. Stateless.
  */
 public final class ReportStep {
-    public static final String BRAKE_HEADING = "⚠️ PLAN BLOQUÉ PAR LE FREIN DE SÉCURITÉ";
-
     private final Settings settings;
 
     public ReportStep(Settings settings) {
@@ -45,8 +44,8 @@ public final class ReportStep {
     public List<ReportFile> files(@ExchangeProperty(SyncRun.PROPERTY) SyncRun run) throws IOException {
         ReportFileNames names = ReportFileNames.of(run.startedAt(), settings.reportZone());
         if (run.fatalError() == null) {
-            run.log().info("Fin de la synchronisation: " + run.operationCount() + " opération(s), "
-                    + run.errorCount() + " erreur(s)");
+            run.log().say(io.cmsync.report.RunLog.Level.INFO, "report.log.end", run.operationCount(),
+                    run.errorCount());
         }
         RunReport report = new RunReport(run.runId(), run.startedAt(), java.time.Instant.now(), !run.productionMode(),
                 run.dryRun(), run.operations().snapshot(), run.identical(), run.excluded().snapshot(),
@@ -83,40 +82,10 @@ public final class ReportStep {
     }
 
     private String importReportText(SyncRun run, RunReport report) {
-        return mask(withResumedLine(run, withBrakeSection(run,
-                TextReportFormatter.format(report, language(), settings.reportZone(),
-                        TextReportFormatter.DEFAULT_MAX_LISTED, Commands.of(settings.sandbox())))));
-    }
-
-    /** A run that finished a killed run's plan says so in one line, above the statistics. */
-    private static String withResumedLine(SyncRun run, String text) {
-        if (run.resumed() == null) {
-            return text;
-        }
-        return insertBefore(text, "🔁 " + run.resumed() + "\n\n", "STATISTIQUES DÉTAILLÉES", "DETAILED STATISTICS");
-    }
-
-    /** A plan stopped by the safety brake: its own section, before the operations (which are the planned ones). */
-    private String withBrakeSection(SyncRun run, String text) {
-        if (run.brakeReason() == null) {
-            return text;
-        }
-        String section = BRAKE_HEADING + "\n" + "-".repeat(50) + "\n"
-                + "  Raison: " + run.brakeReason() + "\n"
-                + "  Rien n'a été écrit: les opérations ci-dessous sont le plan (simulation).\n"
-                + "  Pour l'exécuter: relancez avec --confirm-plan (" + Commands.of(settings.sandbox()).confirmPlan()
-                + "), ou relevez le réglage safety.* dans "
-                + settings.propertiesFile() + ".\n\n";
-        return insertBefore(text, section, "DÉTAILS DES OPÉRATIONS", "OPERATION DETAILS");
-    }
-
-    /** {@code block} put before the report's section headed {@code french} (or {@code english}), else at its end. */
-    private static String insertBefore(String text, String block, String french, String english) {
-        int at = text.indexOf(french);
-        if (at < 0) {
-            at = text.indexOf(english);
-        }
-        return at < 0 ? text + "\n" + block : text.substring(0, at) + block + text.substring(at);
+        ReportContext context = new ReportContext(run.brakeReason(), run.resumed(),
+                String.valueOf(settings.propertiesFile()), Commands.of(settings.sandbox()));
+        return mask(TextReportFormatter.format(report, language(), settings.reportZone(),
+                TextReportFormatter.DEFAULT_MAX_LISTED, context));
     }
 
     private String jsonText(SyncRun run, RunReport report) {
@@ -148,7 +117,7 @@ public final class ReportStep {
     }
 
     private ReportLanguage language() {
-        return "en".equals(settings.reportLanguage()) ? ReportLanguage.EN : ReportLanguage.FR;
+        return ReportLanguage.parse(settings.reportLanguage());
     }
 
     private String mask(String text) {

@@ -83,9 +83,7 @@ public final class Watermarks {
             return;
         }
         if (scopeChanged(run, store)) {
-            run.log().info("Synchronisation complète: le périmètre a changé depuis la dernière synchronisation ("
-                    + run.scopeChange() + "); toute la base est relue et le plan complet est présenté avant toute "
-                    + "écriture");
+            run.log().info(run.log().text("report.log.full-scope-changed", run.scopeChange()));
             return;
         }
         if (!settings.incremental()) {
@@ -95,11 +93,11 @@ public final class Watermarks {
         Optional<String> mailchimpMark = store.meta(MAILCHIMP);
         Optional<Instant> lastFull = store.meta(LAST_FULL).map(Instant::parse);
         if (copperMark.isEmpty() || mailchimpMark.isEmpty() || lastFull.isEmpty()) {
-            run.log().info("Synchronisation complète (aucune synchronisation réussie enregistrée)");
+            run.log().info(run.log().text("report.log.full-first"));
             return;
         }
         if (fullReconciliationDue(lastFull.get(), run.startedAt())) {
-            run.log().info("Synchronisation complète: réconciliation périodique (" + settings.fullReconciliationCron() + ")");
+            run.log().info(run.log().text("report.log.full-periodic", settings.fullReconciliationCron()));
             return;
         }
         // a dry run records nothing: the window is left for the next real run, and this one reads with the overlap
@@ -119,8 +117,9 @@ public final class Watermarks {
         }
         String mailchimpSince = ISO.format(mailchimpFrom);
         run.readFrom(copperSince, mailchimpSince);
-        run.log().info("Synchronisation incrémentale: changements Copper depuis "
-                + ISO.format(Instant.ofEpochSecond(copperSince)) + ", Mailchimp depuis " + mailchimpSince);
+        // a person reads the times in the log's zone, like the line's own stamp (the API calls keep ISO with offset)
+        run.log().info(run.log().text("report.log.incremental", run.log().time(Instant.ofEpochSecond(copperSince)),
+                run.log().time(mailchimpFrom)));
     }
 
     /** The synced-state meta key of the scope that last wrote the state ({@link StateScope#stored()}). */

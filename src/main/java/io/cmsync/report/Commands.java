@@ -37,6 +37,11 @@ public record Commands(boolean sandbox) {
         return command("--once --confirm-plan");
     }
 
+    /** One run that writes (after a dry run). */
+    public String apply() {
+        return command("--once");
+    }
+
     public String reportSummary() {
         return command("report summary");
     }

@@ -9,15 +9,17 @@ public enum RecommendedAction {
     FIX_ABORT_CAUSE,
     /** Some writes failed: read the run log for the per-contact reasons. */
     CHECK_ERRORS,
-    /** Contacts could not be synced because of their data: fix the e-mail (or name) in Copper. */
+    /** Contacts could not be synced because of their data: fix them in the system each entry names. */
     FIX_NOT_SYNCED,
+    /** Members archived in Mailchimp by someone while their Copper person is active: unarchive, or mark inactive. */
+    REVIEW_ARCHIVED,
     /** Addresses forgotten by Mailchimp: send the resubscribe link by another channel than e-mail. */
     SEND_RESUBSCRIBE_LINKS,
     /** Contacts flagged for deletion are pending: review them with {@code flagged list}. */
     REVIEW_FLAGGED,
     /** Both sides changed the same field: check the kept values. */
     REVIEW_CONFLICTS,
-    /** Dry run with pending changes: run again without {@code --dry-run} to apply them. */
+    /** Dry run with pending changes: run without {@code --dry-run} to apply them (a braked plan: --confirm-plan). */
     APPLY_DRY_RUN,
     /** Nothing to do. */
     NONE

@@ -29,8 +29,9 @@ public enum ReportLanguage {
         };
     }
 
-    /** The wording of one message in this language, unformatted. */
-    public String text(ReportMessages.Key key) {
-        return ReportMessages.text(this, key);
+    /** The message catalogue in this language (its {@code report.*} section is the reports' wording). */
+    public io.cmsync.i18n.Messages messages() {
+        return io.cmsync.i18n.Messages.of(this == EN ? io.cmsync.i18n.Messages.Language.EN
+                : io.cmsync.i18n.Messages.Language.FR);
     }
 }

@@ -127,8 +127,27 @@ public final class RunLog {
 
     /** An info line with how long {@code step} took, e.g. {@code ℹ️ Durée - lecture Copper: 1.25 s}. */
     public void timing(String step, Duration duration) {
-        append(Level.INFO, ReportMessages.format(language, ReportMessages.Key.LOG_TIMING, step,
-                Durations.format(duration)), null);
+        append(Level.INFO, text("report.log.timing", step, Durations.format(duration)), null);
+    }
+
+    /** One line at {@code level}, worded by the catalogue's {@code key} in the log's language. */
+    public void say(Level level, String key, Object... args) {
+        append(Objects.requireNonNull(level, "level"), text(key, args), null);
+    }
+
+    /** The catalogue's {@code key} in the log's language (for a line built from several texts). */
+    public String text(String key, Object... args) {
+        return language.messages().get(key, args);
+    }
+
+    /** The log's language (a planner reason in words: {@code Reasons.text(log.language().messages(), reason)}). */
+    public ReportLanguage language() {
+        return language;
+    }
+
+    /** {@code instant} as the log's lines show time: the clock's zone, {@code yyyy-MM-dd HH:mm:ss}, no offset. */
+    public String time(java.time.Instant instant) {
+        return TIME.format(instant.atZone(clock.getZone()));
     }
 
     /**

@@ -206,6 +206,9 @@ public record RunReport(String runId, Instant startedAt, Instant finishedAt, boo
         if (notSyncedCount() > 0) {
             actions.add(RecommendedAction.FIX_NOT_SYNCED);
         }
+        if (excluded.stream().anyMatch(e -> Reasons.archivedActive(e.reason()))) {
+            actions.add(RecommendedAction.REVIEW_ARCHIVED);
+        }
         if (forgottenCount() > 0) {
             actions.add(RecommendedAction.SEND_RESUBSCRIBE_LINKS);
         }

@@ -1,12 +1,15 @@
 package io.cmsync.report;
 
-import io.cmsync.report.ReportMessages.Key;
+import io.cmsync.i18n.Messages;
 import io.cmsync.sync.Conflict;
 import io.cmsync.sync.Direction;
 
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.function.BiConsumer;
 
@@ -36,16 +39,17 @@ import java.util.function.BiConsumer;
  *      Nom: Test3 TEST3
  *
  * </pre>
- * then, each only when non-empty, the flagged, forgotten, resubscribed, conflicts, not-synced and excluded
- * sections, then {@code ACTIONS RECOMMANDÉES:} and {@code FICHIERS GÉNÉRÉS:}. Sections are separated by one
+ * A plan the safety brake stopped comes first, right under the header, with the command that executes it. Then,
+ * each only when non-empty, the flagged, forgotten, resubscribed, conflicts, not-synced (with the system to fix each
+ * one in and its id; people sharing an e-mail listed once, with every id), archived and excluded sections, then {@code ACTIONS RECOMMANDÉES:} and {@code FICHIERS GÉNÉRÉS:}. Sections are separated by one
  * blank line; lines end with {@code \n}. All wording comes from {@link ReportMessages}.
  */
 public final class TextReportFormatter {
 
     /** The tag put on Copper people whose address Mailchimp has forgotten. */
     public static final String RESUBSCRIBE_TAG = "Réinscription requise";
-    /** The command that lists contacts flagged for deletion. */
-    public static final String FLAGGED_LIST_COMMAND = Commands.REAL.flaggedList();
+    /** The tag that makes a Copper person inactive (the product's default; the archived members' advice names it). */
+    public static final String INACTIVE_TAG = "📥 INACTIF";
     /** How many entries an optional section lists before pointing to the JSON report (operations: all). */
     public static final int DEFAULT_MAX_LISTED = 1000;
 
@@ -54,6 +58,9 @@ public final class TextReportFormatter {
     private static final String ITEM_INDENT = "  ";
     private static final String DETAIL_INDENT = "     ";
     private static final DateTimeFormatter DATE = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss", Locale.ROOT);
+    /** Where a Mailchimp member is found when no link to it can be built (the reference documents none by e-mail). */
+    private static final String MAILCHIMP_PLACE = "Mailchimp";
+    private static final String COPPER_PLACE = "Copper";
 
     private TextReportFormatter() {
     }
@@ -67,18 +74,17 @@ public final class TextReportFormatter {
     /** As {@link #format(RunReport, ReportLanguage, ZoneId)}, listing at most {@code maxListed} entries in each
      * optional section (the operations are always all listed). */
     public static String format(RunReport report, ReportLanguage language, ZoneId zone, int maxListed) {
-        return format(report, language, zone, maxListed, Commands.REAL);
+        return format(report, language, zone, maxListed, ReportContext.NONE);
     }
 
-    /** As {@link #format(RunReport, ReportLanguage, ZoneId, int)}, the recommended commands written by {@code commands}
-     * (a sandbox run's carry {@code --sandbox}). */
+    /** As {@link #format(RunReport, ReportLanguage, ZoneId, int)}, with what the run adds (brake, resumed plan). */
     public static String format(RunReport report, ReportLanguage language, ZoneId zone, int maxListed,
-                                Commands commands) {
+                                ReportContext context) {
         if (maxListed < 1) {
             throw new IllegalArgumentException("maxListed must be >= 1: " + maxListed);
         }
-        return new Writer(report, language == null ? ReportLanguage.DEFAULT : language, zone, maxListed, commands)
-                .write();
+        return new Writer(report, language == null ? ReportLanguage.DEFAULT : language, zone, maxListed,
+                context == null ? ReportContext.NONE : context).write();
     }
 
     /** Success rate as the report shows it: one decimal, dot separator ({@code 66.7}). */
@@ -88,31 +94,49 @@ public final class TextReportFormatter {
 
     private static final class Writer {
         private final RunReport report;
-        private final ReportLanguage lang;
+        private final Messages messages;
         private final ZoneId zone;
         private final int maxListed;
-        private final Commands commands;
+        private final ReportContext context;
+        private final List<ExcludedEntry> archived = new ArrayList<>();
+        private final List<ExcludedEntry> excluded = new ArrayList<>();
         private final StringBuilder out = new StringBuilder(4096);
 
-        Writer(RunReport report, ReportLanguage lang, ZoneId zone, int maxListed, Commands commands) {
+        Writer(RunReport report, ReportLanguage lang, ZoneId zone, int maxListed, ReportContext context) {
             this.report = report;
-            this.commands = commands;
-            this.lang = lang;
+            this.messages = lang.messages();
             this.zone = zone == null ? ZoneId.systemDefault() : zone;
             this.maxListed = maxListed;
+            this.context = context;
+            for (ExcludedEntry e : report.excluded()) {
+                (Reasons.archivedActive(e.reason()) ? archived : excluded).add(e);
+            }
+        }
+
+        /** A plan that wrote nothing: a dry run, or a plan the brake stopped. */
+        private boolean planned() {
+            return report.dryRun() || context.blocked();
         }
 
         String write() {
             header();
+            blocked();
+            if (context.resumed() != null) {
+                line(msg("report.resumed", context.resumed()));
+                line("");
+            }
             statistics();
             operations();
-            section(Key.FLAGGED_HEADING, report.flagged(), report.flaggedCount(), this::flagged);
-            section(Key.FORGOTTEN_HEADING, report.forgotten(), report.forgottenCount(), this::forgotten);
-            section(Key.RESUBSCRIBED_HEADING, report.resubscribed(), report.resubscribedCount(), this::resubscribed);
-            section(Key.CONFLICTS_HEADING, report.conflicts(), report.conflictCount(), this::conflict);
-            section(Key.NOT_SYNCED_HEADING, report.notSynced(), report.notSyncedCount(),
-                    (n, e) -> sideAndReason(n, e.email(), e.side(), e.reason()));
-            section(Key.EXCLUDED_HEADING, report.excluded(), report.excludedCount(),
+            section("report.flagged-heading", report.flagged(), report.flaggedCount(), this::flagged);
+            section("report.forgotten-heading", report.forgotten(), report.forgottenCount(), this::forgotten);
+            section("report.resubscribed-heading", report.resubscribed(), report.resubscribedCount(),
+                    this::resubscribed);
+            section("report.conflicts-heading", report.conflicts(), report.conflictCount(), this::conflict);
+            List<List<NotSyncedEntry>> groups = notSyncedGroups();
+            section("report.not-synced-heading", groups,
+                    groups.size() + report.notSyncedCount() - report.notSynced().size(), this::notSynced);
+            section("report.archived-heading", archived, archived.size(), this::archived);
+            section("report.excluded-heading", excluded, report.excludedCount() - archived.size(),
                     (n, e) -> sideAndReason(n, e.email(), e.side(), e.reason()));
             actions();
             files();
@@ -123,140 +147,238 @@ public final class TextReportFormatter {
 
         private void header() {
             line(HEAVY_RULE);
-            line(msg(Key.TITLE));
+            line(msg("report.title"));
             line(HEAVY_RULE);
-            line(msg(Key.DATE, DATE.format(report.startedAt().atZone(zone))));
-            String mode = msg(report.testMode() ? Key.MODE_TEST : Key.MODE_PRODUCTION);
-            if (report.dryRun()) {
-                mode += msg(Key.DRY_RUN_SUFFIX);
+            line(msg("report.date", DATE.format(report.startedAt().atZone(zone))));
+            String mode = msg(report.testMode() ? "report.mode-test" : "report.mode-production");
+            if (context.blocked()) {
+                mode = msg("report.mode-blocked", mode);
+            } else if (report.dryRun()) {
+                mode = msg("report.mode-dry-run", mode);
             }
-            line(msg(Key.MODE, mode));
-            line(msg(Key.TOTAL, report.totalOperations()));
+            line(msg("report.mode", mode));
+            line(msg(planned() ? "report.total-planned" : "report.total", report.totalOperations()));
             line("");
-            if (report.dryRun()) {
-                // a dry run or a braked plan wrote nothing: no success to count, no rate
-                line(msg(Key.PLANNED_COUNT, report.totalOperations()));
+            if (planned()) {
+                // nothing was written: no success to count, no rate
+                line(msg("report.planned-count", report.totalOperations()));
+            } else if (report.aborted()) {
+                // a run that stopped is no success, whatever it wrote before: no ✅, no rate
+                line(msg("report.success-count-aborted", report.successCount()));
+                line(msg("report.error-count", report.errorCount()));
+                line(msg("report.rate-not-calculated"));
             } else {
-                line(msg(Key.SUCCESS_COUNT, report.successCount()));
-                line(msg(Key.ERROR_COUNT, report.errorCount()));
-                line(report.aborted() ? msg(Key.RATE_NOT_CALCULATED)
-                        : msg(Key.SUCCESS_RATE, formatRate(report.successRate())));
+                line(msg("report.success-count", report.successCount()));
+                line(msg("report.error-count", report.errorCount()));
+                line(msg("report.success-rate", formatRate(report.successRate())));
             }
             line("");
             if (report.aborted()) {
-                line(msg(Key.ABORTED, oneLine(report.abortedReason())));
+                line(msg("report.aborted", oneLine(report.abortedReason())));
                 line("");
             }
         }
 
+        /** A plan the brake stopped: first, since nothing else happens until someone decides. */
+        private void blocked() {
+            if (!context.blocked()) {
+                return;
+            }
+            heading("report.blocked-heading");
+            item(msg("report.blocked-reason", oneLine(context.brakeReason())));
+            item(msg("report.blocked-nothing-written"));
+            item(msg("report.blocked-run", context.commands().confirmPlan()));
+            item(msg("report.blocked-or-setting", context.propertiesFile()));
+            line("");
+        }
+
         private void statistics() {
-            heading(Key.STATS_HEADING);
+            heading("report.stats-heading");
             direction(Direction.COPPER_TO_MAILCHIMP);
             direction(Direction.MAILCHIMP_TO_COPPER);
-            item(msg(Key.STAT_IDENTICAL, report.identicalSkipped()));
-            item(msg(Key.STAT_EXCLUDED, report.excludedCount()));
-            item(msg(Key.STAT_FLAGGED, report.flaggedCount()));
-            item(msg(Key.STAT_NOT_SYNCED, report.notSyncedCount()));
-            item(msg(Key.STAT_FORGOTTEN, report.forgottenCount(), report.newlyForgottenCount()));
-            item(msg(Key.STAT_RESUBSCRIBED, report.resubscribedCount()));
-            item(msg(Key.STAT_CONFLICTS, report.conflictCount()));
-            report.duration().ifPresent(d -> item(msg(Key.STAT_DURATION, Durations.format(d))));
+            item(msg("report.stat-identical", report.identicalSkipped()));
+            item(msg("report.stat-excluded", report.excludedCount() - archived.size()));
+            if (!archived.isEmpty()) {
+                item(msg("report.stat-archived", archived.size()));
+            }
+            item(msg("report.stat-flagged", report.flaggedCount()));
+            item(msg("report.stat-not-synced", report.notSyncedCount()));
+            item(msg("report.stat-forgotten", report.forgottenCount(), report.newlyForgottenCount()));
+            item(msg("report.stat-resubscribed", report.resubscribedCount()));
+            item(msg("report.stat-conflicts", report.conflictCount()));
+            report.duration().ifPresent(d -> item(msg("report.stat-duration", Durations.format(d))));
             if (!blank(report.runId())) {
-                item(msg(Key.STAT_RUN_ID, report.runId()));
+                item(msg("report.stat-run-id", report.runId()));
             }
             line("");
         }
 
         private void direction(Direction direction) {
-            String text = msg(Key.STAT_DIRECTION, direction.label(), report.successCount(direction));
+            if (planned()) {
+                item(msg("report.stat-direction-planned", direction.label(),
+                        report.successCount(direction) + report.errorCount(direction)));
+                return;
+            }
+            String text = msg("report.stat-direction", direction.label(), report.successCount(direction));
             int errors = report.errorCount(direction);
-            item(errors == 0 ? text : text + msg(Key.STAT_DIRECTION_ERRORS, errors));
+            item(errors == 0 ? text : text + msg("report.stat-direction-errors", errors));
         }
 
         private void operations() {
             if (report.nothingToSync()) {
-                line(msg(Key.NOTHING_TO_SYNC));
+                line(msg("report.nothing-to-sync"));
                 line("");
                 return;
             }
-            heading(Key.OPS_HEADING);
+            if (report.totalOperations() == 0) {
+                return;
+            }
+            heading(planned() ? "report.ops-heading-planned" : "report.ops-heading");
             int n = 0;
             for (OperationOutcome op : report.operations()) {
                 n++;
-                numbered(n, msg(op.success() ? Key.OP_SUCCESS : Key.OP_ERROR) + " | " + email(op.email()));
-                detail(msg(Key.DIRECTION, op.direction().label()));
-                detail(msg(Key.NAME, name(op.name())));
+                String status = planned() ? "report.op-planned" : op.success() ? "report.op-success" : "report.op-error";
+                numbered(n, msg(status) + " | " + email(op.email()));
+                detail(msg("report.direction", op.direction().label()));
+                detail(msg("report.name", name(op.name())));
                 if (!op.tagsSynced().isEmpty()) {
-                    detail(msg(Key.TAGS_SYNCED, String.join(", ", op.tagsSynced())));
+                    detail(msg(planned() ? "report.tags-planned" : "report.tags-synced",
+                            String.join(", ", op.tagsSynced())));
                 }
-                if (!op.success()) {
-                    detail(msg(Key.ERROR, blank(op.error()) ? msg(Key.UNKNOWN_ERROR) : oneLine(op.error())));
+                if (!op.success() && !planned()) {
+                    detail(msg("report.error", target(op.direction()),
+                            blank(op.error()) ? msg("report.unknown-error") : oneLine(op.error())));
                 }
                 if (!blank(op.resubscribeLink())) {
-                    detail(msg(Key.RESUBSCRIBE_LINK, op.resubscribeLink()));
+                    detail(msg("report.resubscribe-link", op.resubscribeLink()));
                 }
                 line("");
             }
             if (report.unlistedOperations() > 0) {
-                item(msg(Key.OPS_UNLISTED, report.unlistedOperations(), logFileName()));
+                item(msg("report.ops-unlisted", report.unlistedOperations(), logFileName()));
                 line("");
             }
         }
 
         private void flagged(int n, FlaggedEntry e) {
             numbered(n, email(e.email()));
-            detail(msg(Key.NAME, name(e.name())));
-            detail(msg(Key.DETECTED_TAG, e.matchedTag()));
+            detail(msg("report.name", name(e.name())));
+            detail(msg("report.detected-tag", e.matchedTag()));
         }
 
         private void forgotten(int n, ForgottenEntry e) {
             numbered(n, email(e.email()));
-            detail(msg(Key.NAME, name(e.name())));
-            detail(msg(Key.RESUBSCRIBE_LINK,
-                    blank(e.resubscribeLink()) ? msg(Key.NO_RESUBSCRIBE_LINK) : e.resubscribeLink()));
-            detail(msg(Key.COPPER_TAG, RESUBSCRIBE_TAG));
-            detail(msg(e.newlyDetected() ? Key.FORGOTTEN_NEW : Key.FORGOTTEN_KNOWN));
+            detail(msg("report.name", name(e.name())));
+            detail(msg("report.resubscribe-link",
+                    blank(e.resubscribeLink()) ? msg("report.no-resubscribe-link") : e.resubscribeLink()));
+            detail(msg("report.copper-tag", RESUBSCRIBE_TAG));
+            detail(msg(e.newlyDetected() ? "report.forgotten-new" : "report.forgotten-known"));
         }
 
         private void resubscribed(int n, ResubscribedEntry e) {
             numbered(n, email(e.email()));
-            detail(msg(Key.RESUBSCRIBED_DETAIL, RESUBSCRIBE_TAG));
+            detail(msg("report.resubscribed-detail", RESUBSCRIBE_TAG));
         }
 
         private void conflict(int n, Conflict c) {
             numbered(n, email(c.email()));
-            detail(msg(Key.FIELD, field(c.field())));
-            detail(msg(Key.COPPER_VALUE, value(c.copperValue())));
-            detail(msg(Key.MAILCHIMP_VALUE, value(c.mailchimpValue())));
-            detail(msg(Key.KEPT, side(c.winner())));
+            detail(msg("report.field", field(c.field())));
+            detail(msg("report.copper-value", value(c.copperValue())));
+            detail(msg("report.mailchimp-value", value(c.mailchimpValue())));
+            detail(msg("report.kept", side(c.winner())));
+        }
+
+        /**
+         * The not-synced entries, those of one e-mail, side and reason together: two Copper people sharing an address
+         * are one item naming both ids, so the reader knows which records to merge.
+         */
+        private List<List<NotSyncedEntry>> notSyncedGroups() {
+            Map<List<String>, List<NotSyncedEntry>> groups = new LinkedHashMap<>();
+            int single = 0;
+            for (NotSyncedEntry e : report.notSynced()) {
+                // entries without an e-mail are never the same record: each keeps its line
+                List<String> key = e.email().isEmpty() ? List.of("#" + single++)
+                        : List.of(e.email(), side(e.side()), e.reason());
+                groups.computeIfAbsent(key, k -> new ArrayList<>()).add(e);
+            }
+            return new ArrayList<>(groups.values());
+        }
+
+        private void notSynced(int n, List<NotSyncedEntry> group) {
+            NotSyncedEntry first = group.get(0);
+            numbered(n, email(first.email()));
+            boolean copper = isCopper(first.side());
+            detail(msg("report.fix-in", copper ? COPPER_PLACE : MAILCHIMP_PLACE));
+            List<String> ids = group.stream().map(NotSyncedEntry::id).filter(id -> id != null).toList();
+            if (copper) {
+                detail(ids.isEmpty() ? msg("report.copper-no-id")
+                        : msg(ids.size() > 1 ? "report.copper-people" : "report.copper-person", String.join(", ", ids)));
+            } else {
+                detail(ids.isEmpty() ? msg("report.mailchimp-member-no-id", email(first.email()))
+                        : msg("report.mailchimp-member", email(first.email()), String.join(", ", ids)));
+            }
+            // the reference documents no link to a Copper person, and a Mailchimp member's needs its web_id
+            detail(msg("report.no-link", copper ? COPPER_PLACE : MAILCHIMP_PLACE));
+            detail(msg("report.reason", Reasons.text(messages, first.reason())));
+        }
+
+        private void archived(int n, ExcludedEntry e) {
+            numbered(n, email(e.email()));
+            detail(msg("report.archived-detail"));
+            detail(e.id() == null ? msg("report.copper-no-id") : msg("report.copper-person", e.id()));
         }
 
         private void sideAndReason(int n, String email, String side, String reason) {
             numbered(n, email(email));
-            detail(msg(Key.SIDE, side(side)));
-            detail(msg(Key.REASON, oneLine(reason)));
+            detail(msg("report.side", side(side)));
+            detail(msg("report.reason", Reasons.text(messages, oneLine(reason))));
         }
 
         private void actions() {
-            heading(Key.ACTIONS_HEADING);
-            for (RecommendedAction action : report.recommendedActions()) {
-                item("- " + action(action));
+            heading("report.actions-heading");
+            List<RecommendedAction> actions = new ArrayList<>(report.recommendedActions());
+            if (context.blocked() && actions.remove(RecommendedAction.APPLY_DRY_RUN)) {
+                actions.add(0, RecommendedAction.APPLY_DRY_RUN); // nothing else happens until someone decides
+            }
+            for (RecommendedAction action : actions) {
+                for (String text : action(action)) {
+                    item("- " + text);
+                }
             }
             line("");
         }
 
-        private String action(RecommendedAction action) {
+        private List<String> action(RecommendedAction action) {
+            Commands commands = context.commands();
             return switch (action) {
-                case FIX_ABORT_CAUSE -> msg(Key.ACTION_FIX_ABORT_CAUSE);
-                case CHECK_ERRORS -> msg(Key.ACTION_CHECK_ERRORS, logFileName(), report.errorCount());
-                case FIX_NOT_SYNCED -> msg(Key.ACTION_FIX_NOT_SYNCED, report.notSyncedCount());
+                case FIX_ABORT_CAUSE -> List.of(msg("report.action-fix-abort-cause"));
+                case CHECK_ERRORS -> List.of(msg("report.action-check-errors", logFileName(), report.errorCount()));
+                case FIX_NOT_SYNCED -> fixNotSynced();
+                case REVIEW_ARCHIVED -> List.of(msg("report.action-archived", archived.size(), INACTIVE_TAG));
                 case SEND_RESUBSCRIBE_LINKS ->
-                        msg(Key.ACTION_SEND_RESUBSCRIBE_LINKS, report.forgottenCount(), RESUBSCRIBE_TAG);
-                case REVIEW_FLAGGED -> msg(Key.ACTION_REVIEW_FLAGGED, report.flaggedCount(), commands.flaggedList());
-                case REVIEW_CONFLICTS -> msg(Key.ACTION_REVIEW_CONFLICTS, report.conflictCount());
-                case APPLY_DRY_RUN -> msg(Key.ACTION_APPLY_DRY_RUN, report.totalOperations());
-                case NONE -> msg(Key.ACTION_NONE);
+                        List.of(msg("report.action-send-resubscribe-links", report.forgottenCount(), RESUBSCRIBE_TAG));
+                case REVIEW_FLAGGED ->
+                        List.of(msg("report.action-review-flagged", report.flaggedCount(), commands.flaggedList()));
+                case REVIEW_CONFLICTS -> List.of(msg("report.action-review-conflicts", report.conflictCount()));
+                case APPLY_DRY_RUN -> List.of(context.blocked()
+                        ? msg("report.action-confirm-plan", commands.confirmPlan())
+                        : msg("report.action-apply-dry-run", report.totalOperations(), commands.apply()));
+                case NONE -> List.of(msg("report.action-none"));
             };
+        }
+
+        /** One line per system to fix records in, each with its own count. */
+        private List<String> fixNotSynced() {
+            long copper = report.notSynced().stream().filter(e -> isCopper(e.side())).count();
+            long mailchimp = report.notSynced().size() - copper;
+            List<String> lines = new ArrayList<>();
+            if (copper > 0 || report.notSynced().isEmpty()) {
+                lines.add(msg("report.action-fix-copper", copper > 0 ? copper : report.notSyncedCount()));
+            }
+            if (mailchimp > 0) {
+                lines.add(msg("report.action-fix-mailchimp", mailchimp));
+            }
+            return lines;
         }
 
         private String logFileName() {
@@ -270,15 +392,15 @@ public final class TextReportFormatter {
             if (report.generatedFiles().isEmpty()) {
                 return;
             }
-            heading(Key.FILES_HEADING);
+            heading("report.files-heading");
             report.generatedFiles().forEach(f -> item("- " + f));
         }
 
         // ---- helpers
 
         /** {@code total}: every entry of the run, {@code entries} the ones kept (a large run keeps the first). */
-        private <T> void section(Key heading, List<T> entries, int total, BiConsumer<Integer, T> renderer) {
-            if (total == 0 && entries.isEmpty()) {
+        private <T> void section(String heading, List<T> entries, int total, BiConsumer<Integer, T> renderer) {
+            if (total <= 0 && entries.isEmpty()) {
                 return;
             }
             heading(heading);
@@ -288,16 +410,16 @@ public final class TextReportFormatter {
                 line("");
             }
             if (entries.size() > shown) {
-                item(msg(Key.MORE_ENTRIES, entries.size() - shown));
+                item(msg("report.more-entries", entries.size() - shown));
                 line("");
             }
             if (total > entries.size()) {
-                item(msg(Key.MORE_UNLISTED, total - entries.size()));
+                item(msg("report.more-unlisted", total - entries.size()));
                 line("");
             }
         }
 
-        private void heading(Key key) {
+        private void heading(String key) {
             line(msg(key));
             line(LIGHT_RULE);
         }
@@ -318,34 +440,42 @@ public final class TextReportFormatter {
             out.append(text).append('\n');
         }
 
-        private String msg(Key key, Object... args) {
-            return args.length == 0 ? lang.text(key) : ReportMessages.format(lang, key, args);
+        private String msg(String key, Object... args) {
+            return messages.get(key, args);
         }
 
         private String email(String email) {
-            return blank(email) ? msg(Key.NO_EMAIL) : email;
+            return blank(email) ? msg("report.no-email") : email;
         }
 
         private String name(String name) {
-            return blank(name) ? msg(Key.NO_NAME) : name;
+            return blank(name) ? msg("report.no-name") : name;
         }
 
         private String value(String value) {
-            return blank(value) ? msg(Key.EMPTY_VALUE) : oneLine(value);
+            return blank(value) ? msg("report.empty-value") : oneLine(value);
         }
 
         private String field(String field) {
             if (field == null) {
-                return msg(Key.EMPTY_VALUE);
+                return msg("report.empty-value");
             }
             String normalised = field.replace("_", "").replace(" ", "").toLowerCase(Locale.ROOT);
             return switch (normalised) {
-                case "firstname", "fname", "prenom", "prénom" -> msg(Key.FIELD_FIRST_NAME);
-                case "lastname", "lname", "nom" -> msg(Key.FIELD_LAST_NAME);
-                case "tags" -> msg(Key.FIELD_TAGS);
-                case "email", "e-mail" -> msg(Key.FIELD_EMAIL);
+                case "firstname", "fname", "prenom", "prénom" -> msg("report.field-first-name");
+                case "lastname", "lname", "nom" -> msg("report.field-last-name");
+                case "tags" -> msg("report.field-tags");
+                case "email", "e-mail" -> msg("report.field-email");
                 default -> field;
             };
+        }
+
+        private static String target(Direction direction) {
+            return direction == Direction.COPPER_TO_MAILCHIMP ? MAILCHIMP_PLACE : COPPER_PLACE;
+        }
+
+        private static boolean isCopper(String side) {
+            return side != null && side.equalsIgnoreCase("copper");
         }
 
         private static String side(String side) {

@@ -6,8 +6,9 @@
  *       not-synced and excluded entries, with derived counts and
  *       {@link io.cmsync.report.RecommendedAction}s.</li>
  *   <li>{@link io.cmsync.report.TextReportFormatter} writes {@code import_report_*.txt} in the old tool's layout,
- *       in French or English ({@link io.cmsync.report.ReportLanguage}); all wording lives in
- *       {@link io.cmsync.report.ReportMessages}.</li>
+ *       in French or English ({@link io.cmsync.report.ReportLanguage}); all wording lives in the message
+ *       catalogue's {@code report.*} section ({@link io.cmsync.i18n.Messages}), the planner's reasons and
+ *       Mailchimp's statuses are put in words by {@link io.cmsync.report.Reasons}.</li>
  *   <li>{@link io.cmsync.report.JsonReportFormatter} writes (and reads back) {@code import_report_*.json}.</li>
  *   <li>{@link io.cmsync.report.RunLog} collects the {@code sync_log_*.txt} lines and mirrors them to SLF4J.</li>
  *   <li>{@link io.cmsync.report.ReportFileNames} names the three files from the run's start time.</li>

@@ -363,7 +363,7 @@ public final class SyncRun {
         }
         long done = operationCount.incrementAndGet();
         if (plannedWrites > 0 && progress.writeDue(done >= plannedWrites)) {
-            log.info("Progression: " + done + " / " + plannedWrites + " écriture(s) faites");
+            log.say(RunLog.Level.INFO, "report.log.progress", done, plannedWrites);
         }
     }
 

@@ -102,8 +102,7 @@ public final class SyncRuns {
     private Started start(RunLock lock) {
         Instant now = clock.instant();
         String runId = runId(now, settings.zone());
-        RunLog log = new RunLog(clock.withZone(settings.reportZone()), runId,
-                "en".equals(settings.reportLanguage()) ? ReportLanguage.EN : ReportLanguage.FR);
+        RunLog log = new RunLog(clock.withZone(settings.reportZone()), runId, ReportLanguage.parse(settings.reportLanguage()));
         StateStore store = null;
         StateException unreadable = null;
         try {
@@ -113,8 +112,8 @@ public final class SyncRuns {
         }
         SyncRun run = new SyncRun(runId, now, dryRun, settings.productionMode(), log, store,
                 settings.reportMaxDetailedEntries(), settings.incrementalOverlapSeconds(), lock);
-        log.info("Début de la synchronisation " + runId + " — mode " + settings.modeLabel()
-                + (dryRun ? " (simulation: aucune écriture)" : ""));
+        log.say(RunLog.Level.INFO, dryRun ? "report.log.start-dry-run" : "report.log.start", runId,
+                settings.modeLabel());
         return new Started(run, unreadable);
     }
 
@@ -139,26 +138,36 @@ public final class SyncRuns {
         endListeners.add(Objects.requireNonNull(listener, "listener"));
     }
 
-    /** A run-stopping failure: one clear line, no stack trace for API and state errors. */
+    /**
+     * A run-stopping failure: one clear line in the reader's language, no stack trace for API and state errors. The
+     * report puts it under « SYNCHRONISATION INTERROMPUE », so it does not say so again; an API's own words come
+     * after a line saying what happened.
+     */
     public void fail(@ExchangeProperty(SyncRun.PROPERTY) SyncRun run, Exception e) {
+        RunLog log = run.log();
         String message;
         if (e instanceof ApiException api && api.authenticationFailure()) {
             String keys = CopperClient.SIDE.equals(api.side())
                     ? Secrets.COPPER_API_KEY + " / " + Secrets.COPPER_API_EMAIL
                     : Secrets.MAILCHIMP_API_KEY + " / " + Secrets.MAILCHIMP_DC;
-            message = api.side() + " a refusé les identifiants (HTTP " + api.status() + "): vérifiez " + keys + " dans "
-                    + settings.envFile();
+            message = log.text("report.fail.credentials", api.side(), api.status(), keys, settings.envFile());
+        } else if (e instanceof ApiException api && api.status() == 404
+                && io.cmsync.mailchimp.MailchimpClient.SIDE.equals(api.side())) {
+            // the run's Mailchimp calls are all under /lists/{id}: a 404 there is an audience id Mailchimp does not know
+            String listId = settings.secrets() == null ? "" : String.valueOf(settings.secrets().mailchimpListId());
+            message = log.text("report.fail.audience", listId, settings.envFile());
+        } else if (e instanceof ApiException api && api.status() == 0) {
+            message = log.text("report.fail.connection", api.side(), api.getMessage());
         } else if (e instanceof ApiException api) {
-            message = "Erreur de connexion " + api.side() + ": " + api.getMessage();
+            message = log.text("report.fail.api-error", api.side(), api.status(), api.getMessage());
         } else if (e instanceof StateException) {
-            message = "État de synchronisation illisible: " + e.getMessage();
+            message = log.text("report.fail.state", e.getMessage());
         } else if (e instanceof org.apache.camel.component.direct.DirectConsumerNotAvailableException missing) {
             // a route of routes/ is missing (stopped, or dropped by an edit): say which, the run cannot go on
             var endpoint = java.util.regex.Pattern.compile("direct://[\\w-]+").matcher(String.valueOf(missing.getMessage()));
-            message = "Synchronisation interrompue: la route " + (endpoint.find() ? endpoint.group() : "appelée")
-                    + " est absente (routes/*.yaml: voir le journal)";
+            message = log.text("report.fail.route", endpoint.find() ? endpoint.group() : "?");
         } else {
-            message = "Synchronisation interrompue: " + e.getClass().getSimpleName() + ": " + e.getMessage();
+            message = log.text("report.fail.unexpected", e.getClass().getSimpleName(), e.getMessage());
             LOG.error("Unexpected failure in run {}", run.runId(), e);
         }
         run.fail(Secretless.mask(message, settings.secrets()), SyncRun.FAILED);

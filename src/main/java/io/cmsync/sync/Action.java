@@ -51,11 +51,23 @@ public sealed interface Action {
     record Flagged(String email, Contact copper, Contact mailchimp, String matchedTag) implements Action {
     }
 
-    /** Excluded from the sync (inactive tag, status not imported, outside TEST marker...). */
-    record Excluded(String email, String side, String reason) implements Action {
+    /**
+     * Excluded from the sync (inactive tag, status not imported, outside TEST marker...). {@code id}: the record's id
+     * on {@code side} (Copper person id, Mailchimp subscriber hash), so a reader can find it; null when unknown.
+     */
+    record Excluded(String email, String side, String reason, String id) implements Action {
+        public Excluded(String email, String side, String reason) {
+            this(email, side, reason, null);
+        }
     }
 
-    /** Could not be synced because of the data (invalid / duplicate / missing e-mail, no name). */
-    record NotSynced(String email, String side, String reason) implements Action {
+    /**
+     * Could not be synced because of the data (invalid / duplicate / missing e-mail, no name). {@code id}: the
+     * record's id on {@code side} (Copper person id, Mailchimp subscriber hash); null when unknown.
+     */
+    record NotSynced(String email, String side, String reason, String id) implements Action {
+        public NotSynced(String email, String side, String reason) {
+            this(email, side, reason, null);
+        }
     }
 }

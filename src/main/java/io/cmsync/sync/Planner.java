@@ -62,6 +62,8 @@ public final class Planner {
     public static final String REASON_STATUS_PREFIX = "statut Mailchimp ";
     public static final String REASON_FORGOTTEN =
             "adresse supprimée définitivement de Mailchimp: réinscription requise";
+    /** A member archived in Mailchimp (not by this product) whose Copper person is active; its id is Copper's. */
+    public static final String REASON_ARCHIVED_ACTIVE = "membre archivé dans Mailchimp, personne Copper active";
     public static final String REASON_DELETED_IN_COPPER =
             "personne supprimée de Copper depuis la dernière synchronisation (non recréée)";
 
@@ -127,17 +129,18 @@ public final class Planner {
             String unwritable = unwritable(e.getValue().get(0));
             if (key.isEmpty()) {
                 e.getValue().forEach(m -> mailchimpIssues.add(
-                        new Action.NotSynced(key, SIDE_MAILCHIMP, REASON_NO_EMAIL)));
+                        new Action.NotSynced(key, SIDE_MAILCHIMP, REASON_NO_EMAIL, m.sideId())));
             } else if (e.getValue().size() > 1) {
                 e.getValue().forEach(m -> mailchimpIssues.add(
-                        new Action.NotSynced(key, SIDE_MAILCHIMP, REASON_DUPLICATE_MAILCHIMP)));
+                        new Action.NotSynced(key, SIDE_MAILCHIMP, REASON_DUPLICATE_MAILCHIMP, m.sideId())));
                 blocked.add(key);
             } else if (!Emails.isValid(key)) {
                 // Mailchimp accepted it, but a Copper person could not be synced with it afterwards
-                mailchimpIssues.add(new Action.NotSynced(key, SIDE_MAILCHIMP, REASON_INVALID_EMAIL));
+                mailchimpIssues.add(new Action.NotSynced(key, SIDE_MAILCHIMP, REASON_INVALID_EMAIL,
+                        e.getValue().get(0).sideId()));
                 blocked.add(key);
             } else if (unwritable != null) {
-                mailchimpIssues.add(new Action.NotSynced(key, SIDE_MAILCHIMP, unwritable));
+                mailchimpIssues.add(new Action.NotSynced(key, SIDE_MAILCHIMP, unwritable, e.getValue().get(0).sideId()));
                 blocked.add(key);
             } else {
                 members.put(key, e.getValue().get(0));
@@ -169,18 +172,19 @@ public final class Planner {
                         deletion.get()));
                 blocked.add(key);
             } else if (inactive.isPresent()) {
-                actions.add(new Action.Excluded(key, SIDE_COPPER, REASON_INACTIVE_PREFIX + inactive.get()));
+                actions.add(new Action.Excluded(key, SIDE_COPPER, REASON_INACTIVE_PREFIX + inactive.get(),
+                        person.sideId()));
                 blocked.add(key);
             } else if (key.isEmpty()) {
-                actions.add(new Action.NotSynced(key, SIDE_COPPER, REASON_NO_EMAIL));
+                actions.add(new Action.NotSynced(key, SIDE_COPPER, REASON_NO_EMAIL, person.sideId()));
             } else if (!Emails.isValid(key)) {
-                actions.add(new Action.NotSynced(key, SIDE_COPPER, REASON_INVALID_EMAIL));
+                actions.add(new Action.NotSynced(key, SIDE_COPPER, REASON_INVALID_EMAIL, person.sideId()));
                 blocked.add(key);
             } else if (copperCount.getOrDefault(key, 0) > 1) {
-                actions.add(new Action.NotSynced(key, SIDE_COPPER, REASON_DUPLICATE_COPPER));
+                actions.add(new Action.NotSynced(key, SIDE_COPPER, REASON_DUPLICATE_COPPER, person.sideId()));
                 blocked.add(key);
             } else if (unwritable != null) {
-                actions.add(new Action.NotSynced(key, SIDE_COPPER, unwritable));
+                actions.add(new Action.NotSynced(key, SIDE_COPPER, unwritable, person.sideId()));
                 blocked.add(key);
             } else {
                 people.put(key, person);
@@ -266,7 +270,7 @@ public final class Planner {
         String status = statusOf(member);
         if (!settings.importStatuses().contains(status)) {
             actions.add(new Action.Excluded(key, SIDE_MAILCHIMP,
-                    REASON_STATUS_PREFIX + (status.isEmpty() ? "inconnu" : status)));
+                    REASON_STATUS_PREFIX + (status.isEmpty() ? "inconnu" : status), member.sideId()));
             return;
         }
         if (base.map(b -> b.copperId() != null).orElse(false)) {
@@ -278,7 +282,7 @@ public final class Planner {
         String last = member.lastName();
         if (!member.hasName()) {
             if (!settings.createCopperWithoutName()) {
-                actions.add(new Action.NotSynced(key, SIDE_MAILCHIMP, REASON_NO_NAME));
+                actions.add(new Action.NotSynced(key, SIDE_MAILCHIMP, REASON_NO_NAME, member.sideId()));
                 return;
             }
             first = Emails.localPart(key);
@@ -354,7 +358,7 @@ public final class Planner {
         boolean writeCopper = copperNamesChanged || copperTagsChanged;
         Long copperId = parseCopperId(person);
         if (writeCopper && copperId == null) {
-            actions.add(new Action.NotSynced(key, SIDE_COPPER, REASON_INVALID_COPPER_ID));
+            actions.add(new Action.NotSynced(key, SIDE_COPPER, REASON_INVALID_COPPER_ID, person.sideId()));
             return;
         }
         if (writeMailchimp) {
@@ -366,7 +370,11 @@ public final class Planner {
             actions.add(new Action.UpdateCopperPerson(key, copperId, person, member, first, last,
                     copperNamesChanged, List.copyOf(copperTags), copperTagsChanged, List.copyOf(mailchimpWon)));
         }
-        if (!writeMailchimp && !writeCopper) {
+        if ("archived".equals(status)) {
+            // archived by someone else while the Copper person is active: nobody is told unless the report says so
+            actions.add(new Action.Excluded(key, SIDE_MAILCHIMP, REASON_ARCHIVED_ACTIVE,
+                    copperId == null ? person.sideId() : copperId.toString()));
+        } else if (!writeMailchimp && !writeCopper) {
             actions.add(new Action.SkipIdentical(key));
         }
         targets.put(key, new SyncedRecord(key, copperId, first, last, desired, desired, status, now));

@@ -33,7 +33,7 @@ public final class SafetyBrake {
         }
     }
 
-    /** What the brake decided; {@code reasons} are one line each, in the report's language (French). */
+    /** What the brake decided; {@code reasons} are one line each, in the report's language. */
     public record Verdict(List<String> reasons, int mailchimpUpdates, int copperUpdates, int removals) {
         public boolean blocked() {
             return !reasons.isEmpty();
@@ -45,9 +45,17 @@ public final class SafetyBrake {
     }
 
     private final Limits limits;
+    private final io.cmsync.i18n.Messages messages;
 
+    /** A brake whose reasons are in French (the default language). */
     public SafetyBrake(Limits limits) {
+        this(limits, io.cmsync.i18n.Messages.of(io.cmsync.i18n.Messages.Language.FR));
+    }
+
+    /** @param messages the catalogue the reasons are worded from (the report's language) */
+    public SafetyBrake(Limits limits, io.cmsync.i18n.Messages messages) {
         this.limits = limits;
+        this.messages = messages;
     }
 
     public Limits limits() {
@@ -86,31 +94,27 @@ public final class SafetyBrake {
             return new Verdict(List.of(), mcUpdates, cpUpdates, removals);
         }
         if (scopeChange != null && limits.firstProductionRunNeedsConfirmation()) {
-            reasons.add("périmètre changé depuis la dernière synchronisation (" + scopeChange + "): toute la base est "
-                    + "relue et le plan complet est présenté avant toute écriture "
-                    + "(safety.first-production-run-needs-confirmation)");
+            reasons.add(messages.get("report.brake.scope-changed", scopeChange));
         } else if (productionMode && firstProductionRun && limits.firstProductionRunNeedsConfirmation()) {
-            reasons.add("première synchronisation en PRODUCTION: le plan est présenté avant toute écriture "
-                    + "(safety.first-production-run-needs-confirmation)");
+            reasons.add(messages.get("report.brake.first-production"));
         }
-        ratio(reasons, "Mailchimp", mcUpdates, mailchimpRead, "membre(s)");
-        ratio(reasons, "Copper", cpUpdates, copperRead, "personne(s)");
+        ratio(reasons, "report.brake.ratio-mailchimp", mcUpdates, mailchimpRead);
+        ratio(reasons, "report.brake.ratio-copper", cpUpdates, copperRead);
         if (removals > limits.maxRemovals()) {
-            reasons.add(removals + " suppression(s) de tags ou de noms prévue(s), au-delà du maximum de "
-                    + limits.maxRemovals() + " (safety.max-removals)");
+            reasons.add(messages.get("report.brake.removals", removals, limits.maxRemovals()));
         }
         return new Verdict(List.copyOf(reasons), mcUpdates, cpUpdates, removals);
     }
 
-    private void ratio(List<String> reasons, String side, int updates, int base, String unit) {
+    private void ratio(List<String> reasons, String key, int updates, int base) {
         if (updates <= limits.updateGrace()) {
             return;
         }
         double ratio = base == 0 ? 1.0 : (double) updates / base;
         if (ratio > limits.maxUpdateRatio()) {
-            reasons.add(String.format(Locale.ROOT, "%d mise(s) à jour %s sur %d %s lus (%.1f%%), au-delà de %.1f%% "
-                            + "(safety.max-update-ratio)", updates, side, base, unit, ratio * 100,
-                    limits.maxUpdateRatio() * 100));
+            // percentages with one decimal and a dot, as the report's success rate
+            reasons.add(messages.get(key, updates, base, String.format(Locale.ROOT, "%.1f", ratio * 100),
+                    String.format(Locale.ROOT, "%.1f", limits.maxUpdateRatio() * 100)));
         }
     }
 

@@ -82,6 +82,19 @@ class ReportSummaryCommandTest {
         assertThat(run("report", "summary", file.toString())).isZero();
         assertThat(out.toString()).contains("plan bloqué par le frein de sécurité : rien n'a été écrit",
                 "Opérations prévues: 1").doesNotContain("--dry-run", "Taux de réussite");
+        // the exact command, as the text report prints it
+        assertThat(out.toString()).contains("première synchronisation en PRODUCTION",
+                "java -jar target/copper-mailchimp-sync.jar --once --confirm-plan");
+    }
+
+    @Test
+    void aStoppedRunShowsNoSuccessMark() throws Exception {
+        Path file = dir.resolve("import_report_2026-01-03_00-00-00.json");
+        Files.writeString(file, report(0, 0, 0, "\"operations\":[], "
+                + "\"abortedReason\":\"Mailchimp a refusé les identifiants (HTTP 401)\""), StandardCharsets.UTF_8);
+        assertThat(run("report", "summary", file.toString())).isZero();
+        assertThat(out.toString()).contains("❌ Synchronisation interrompue: Mailchimp a refusé les identifiants",
+                "Écritures réussies avant l'interruption: 0").doesNotContain("✅", "100.0%", "📊 Taux");
     }
 
     @Test

@@ -62,7 +62,7 @@ class ChunkedPlanTest {
         assertThat(three.state).isEqualTo(one.state);
         assertThat(three.reports).isEqualTo(one.reports);
         assertThat(three.summaries).isEqualTo(one.summaries);
-        assertThat(one.reports.get(0)).contains("adresse e-mail en double dans Copper", "CONTACTS EXCLUS:");
+        assertThat(one.reports.get(0)).contains("adresse e-mail partagée par plusieurs personnes Copper", "CONTACTS EXCLUS:");
         assertThat(one.summaries.get(0).path("copperToMailchimp").asInt()).isPositive();
         assertThat(one.summaries.get(0).path("mailchimpToCopper").asInt()).isPositive();
         assertThat(one.summaries.get(1).path("totalOperations").asInt()).isZero();
@@ -85,8 +85,8 @@ class ChunkedPlanTest {
         assertThat(actual).isEqualTo(expected);
         assertThat(few.reports.get(0))
                 .contains("Total d'opérations: " + ops)
-                .contains("… et " + (ops - 1) + " autre(s) opération(s), comptée(s) ci-dessus mais non détaillée(s)")
-                .contains("comptée(s) mais non détaillée(s) (réglage report.max-detailed-entries)");
+                .contains("… et " + (ops - 1) + " autres opérations, comptées ci-dessus mais non détaillées")
+                .contains("… et 1 autre, comptée mais non détaillée (réglage report.max-detailed-entries)");
     }
 
     private record Result(Object people, Object members, List<SyncedRecord> state, List<String> reports,

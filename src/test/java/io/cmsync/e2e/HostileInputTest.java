@@ -221,7 +221,7 @@ class HostileInputTest {
                 }
             }
             assertThat(mismatches).isEmpty();
-            assertThat(report).containsPattern("(?s)CONTACTS NON SYNCHRONISÉS:.*pas d'adresse e-mail.*pas d'adresse e-mail");
+            assertThat(report).containsPattern("(?s)CONTACTS NON SYNCHRONISÉS \\(À CORRIGER\\):.*pas d'adresse e-mail.*pas d'adresse e-mail");
             assertThat(report).doesNotContain("Exception", "NullPointer", "com.fasterxml", "\tat ");
             // every error line says why
             assertThat(report.split("❌ ERREUR \\|", -1).length - 1).isEqualTo(count(report, "Erreur:"));

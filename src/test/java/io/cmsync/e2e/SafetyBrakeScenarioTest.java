@@ -61,8 +61,8 @@ class SafetyBrakeScenarioTest {
         assertThat(h.writeCalls()).as("writes: %s", h.sandbox.calls()).isZero();
         assertThat(h.member("p0@exemple.fr").path("merge_fields").path("LNAME").asText()).isEqualTo("Nom");
         String report = h.latestReport();
-        assertThat(report).contains("⚠️ PLAN BLOQUÉ PAR LE FREIN DE SÉCURITÉ", "30 mise(s) à jour Mailchimp sur 40",
-                "--confirm-plan", "safety.max-update-ratio", "Mode: TEST (simulation", "p0@exemple.fr");
+        assertThat(report).contains("⚠️ PLAN BLOQUÉ PAR LE FREIN DE SÉCURITÉ", "30 mises à jour Mailchimp sur 40",
+                "--confirm-plan", "safety.max-update-ratio", "Mode: TEST (plan bloqué, aucune écriture)", "p0@exemple.fr");
         assertThat(Files.readString(h.latest("sync_log_"))).contains("PLAN BLOQUÉ PAR LE FREIN DE SÉCURITÉ");
         Path json = h.latest("import_report_").resolveSibling(h.latest("import_report_").getFileName().toString()
                 .replace(".txt", ".json"));
@@ -94,7 +94,7 @@ class SafetyBrakeScenarioTest {
         }
         h.sandbox.load(state);
         assertThat(h.run()).isEqualTo(3);
-        assertThat(h.latestReport()).contains("PLAN BLOQUÉ", "30 mise(s) à jour Mailchimp sur 30");
+        assertThat(h.latestReport()).contains("PLAN BLOQUÉ", "30 mises à jour Mailchimp sur 30");
         assertThat(Seed.tagNames(h.member("q0@exemple.fr"))).contains("vip");
         setting("safety.max-removals=1000");
         setting("safety.max-update-ratio=1");

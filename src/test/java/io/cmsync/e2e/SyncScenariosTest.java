@@ -413,8 +413,36 @@ class SyncScenariosTest {
         assertThat(h.member("ok@acme-corp.fr")).isNotNull();
         assertThat(h.member("dup@acme-corp.fr")).isNull();
         String report = h.latestReport();
-        assertThat(report).contains("Mode: PRODUCTION", "CONTACTS NON SYNCHRONISÉS:", "adresse e-mail invalide",
-                "adresse e-mail en double dans Copper", "pas d'adresse e-mail", "✅ SUCCÈS | ok@acme-corp.fr");
+        assertThat(report).contains("Mode: PRODUCTION", "CONTACTS NON SYNCHRONISÉS (À CORRIGER):", "adresse e-mail invalide",
+                "adresse e-mail partagée par plusieurs personnes Copper", "pas d'adresse e-mail", "✅ SUCCÈS | ok@acme-corp.fr");
+    }
+
+    /**
+     * Issue 14: the two people sharing an address are one entry naming both Copper ids (before: two identical lines
+     * with no id), fixed in Copper; and a member archived in Mailchimp whose Copper person is active has its own
+     * section and advice (before: « Contact identique ignoré » and nowhere in the report).
+     */
+    @Test
+    void sharedAddressesNameEveryCopperIdAndArchivedMembersOfActivePeopleAreReported() throws Exception {
+        harness(new Seed()
+                .person("dup@acme-corp.fr", "Denise", "Double")
+                .person("DUP@acme-corp.fr", "Denis", "Double")
+                .person("sylvie@acme-corp.fr", "Sylvie", "Simon")
+                .member("sylvie@acme-corp.fr", "archived", "Sylvie", "Simon"));
+        h.properties.put("sync.mode", "PRODUCTION");
+        h.properties.put("safety.first-production-run-needs-confirmation", "false");
+
+        assertThat(h.run()).isZero();
+
+        String report = h.latestReport();
+        assertThat(report).containsOnlyOnce("dup@acme-corp.fr")
+                .containsPattern("  1\\. dup@acme-corp\\.fr\n     À corriger dans: Copper\n     Personnes Copper n° \\d+, \\d+\n");
+        assertThat(report).contains("MEMBRES ARCHIVÉS DANS MAILCHIMP, ACTIFS DANS COPPER:", "  1. sylvie@acme-corp.fr",
+                "désarchivez-le dans Mailchimp");
+        assertThat(syncLog()).contains("Membre archivé dans Mailchimp, personne active dans Copper: sylvie@acme-corp.fr")
+                .doesNotContain("Contact identique ignoré: sylvie@acme-corp.fr");
+        // never unarchived by the sync
+        assertThat(h.member("sylvie@acme-corp.fr").path("status").asText()).isEqualTo("archived");
     }
 
     @Test

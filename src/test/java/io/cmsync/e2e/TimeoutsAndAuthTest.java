@@ -77,6 +77,20 @@ class TimeoutsAndAuthTest {
         assertThat(h.writeCalls()).isZero();
     }
 
+    /** A wrong audience id: one line saying what to check, the run's failure said once (no double prefix). */
+    @Test
+    void anUnknownAudienceIdSaysToCheckMailchimpListId() throws Exception {
+        h = new SyncHarness(dir, new Seed().person("anna@exemple.fr", "Anna", "Arnaud").build());
+        Map<String, String> env = env(h);
+        env.put("MAILCHIMP_LIST_ID", "nosuchlist");
+        assertThat(new SyncApplication(load(h, env), false, false).runOnceStandalone()).isEqualTo(2);
+        String report = h.latestReport();
+        assertThat(report).contains("❌ SYNCHRONISATION INTERROMPUE: Mailchimp ne connaît pas l'audience « nosuchlist » "
+                + "(HTTP 404): vérifiez MAILCHIMP_LIST_ID dans ").doesNotContain("Resource Not Found", "✅", "100.0%");
+        assertThat(report).containsOnlyOnce("nterrompue");
+        assertThat(h.writeCalls()).isZero();
+    }
+
     static Map<String, String> env(SyncHarness h) {
         Map<String, String> env = new HashMap<>();
         env.put("COPPER_API_KEY", SandboxServer.COPPER_API_KEY);

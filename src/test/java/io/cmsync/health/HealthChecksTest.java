@@ -141,6 +141,17 @@ class HealthChecksTest {
         check.close();
     }
 
+    /** The health JSON escapes '/' as '\\/': an endpoint path in the message read « people\\/search ». */
+    @Test
+    void apiCheckMessageNamesTheCauseWithoutTheEndpointPath() {
+        ApiHealthCheck check = new ApiHealthCheck("copper-api", "Copper", "COPPER_API_KEY", () -> {
+            throw new ApiException("Copper", 0, "Copper POST people/search: no answer after 4 attempts (Connection refused)");
+        }, Duration.ofSeconds(60), Duration.ofSeconds(5), clock, SECRETS);
+        assertThat(check.call().getMessage().orElse(""))
+                .isEqualTo("Copper: no answer after 4 attempts (Connection refused)");
+        check.close();
+    }
+
     @Test
     void apiCheckThatTakesTooLongIsDown() {
         ApiHealthCheck check = new ApiHealthCheck("copper-api", "Copper", "COPPER_API_KEY", () -> Thread.sleep(5_000),

@@ -145,7 +145,7 @@ class RunSyncScriptTest {
         Files.writeString(dir.resolve("target/copper-mailchimp-sync.jar"), "");
         Map<Integer, String> explained = Map.of(
                 0, "✅ Synchronisation terminée avec succès",
-                1, "certains contacts sont en erreur",
+                1, "des écritures de contacts ont échoué",
                 2, "❌ Synchronisation impossible",
                 3, "⛔ Plan bloqué par le frein de sécurité : rien n'a été écrit",
                 4, "⏭️ Une autre synchronisation était déjà en cours",
@@ -169,5 +169,69 @@ class RunSyncScriptTest {
         }
         assertThat(Files.readString(dir.resolve("java-args.txt")))
                 .contains("java -jar target/copper-mailchimp-sync.jar --once --sandbox --confirm-plan");
+    }
+
+    /**
+     * Cron's log gets the result and the summary of each run, not the program's technical lines, and the script
+     * rotates it by size (seen failing first: cron appended the whole technical log, ~120 lines a run, forever).
+     */
+    @Test
+    void cronModeWritesOnlyTheSummaryToTheCronLogAndRotatesIt() throws Exception {
+        TestProject p = new TestProject(dir);
+        String isolated = p.isolatedPath();
+        Files.createDirectories(dir.resolve("target"));
+        Files.writeString(dir.resolve("target/copper-mailchimp-sync.jar"), "");
+        p.script("java", "#!/bin/bash\nif [ \"$1\" = -version ]; then echo 'openjdk version \"17.0.9\"' >&2; exit 0; fi\n"
+                + "if [ \"$3\" = report ]; then echo '📊 RÉSUMÉ DE LA SYNCHRONISATION'; exit 0; fi\n"
+                + "for ((i = 1; i <= 120; i++)); do echo \"2026-01-01 10:00:00 INFO  [main] AbstractCamelContext - line $i\"; done\n"
+                + "mkdir -p reports && echo '{}' > reports/import_report_2026-01-01_10-00-0$RANDOM.json\nexit 0\n");
+        Path cronLog = dir.resolve("logs/sync_cron.log");
+        Files.createDirectories(cronLog.getParent());
+        // a log past the limit (1 KB here) is rotated before the run writes
+        Files.writeString(cronLog, "old run\n".repeat(300));
+
+        TestProject.Result r = p.bash(null, Map.of("SYNC_LOG_MAX_KB", "1", "SYNC_LOG_KEEP", "2"), isolated,
+                "bin/run_sync.sh", "--sandbox", "--cron");
+
+        assertThat(r.code()).as(r.out()).isZero();
+        assertThat(r.out()).isEmpty();
+        String log = Files.readString(cronLog);
+        assertThat(log).contains("synchronisation automatique", "✅ Synchronisation terminée avec succès",
+                "📊 RÉSUMÉ DE LA SYNCHRONISATION").doesNotContain("AbstractCamelContext", "Vérification des prérequis",
+                "old run");
+        assertThat(log.lines().count()).isLessThan(15);
+        assertThat(Files.readString(dir.resolve("logs/sync_cron.log.1"))).contains("old run");
+        // the technical lines are kept apart
+        assertThat(Files.readString(dir.resolve("logs/run_sync.log"))).contains("AbstractCamelContext - line 120");
+
+        // two more rotations: at most SYNC_LOG_KEEP old files
+        for (int i = 0; i < 2; i++) {
+            Files.writeString(cronLog, "x".repeat(2048));
+            p.bash(null, Map.of("SYNC_LOG_MAX_KB", "1", "SYNC_LOG_KEEP", "2"), isolated, "bin/run_sync.sh",
+                    "--sandbox", "--cron");
+        }
+        assertThat(dir.resolve("logs/sync_cron.log.2")).exists();
+        assertThat(dir.resolve("logs/sync_cron.log.3")).doesNotExist();
+    }
+
+    /** A dry run that ends well says nothing was written and how to apply it; a blocked sandbox plan's command has --sandbox. */
+    @Test
+    void aDryRunAndABlockedPlanSayWhatToRunNext() throws Exception {
+        TestProject p = new TestProject(dir);
+        String isolated = p.isolatedPath();
+        Files.createDirectories(dir.resolve("target"));
+        Files.writeString(dir.resolve("target/copper-mailchimp-sync.jar"), "");
+        p.script("java", "#!/bin/bash\nif [ \"$1\" = -version ]; then echo 'openjdk version \"17.0.9\"' >&2; exit 0; fi\n"
+                + "if [ \"$3\" = report ]; then exit 0; fi\nexit 0\n");
+        TestProject.Result dry = p.bash(null, Map.of(), isolated, "bin/run_sync.sh", "--sandbox", "--dry-run");
+        assertThat(dry.out()).contains("✅ Simulation terminée : rien n'a été écrit",
+                "pour l'appliquer : bin/run_sync.sh --sandbox").doesNotContain("terminée avec succès");
+
+        p.script("java", "#!/bin/bash\nif [ \"$1\" = -version ]; then echo 'openjdk version \"17.0.9\"' >&2; exit 0; fi\n"
+                + "if [ \"$3\" = report ]; then exit 0; fi\nexit 3\n");
+        TestProject.Result blocked = p.bash(null, Map.of(), isolated, "bin/run_sync.sh", "--sandbox");
+        assertThat(blocked.code()).isEqualTo(3);
+        assertThat(blocked.out()).contains("bin/run_sync.sh --sandbox --confirm-plan")
+                .doesNotContain("--dry-run", "en erreur", "Aucune synchronisation nécessaire");
     }
 }

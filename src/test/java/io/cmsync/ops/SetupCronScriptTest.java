@@ -47,7 +47,10 @@ class SetupCronScriptTest {
         assertThat(ours()).hasSize(1);
         String line = ours().get(0);
         assertThat(line).startsWith("*/15 * * * * cd '" + dir + "' && ")
-                .contains("java' -jar target/copper-mailchimp-sync.jar --once >> '" + dir + "/logs/sync_cron.log' 2>&1");
+                // the summary only goes to the cron log: run_sync.sh --cron writes it (and rotates it) itself
+                .contains(" bin/run_sync.sh --cron >> '" + dir + "/logs/sync_cron.log' 2>&1")
+                .containsPattern("PATH='[^']+':/usr/local/bin:/usr/bin:/bin bin/run_sync.sh")
+                .doesNotContain("-jar");
         assertThat(p.crontab()).contains(OTHER, LOOKALIKE);
         assertThat(dir.resolve("logs")).isDirectory();
         assertThat(r.out()).contains("✅ Synchronisation automatique programmée toutes les 15 minutes");

@@ -93,7 +93,7 @@ final class TestProject {
     String isolatedPath() throws IOException {
         Path tools = Files.createDirectories(dir.resolve("tools-bin"));
         for (String t : List.of("bash", "sed", "grep", "tr", "cut", "awk", "tail", "head", "ls", "sort", "cat", "date",
-                "mkdir", "rm", "ps", "sleep", "dirname", "tee", "cp", "env")) {
+                "mkdir", "rm", "ps", "sleep", "dirname", "tee", "cp", "env", "wc", "mv")) {
             for (String d : List.of("/usr/bin", "/bin")) {
                 Path src = Path.of(d, t);
                 if (Files.isExecutable(src) && !Files.exists(tools.resolve(t))) {

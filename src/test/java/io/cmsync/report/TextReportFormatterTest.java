@@ -2,6 +2,7 @@ package io.cmsync.report;
 
 import io.cmsync.sync.Conflict;
 import io.cmsync.sync.Direction;
+import io.cmsync.sync.Planner;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -115,7 +116,10 @@ class TextReportFormatterTest {
                 .operation(ok("a@b.fr", Direction.COPPER_TO_MAILCHIMP, "A B")).build();
         String text = fr(dry);
         assertThat(lines(text)).contains("Mode: TEST (simulation, aucune écriture)");
-        assertThat(text).contains("relancez sans --dry-run pour appliquer les 1 opération(s)");
+        // the exact command, and no --dry-run advice in words: the reader pastes it
+        assertThat(text).contains("  - Simulation: pour appliquer l'opération prévue, lancez: "
+                + "java -jar target/copper-mailchimp-sync.jar --once\n");
+        assertThat(text).contains("  1. 📋 PRÉVU | a@b.fr\n").doesNotContain("✅", "SUCCÈS");
     }
 
     @Test
@@ -142,13 +146,12 @@ class TextReportFormatterTest {
                   2. ❌ ERREUR | b@exemple.fr
                      Direction: Copper → Mailchimp
                      Nom: Bob B
-                     Erreur: HTTP 400: Member Exists second line
+                     Erreur: écriture dans Mailchimp en échec — détail: HTTP 400: Member Exists second line
 
                   3. ✅ SUCCÈS | c@exemple.fr
                 """);
         assertThat(text).contains("ACTIONS RECOMMANDÉES:\n" + "-".repeat(50) + "\n"
-                + "  - Consultez le journal reports/sync_log_2025-07-07_14-23-07.txt pour la raison de chacune"
-                + " des 1 erreur(s)\n");
+                + "  - Consultez le journal reports/sync_log_2025-07-07_14-23-07.txt pour la raison de l'erreur\n");
     }
 
     @Test
@@ -222,12 +225,16 @@ class TextReportFormatterTest {
                 + "     Valeur Copper: Eve\n"
                 + "     Valeur Mailchimp: Eva\n"
                 + "     Valeur retenue: Mailchimp\n\n");
-        assertThat(text).contains("CONTACTS NON SYNCHRONISÉS:\n" + rule + "\n"
+        assertThat(text).contains("CONTACTS NON SYNCHRONISÉS (À CORRIGER):\n" + rule + "\n"
                 + "  1. (sans e-mail)\n"
-                + "     Côté: Copper\n"
+                + "     À corriger dans: Copper\n"
+                + "     Personne Copper sans identifiant\n"
+                + "     Pas de lien direct: cherchez le numéro ou l'e-mail dans Copper\n"
                 + "     Raison: personne sans e-mail\n\n"
                 + "  2. dup@exemple.fr\n"
-                + "     Côté: Copper\n"
+                + "     À corriger dans: Copper\n"
+                + "     Personne Copper sans identifiant\n"
+                + "     Pas de lien direct: cherchez le numéro ou l'e-mail dans Copper\n"
                 + "     Raison: e-mail en double (2 personnes)\n\n");
         assertThat(text).contains("CONTACTS EXCLUS:\n" + rule + "\n"
                 + "  1. ina@exemple.fr\n"
@@ -238,7 +245,7 @@ class TextReportFormatterTest {
                 + "  - reports/import_report_2025-07-07_14-23-07.txt\n");
         assertThat(text).endsWith("import_report_2025-07-07_14-23-07.txt\n");
         assertThat(text).contains("  Durée: 1 min 23 s\n", "  Identifiant d'exécution: run-42\n",
-                "  En attente de réinscription: 1 (dont 1 nouveau(x))\n");
+                "  En attente de réinscription: 1 (dont 1 nouveau)\n");
     }
 
     @Test
@@ -247,7 +254,7 @@ class TextReportFormatterTest {
         List<String> headings = List.of("STATISTIQUES DÉTAILLÉES:", "DÉTAILS DES OPÉRATIONS:",
                 "CONTACTS MARQUÉS POUR SUPPRESSION:",
                 "EMAILS SUPPRIMÉS DÉFINITIVEMENT / EN ATTENTE DE RÉINSCRIPTION:", "RÉINSCRITS (tag retiré):",
-                "CONFLITS:", "CONTACTS NON SYNCHRONISÉS:", "CONTACTS EXCLUS:", "ACTIONS RECOMMANDÉES:",
+                "CONFLITS:", "CONTACTS NON SYNCHRONISÉS (À CORRIGER):", "CONTACTS EXCLUS:", "ACTIONS RECOMMANDÉES:",
                 "FICHIERS GÉNÉRÉS:");
         List<Integer> positions = headings.stream().map(h -> lines(text).indexOf(h)).toList();
         assertThat(positions).doesNotContain(-1).isSorted();
@@ -261,7 +268,7 @@ class TextReportFormatterTest {
                 b -> b.forgotten(new ForgottenEntry("x@exemple.fr", "X Y", "https://l", false))),
         RESUBSCRIBED("RÉINSCRITS (tag retiré):", b -> b.resubscribed(new ResubscribedEntry("x@exemple.fr"))),
         CONFLICTS("CONFLITS:", b -> b.conflict(new Conflict("x@exemple.fr", "tags", "a", "b", "copper"))),
-        NOT_SYNCED("CONTACTS NON SYNCHRONISÉS:",
+        NOT_SYNCED("CONTACTS NON SYNCHRONISÉS (À CORRIGER):",
                 b -> b.notSynced(new NotSyncedEntry("x@", "Copper", "e-mail invalide"))),
         EXCLUDED("CONTACTS EXCLUS:", b -> b.excluded(new ExcludedEntry("x@exemple.fr", "Mailchimp", "cleaned"))),
         FILES("FICHIERS GÉNÉRÉS:", b -> b.generatedFile("reports/x.txt"));
@@ -301,11 +308,12 @@ class TextReportFormatterTest {
         List<String> items = lines(actions).stream().filter(l -> l.startsWith("  - ")).toList();
 
         assertThat(items).hasSize(5);
-        assertThat(items.get(0)).contains("reports/sync_log_2025-07-07_14-23-07.txt", "2 erreur(s)");
-        assertThat(items.get(1)).contains("Corrigez dans Copper l'e-mail", "2 contact(s)");
+        assertThat(items.get(0)).contains("reports/sync_log_2025-07-07_14-23-07.txt", "chacune des 2 erreurs");
+        assertThat(items.get(1)).contains("Corrigez dans Copper les 2 personnes listées");
         assertThat(items.get(2)).contains("autre moyen que l'e-mail", "Réinscription requise");
         assertThat(items.get(3)).contains("java -jar target/copper-mailchimp-sync.jar flagged list");
-        assertThat(items.get(4)).contains("1 conflit(s)");
+        assertThat(items.get(4)).contains("Vérifiez le conflit:");
+        assertThat(actions).doesNotContain("(s)");
         assertThat(actions).doesNotContain("Aucune action requise");
     }
 
@@ -317,7 +325,7 @@ class TextReportFormatterTest {
         }
         String text = TextReportFormatter.format(b.build(), ReportLanguage.FR, PARIS, 3);
         assertThat(text).contains("  3. u2@exemple.fr").doesNotContain("u3@exemple.fr");
-        assertThat(text).contains("  … et 2 autre(s) : voir le rapport JSON\n");
+        assertThat(text).contains("  … et 2 autres: voir le rapport JSON\n");
         assertThat(text).contains("  Contacts exclus: 5\n");
         assertThatThrownBy(() -> TextReportFormatter.format(b.build(), ReportLanguage.FR, PARIS, 0))
                 .isInstanceOf(IllegalArgumentException.class);
@@ -348,11 +356,11 @@ class TextReportFormatterTest {
                 "📊 Success rate: 33.3%");
         assertThat(lines).contains("DETAILED STATISTICS:", "OPERATION DETAILS:", "CONTACTS FLAGGED FOR DELETION:",
                 "PERMANENTLY DELETED E-MAILS / AWAITING RESUBSCRIPTION:", "RESUBSCRIBED (tag removed):",
-                "CONFLICTS:", "CONTACTS NOT SYNCED:", "EXCLUDED CONTACTS:", "RECOMMENDED ACTIONS:",
+                "CONFLICTS:", "CONTACTS NOT SYNCED (TO FIX):", "EXCLUDED CONTACTS:", "RECOMMENDED ACTIONS:",
                 "GENERATED FILES:");
         assertThat(text).contains("  1. ✅ SUCCESS | anne@exemple.fr\n     Direction: Copper → Mailchimp\n"
                 + "     Name: Anne Martin\n     Tags synced: VIP, Salon 2025\n");
-        assertThat(text).contains("  2. ❌ ERROR | bob@exemple.fr", "     Error: HTTP 422: Invalid Resource",
+        assertThat(text).contains("  2. ❌ ERROR | bob@exemple.fr", "     Error: write to Copper failed — detail: HTTP 422: Invalid Resource",
                 "     Detected tag: 🗑️ À SUPPRIMER", "  1. (no e-mail)", "     Field: First name",
                 "     Kept: Mailchimp");
         // no French wording leaks into the English report (tag names and data excepted)
@@ -382,8 +390,8 @@ class TextReportFormatterTest {
     void anAbortedRunNeverShowsASuccessRate() {
         String text = fr(RunReport.builder("run-x", ReportFixtures.EXAMPLE_START)
                 .abortedReason("Mailchimp a refusé les identifiants (HTTP 401)").build());
-        assertThat(text).contains("📊 Taux de réussite: non calculé (synchronisation interrompue)")
-                .doesNotContain("100.0%");
+        assertThat(text).contains("Taux de réussite: non calculé (synchronisation interrompue)")
+                .doesNotContain("100.0%", "✅", "📊");
     }
 
     @Test
@@ -391,7 +399,102 @@ class TextReportFormatterTest {
         String text = fr(RunReport.builder("run-y", ReportFixtures.EXAMPLE_START).dryRun(true)
                 .operation(ReportFixtures.ok("new@exemple.fr", Direction.COPPER_TO_MAILCHIMP, "New Person"))
                 .build());
-        assertThat(text).contains("📋 Opérations prévues: 1 (rien n'a été écrit)")
+        assertThat(text).contains("📋 1 opération prévue: rien n'a été écrit")
                 .doesNotContain("✅ Succès:", "Taux de réussite", "100.0%");
+    }
+
+    // ---- issue 14: reports that can be acted on
+
+    @Test
+    void everyFixItEntrySaysWhereToFixItWithTheRecordsIdAndDuplicatesAreOneGroup() {
+        RunReport report = RunReport.builder("r", EXAMPLE_START)
+                .notSynced(new NotSyncedEntry("nathalie@exemple.fr", "copper", Planner.REASON_DUPLICATE_COPPER, "101"))
+                .notSynced(new NotSyncedEntry("nathalie@exemple.fr", "copper", Planner.REASON_DUPLICATE_COPPER, "102"))
+                .notSynced(new NotSyncedEntry("anonyme@exemple.fr", "mailchimp", Planner.REASON_NO_NAME, "a1b2c3"))
+                .notSynced(new NotSyncedEntry("test3@exemple.com", "mailchimp", Planner.REASON_NO_NAME, "d4e5f6"))
+                .build();
+        String text = fr(report);
+        String rule = "-".repeat(50);
+
+        assertThat(text).contains("CONTACTS NON SYNCHRONISÉS (À CORRIGER):\n" + rule + "\n"
+                + "  1. nathalie@exemple.fr\n"
+                + "     À corriger dans: Copper\n"
+                + "     Personnes Copper n° 101, 102\n"
+                + "     Pas de lien direct: cherchez le numéro ou l'e-mail dans Copper\n"
+                + "     Raison: adresse e-mail partagée par plusieurs personnes Copper: gardez-en une (fusion ou "
+                + "modification de l'e-mail)\n\n"
+                + "  2. anonyme@exemple.fr\n"
+                + "     À corriger dans: Mailchimp\n"
+                + "     Membre Mailchimp anonyme@exemple.fr (identifiant a1b2c3)\n");
+        assertThat(text).containsOnlyOnce("nathalie@exemple.fr").contains("  3. test3@exemple.com\n");
+        assertThat(text).contains("  Contacts non synchronisés: 4\n");
+        // one line per system, each with its own count: 2 in Copper, 2 in Mailchimp
+        assertThat(text).contains("  - Corrigez dans Copper les 2 personnes listées sous « CONTACTS NON SYNCHRONISÉS »",
+                "  - Corrigez dans Mailchimp les 2 membres listés sous « CONTACTS NON SYNCHRONISÉS »");
+        assertThat(text).doesNotContain("(s)");
+    }
+
+    @Test
+    void aMailchimpMemberArchivedWhileItsCopperPersonIsActiveHasItsOwnSectionAndAdvice() {
+        RunReport report = RunReport.builder("r", EXAMPLE_START)
+                .excluded(new ExcludedEntry("martine@exemple.fr", "mailchimp", Planner.REASON_ARCHIVED_ACTIVE, "777"))
+                .excluded(new ExcludedEntry("alain@exemple.fr", "mailchimp", Planner.REASON_STATUS_PREFIX + "unsubscribed"))
+                .build();
+        String text = fr(report);
+
+        assertThat(text).contains("MEMBRES ARCHIVÉS DANS MAILCHIMP, ACTIFS DANS COPPER:\n" + "-".repeat(50) + "\n"
+                + "  1. martine@exemple.fr\n"
+                + "     Mailchimp: membre archivé (il ne reçoit plus vos e-mails); Copper: personne active\n"
+                + "     Personne Copper n° 777\n");
+        assertThat(text).contains("  Membres archivés dans Mailchimp, actifs dans Copper: 1\n", "  Contacts exclus: 1\n");
+        assertThat(text).contains("  - Pour le membre archivé: s'il doit recevoir vos e-mails, désarchivez-le dans "
+                + "Mailchimp; sinon, mettez le tag « 📥 INACTIF » sur la personne Copper\n");
+        // Mailchimp's status in words, in French
+        assertThat(text).contains("     Raison: statut Mailchimp: désabonné\n").doesNotContain("unsubscribed");
+        String excluded = text.substring(text.indexOf("CONTACTS EXCLUS:"));
+        assertThat(excluded).doesNotContain("martine@exemple.fr");
+        assertThat(TextReportFormatter.format(report, ReportLanguage.EN, PARIS))
+                .contains("MEMBERS ARCHIVED IN MAILCHIMP, ACTIVE IN COPPER:", "Reason: Mailchimp status: unsubscribed",
+                        "Copper person #777");
+    }
+
+    @Test
+    void aBlockedPlanComesFirstWithTheCommandToRunAndNoSuccess() {
+        RunReport report = RunReport.builder("r", EXAMPLE_START).testMode(false).dryRun(true)
+                .operation(ok("a@exemple.fr", Direction.COPPER_TO_MAILCHIMP, "A B"))
+                .generatedFile("reports/sync_log_2025-07-07_14-23-07.txt").build();
+        ReportContext context = new ReportContext("première synchronisation en PRODUCTION: 1 création", null,
+                "config/application.properties", Commands.REAL);
+        String text = TextReportFormatter.format(report, ReportLanguage.FR, PARIS, 100, context);
+        List<String> lines = lines(text);
+
+        assertThat(lines).contains("Mode: PRODUCTION (plan bloqué, aucune écriture)",
+                "  Pour l'exécuter tel quel, lancez: java -jar target/copper-mailchimp-sync.jar --once --confirm-plan");
+        int blocked = lines.indexOf("⚠️ PLAN BLOQUÉ PAR LE FREIN DE SÉCURITÉ");
+        assertThat(blocked).isPositive().isLessThan(lines.indexOf("STATISTIQUES DÉTAILLÉES:"));
+        assertThat(lines.indexOf("FICHIERS GÉNÉRÉS:")).isGreaterThan(blocked);
+        assertThat(text).doesNotContain("--dry-run", "✅", "100.0%", "SUCCÈS");
+        assertThat(text).contains("  1. 📋 PRÉVU | a@exemple.fr\n", "  Copper → Mailchimp: 1 prévue\n");
+        String actions = text.substring(text.indexOf("ACTIONS RECOMMANDÉES:"));
+        assertThat(lines(actions).get(2)).isEqualTo("  - Vérifiez le plan bloqué (en tête du rapport), puis lancez: "
+                + "java -jar target/copper-mailchimp-sync.jar --once --confirm-plan");
+    }
+
+    @Test
+    void pluralsAreWordsNotParentheses() {
+        RunReport one = RunReport.builder("r", EXAMPLE_START)
+                .forgotten(new ForgottenEntry("g@exemple.fr", "G H", "https://l", true))
+                .flagged(new FlaggedEntry("x@exemple.fr", "X Y", "🗑️ À SUPPRIMER"))
+                .build();
+        String text = fr(one);
+        assertThat(text).contains("Envoyez le lien de réinscription au contact en attente",
+                "Traitez le contact marqué pour suppression", "(dont 1 nouveau)");
+        assertThat(text).doesNotContain("(s)", "(x)", "aux 1", "les 1");
+        RunReport two = RunReport.builder("r", EXAMPLE_START)
+                .flagged(new FlaggedEntry("x@exemple.fr", "X Y", "🗑️ À SUPPRIMER"))
+                .flagged(new FlaggedEntry("z@exemple.fr", "Z Y", "🗑️ À SUPPRIMER")).build();
+        assertThat(fr(two)).contains("Traitez les 2 contacts marqués pour suppression");
+        assertThat(TextReportFormatter.format(one, ReportLanguage.EN, PARIS))
+                .contains("Send the resubscribe link to the waiting contact", "Handle the contact flagged");
     }
 }

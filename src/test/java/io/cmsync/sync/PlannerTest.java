@@ -448,8 +448,18 @@ class PlannerTest {
         SyncPlan plan = plan(List.of(), List.of(mc("a@exemple.fr", status, "Jean", "Dupont")));
         assertThat(plan.actionsOf(CreateCopperPerson.class)).isEmpty();
         assertThat(plan.actions()).containsExactly(
-                new Excluded("a@exemple.fr", Planner.SIDE_MAILCHIMP, "statut Mailchimp " + status));
+                new Excluded("a@exemple.fr", Planner.SIDE_MAILCHIMP, "statut Mailchimp " + status, "hash-a@exemple.fr"));
         assertThat(plan.targets()).isEmpty();
+    }
+
+    @Test
+    void aMemberArchivedByAnotherWhileItsCopperPersonIsActiveIsReportedNotSkipped() {
+        Contact person = cp("a@exemple.fr", "Jean", "Dupont");
+        SyncPlan plan = plan(List.of(person), List.of(mc("a@exemple.fr", "archived", "Jean", "Dupont")));
+        // identical names and tags: before, a SkipIdentical (« Contact identique ignoré ») and nothing in the report
+        assertThat(plan.actions()).containsExactly(new Excluded("a@exemple.fr", Planner.SIDE_MAILCHIMP,
+                Planner.REASON_ARCHIVED_ACTIVE, person.sideId()));
+        assertThat(plan.actionsOf(SkipIdentical.class)).isEmpty();
     }
 
     @Test
@@ -459,7 +469,7 @@ class PlannerTest {
         Planner subscribedOnly = new Planner(PlannerSettings.defaults().withImportStatuses(Set.of("Subscribed")));
         SyncPlan plan = subscribedOnly.plan(List.of(), List.of(pending), NO_STATE, NOW);
         assertThat(plan.actions()).containsExactly(
-                new Excluded("p@exemple.fr", Planner.SIDE_MAILCHIMP, "statut Mailchimp pending"));
+                new Excluded("p@exemple.fr", Planner.SIDE_MAILCHIMP, "statut Mailchimp pending", "hash-p@exemple.fr"));
     }
 
     // ------------------------------------------------------------------------------------------------ names
@@ -468,7 +478,8 @@ class PlannerTest {
     void mailchimpMemberWithoutNameIsNotCreatedByDefault() {
         SyncPlan plan = plan(List.of(), List.of(mc("noname@exemple.fr", "subscribed", "", " ")));
         assertThat(plan.actions()).containsExactly(
-                new NotSynced("noname@exemple.fr", Planner.SIDE_MAILCHIMP, Planner.REASON_NO_NAME));
+                new NotSynced("noname@exemple.fr", Planner.SIDE_MAILCHIMP, Planner.REASON_NO_NAME,
+                        "hash-noname@exemple.fr"));
         assertThat(plan.targets()).isEmpty();
         assertThat(plan.stats().notSynced()).isEqualTo(1);
     }
@@ -493,13 +504,14 @@ class PlannerTest {
 
     @Test
     void duplicateCopperEmailsAreNotSyncedAtAll() {
-        SyncPlan plan = plan(
-                List.of(cp("Jean@Exemple.fr", "Jean", "Dupont"), cp(" jean@exemple.FR", "Jean", "Dupond"),
-                        cp("ok@exemple.fr", "Ok", "Ok")),
+        Contact first = cp("Jean@Exemple.fr", "Jean", "Dupont");
+        Contact second = cp(" jean@exemple.FR", "Jean", "Dupond");
+        SyncPlan plan = plan(List.of(first, second, cp("ok@exemple.fr", "Ok", "Ok")),
                 List.of(mc("jean@exemple.fr", "subscribed", "Jean", "Durand")));
+        // each with its Copper id: the report names the records to merge
         assertThat(plan.actionsFor("jean@exemple.fr")).containsExactly(
-                new NotSynced("jean@exemple.fr", Planner.SIDE_COPPER, Planner.REASON_DUPLICATE_COPPER),
-                new NotSynced("jean@exemple.fr", Planner.SIDE_COPPER, Planner.REASON_DUPLICATE_COPPER));
+                new NotSynced("jean@exemple.fr", Planner.SIDE_COPPER, Planner.REASON_DUPLICATE_COPPER, first.sideId()),
+                new NotSynced("jean@exemple.fr", Planner.SIDE_COPPER, Planner.REASON_DUPLICATE_COPPER, second.sideId()));
         assertThat(plan.targets()).containsOnlyKeys("ok@exemple.fr");
         assertThat(plan.actionsOf(CreateMailchimpMember.class)).extracting(Action::email)
                 .containsExactly("ok@exemple.fr");
@@ -508,20 +520,22 @@ class PlannerTest {
     @Test
     void personWithoutEmailIsNotSynced() {
         Contact none = new Contact("", null, "Sans", "Adresse", List.of(), null, "77", EARLY);
-        SyncPlan plan = plan(List.of(none, cp("  ", "Blanc", "Blanc")), List.of());
+        Contact blank = cp("  ", "Blanc", "Blanc");
+        SyncPlan plan = plan(List.of(none, blank), List.of());
         assertThat(plan.actions()).containsExactly(
-                new NotSynced("", Planner.SIDE_COPPER, Planner.REASON_NO_EMAIL),
-                new NotSynced("", Planner.SIDE_COPPER, Planner.REASON_NO_EMAIL));
+                new NotSynced("", Planner.SIDE_COPPER, Planner.REASON_NO_EMAIL, "77"),
+                new NotSynced("", Planner.SIDE_COPPER, Planner.REASON_NO_EMAIL, blank.sideId()));
         assertThat(plan.targets()).isEmpty();
     }
 
     @Test
     void invalidEmailIsNotSyncedAndBlocksAMatchingMember() {
-        SyncPlan plan = plan(List.of(cp("jean@exemple", "Jean", "Dupont"), cp("ok@exemple.fr", "Ok", "Ok")),
+        Contact jean = cp("jean@exemple", "Jean", "Dupont");
+        SyncPlan plan = plan(List.of(jean, cp("ok@exemple.fr", "Ok", "Ok")),
                 List.of(mc("jean@exemple", "subscribed", "Jean", "Dupont")));
         assertThat(plan.actionsFor("jean@exemple")).containsExactly(
-                new NotSynced("jean@exemple", Planner.SIDE_COPPER, Planner.REASON_INVALID_EMAIL),
-                new NotSynced("jean@exemple", Planner.SIDE_MAILCHIMP, Planner.REASON_INVALID_EMAIL));
+                new NotSynced("jean@exemple", Planner.SIDE_COPPER, Planner.REASON_INVALID_EMAIL, jean.sideId()),
+                new NotSynced("jean@exemple", Planner.SIDE_MAILCHIMP, Planner.REASON_INVALID_EMAIL, "hash-jean@exemple"));
         assertThat(plan.actionsOf(CreateCopperPerson.class)).isEmpty();
         assertThat(plan.actionsOf(CreateMailchimpMember.class)).hasSize(1);
     }
@@ -530,7 +544,8 @@ class PlannerTest {
     void mailchimpOnlyMemberWithAnAddressCopperCouldNotSyncIsNotCreated() {
         SyncPlan plan = plan(List.of(), List.of(mc("jéan@exemple.fr", "subscribed", "Jean", "Dupont")));
         assertThat(plan.actions()).containsExactly(
-                new NotSynced("jéan@exemple.fr", Planner.SIDE_MAILCHIMP, Planner.REASON_INVALID_EMAIL));
+                new NotSynced("jéan@exemple.fr", Planner.SIDE_MAILCHIMP, Planner.REASON_INVALID_EMAIL,
+                        "hash-jéan@exemple.fr"));
     }
 
     @Test
@@ -632,10 +647,10 @@ class PlannerTest {
 
     @Test
     void inactivePersonIsExcludedOnBothSides() {
-        SyncPlan plan = plan(List.of(cp("a@exemple.fr", "Jeanne", "Dupont", "📥 INACTIF")),
-                List.of(mc("a@exemple.fr", "subscribed", "Jean", "Dupont")));
+        Contact inactive = cp("a@exemple.fr", "Jeanne", "Dupont", "📥 INACTIF");
+        SyncPlan plan = plan(List.of(inactive), List.of(mc("a@exemple.fr", "subscribed", "Jean", "Dupont")));
         assertThat(plan.actions()).containsExactly(
-                new Excluded("a@exemple.fr", Planner.SIDE_COPPER, "tag inactif: 📥 INACTIF"));
+                new Excluded("a@exemple.fr", Planner.SIDE_COPPER, "tag inactif: 📥 INACTIF", inactive.sideId()));
         assertThat(plan.targets()).isEmpty();
         assertThat(plan.stats().excluded()).isEqualTo(1);
     }

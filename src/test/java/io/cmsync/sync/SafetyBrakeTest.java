@@ -47,7 +47,7 @@ class SafetyBrakeTest {
     void moreThanFivePercentOfTheAudienceUpdatedIsBlocked() {
         SafetyBrake.Verdict v = brake.check(plan(mcUpdates(60)), 1000, 1000, false, false, false);
         assertThat(v.blocked()).isTrue();
-        assertThat(v.summary()).contains("60 mise(s) à jour Mailchimp sur 1000", "6.0%", "5.0%", "safety.max-update-ratio");
+        assertThat(v.summary()).contains("60 mises à jour Mailchimp sur 1000", "6.0%", "5.0%", "safety.max-update-ratio");
         assertThat(brake.check(plan(mcUpdates(50)), 1000, 1000, false, false, false).blocked()).as("exactly 5%").isFalse();
     }
 
@@ -70,7 +70,7 @@ class SafetyBrakeTest {
         }
         SafetyBrake.Verdict v = brake.check(plan(l), 100_000, 100_000, false, false, false);
         assertThat(v.removals()).isEqualTo(60);
-        assertThat(v.summary()).contains("60 suppression(s)", "safety.max-removals");
+        assertThat(v.summary()).contains("60 suppressions prévues", "safety.max-removals");
     }
 
     @Test
