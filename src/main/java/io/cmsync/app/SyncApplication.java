@@ -38,6 +38,7 @@ public final class SyncApplication {
     private final SyncRuns runs;
     private final io.cmsync.health.ObservabilitySetup observability;
     private final io.cmsync.routes.SafeRouteReloadStrategy routeReload;
+    private final io.cmsync.console.ConsoleLines console;
 
     /**
      * @param daemon true: Quartz schedule and live route reload on; false: one run on demand ({@link #runOnce()})
@@ -71,6 +72,10 @@ public final class SyncApplication {
         routeReload = io.cmsync.routes.SafeRouteReloadStrategy.install(main);
 
         runs = new SyncRuns(settings, clock, dryRun);
+        console = io.cmsync.console.ConsoleLines.forProcess(
+                io.cmsync.i18n.Messages.of(io.cmsync.i18n.Messages.Language.parse(settings.reportLanguage())),
+                settings.reportZone(), settings.reportsDir(), settings.testMarker(), daemon);
+        runs.console(console);
         // health checks and metrics (docs/operations-health.md); the HTTP server is the daemon's only
         observability = io.cmsync.health.ObservabilitySetup.install(main, settings, runs, this::template, daemon, clock);
         ApiClients clients = ApiClients.create(settings, this::template, observability.calls());
@@ -140,6 +145,11 @@ public final class SyncApplication {
         return settings;
     }
 
+    /** What a person reads on the console. */
+    public io.cmsync.console.ConsoleLines console() {
+        return console;
+    }
+
     public void start() throws Exception {
         main.start();
     }
@@ -172,7 +182,30 @@ public final class SyncApplication {
     /** Daemon: blocks until the process is asked to stop (SIGTERM / Ctrl+C). */
     public void runDaemon() throws Exception {
         checkHealthPortFree();
+        main.addMainListener(new org.apache.camel.main.MainListenerSupport() {
+            @Override
+            public void afterStart(org.apache.camel.main.BaseMainSupport started) {
+                // one line once the schedule and the health page are really up
+                console.say("console.daemon.start", settings.modeLabel(), settings.cron(), healthUrl()
+                        .map(url -> console.text("console.daemon.health", url)).orElse(""));
+            }
+        });
         main.run();
+    }
+
+    /** The daemon's health page, when it serves one on a fixed port. */
+    java.util.Optional<String> healthUrl() {
+        java.util.Properties file = io.cmsync.config.SettingsLoader.readProperties(settings.propertiesFile());
+        if (!Boolean.parseBoolean(setting(file, "camel.management.enabled", "false"))) {
+            return java.util.Optional.empty();
+        }
+        String port = setting(file, "camel.management.port", "8080");
+        if ("0".equals(port)) {
+            return java.util.Optional.empty();
+        }
+        String host = setting(file, "camel.management.host", "0.0.0.0");
+        return java.util.Optional.of("http://" + ("0.0.0.0".equals(host) ? "localhost" : host) + ":" + port
+                + setting(file, "camel.management.health-path", "/observe/health"));
     }
 
     /**

@@ -106,6 +106,7 @@ public final class CopperReader {
                 contacts.add(contact);
             }
             read += contacts.size();
+            run.console().copperRead(read, result.totalUpperBound());
             if (run.progress().readDue(!hasNext())) {
                 run.log().info("Copper: page " + page + " lue, " + read + " personne(s) au total"
                         + (run.copperSince() == null ? "" : " modifiée(s) depuis la dernière synchronisation")

@@ -44,11 +44,24 @@ public final class SyncRuns {
     private final Clock clock;
     private final boolean dryRun;
     private final List<Consumer<SyncRun>> endListeners = new CopyOnWriteArrayList<>();
+    private volatile RunConsole console = RunConsole.NONE;
 
     public SyncRuns(Settings settings, Clock clock, boolean dryRun) {
         this.settings = settings;
         this.clock = clock;
         this.dryRun = dryRun;
+    }
+
+    /** Where runs tell a person watching how they go (the application's console). */
+    public void console(RunConsole console) {
+        this.console = console == null ? RunConsole.NONE : console;
+    }
+
+    /** The run knows what it reads (after the watermarks' decision): the console's start line. */
+    public void announce(@ExchangeProperty(SyncRun.PROPERTY) SyncRun run) {
+        if (run != null) {
+            run.console().started(run);
+        }
     }
 
     /**
@@ -67,7 +80,9 @@ public final class SyncRuns {
             unusableLock = e;
         }
         if (acquired.isEmpty() && unusableLock == null) {
-            LOG.warn("⏭️ Une autre synchronisation tient le verrou {}: ce déclenchement est ignoré", settings.lockFile());
+            // expected (a cron run during the daemon's): the console says it in the person's words
+            LOG.info("Another run holds the lock {}: this trigger is skipped", settings.lockFile());
+            console.lockHeld(settings.lockFile());
             return;
         }
         Started started = start(acquired.orElse(null));
@@ -105,6 +120,7 @@ public final class SyncRuns {
         }
         SyncRun run = new SyncRun(runId, now, dryRun, settings.productionMode(), log, store,
                 settings.reportMaxDetailedEntries(), settings.incrementalOverlapSeconds(), lock);
+        run.console(console);
         log.info("Début de la synchronisation " + runId + " — mode " + settings.modeLabel()
                 + (dryRun ? " (simulation: aucune écriture)" : ""));
         return new Started(run, unreadable);
@@ -192,6 +208,11 @@ public final class SyncRuns {
             if (run.lock() != null) {
                 run.lock().close();
             }
+        }
+        try {
+            run.console().ended(run);
+        } catch (RuntimeException e) {
+            LOG.warn("Console summary failed", e);
         }
         for (var listener : endListeners) {
             try {
