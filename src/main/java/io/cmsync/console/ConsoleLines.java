@@ -118,6 +118,10 @@ public final class ConsoleLines implements RunConsole {
         endStage();
         PlanTotals plan = run.planTotals();
         int writes = plan.stats().writes();
+        if (writes == 0) {
+            line(!daemon, messages.get("console.plan.nothing"));
+            return;
+        }
         line(!daemon, messages.get(run.dryRun() ? "console.plan.dry-run" : "console.plan", writes,
                 plan.mailchimpCreates(), plan.mailchimpUpdates(), plan.copperCreates(), plan.copperUpdates(),
                 plan.stats().identical()));

@@ -169,6 +169,10 @@ public final class SyncRuns {
             message = "Synchronisation interrompue: " + e.getClass().getSimpleName() + ": " + e.getMessage();
             LOG.error("Unexpected failure in run {}", run.runId(), e);
         }
+        if ((e instanceof ApiException api && !api.authenticationFailure()) || e instanceof StateException) {
+            // engineers get the detail in the technical log (INFO: never on the console, whose summary says it)
+            LOG.info("Run {} stopped: {}", run.runId(), Secretless.mask(String.valueOf(e), settings.secrets()), e);
+        }
         run.fail(Secretless.mask(message, settings.secrets()), SyncRun.FAILED);
         run.log().error(run.fatalError());
     }
