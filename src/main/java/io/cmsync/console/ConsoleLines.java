@@ -144,7 +144,9 @@ public final class ConsoleLines implements RunConsole {
                     DateTimeFormatter.ofPattern("HH:mm").format(Instant.now().atZone(zone)), summary + report));
             return;
         }
-        line(true, summary);
+        // what the exit code means is in the summary; its number, for scripts' readers, when it is not 0
+        line(true, run.exitCode() == SyncRun.SUCCESS ? summary
+                : summary + messages.get("console.exit-code", run.exitCode()));
         if (run.reportsLost() != null) {
             line(true, messages.get("console.reports-lost", reportsDir, run.reportsLost()));
         } else {
