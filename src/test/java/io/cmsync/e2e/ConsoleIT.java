@@ -166,4 +166,54 @@ class ConsoleIT {
             assertThat(log).contains("attempt 1/3", "attempt 2/3").containsPattern("\tat io\\.cmsync\\.");
         }
     }
+
+    @Test
+    void aRunThatFindsTheLockHeldSaysSoInOneLineAndExits4() throws Exception {
+        folder();
+        Path lockFile = Files.createDirectories(dir.resolve("data/sandbox")).resolve("sync.lock");
+        try (var held = io.cmsync.state.RunLock.tryAcquire(lockFile).orElseThrow()) {
+            Run run = jar(Map.of(), "--sandbox", "--once");
+
+            assertThat(run.code()).as(run.text()).isEqualTo(4);
+            assertForPeople(run);
+            assertThat(run.lines()).as(run.text()).filteredOn(l -> l.startsWith("⏭️")).singleElement()
+                    .asString().contains("Une autre synchronisation est en cours");
+        }
+    }
+
+    @Test
+    void theDaemonSaysItStartedThenOneLinePerRun() throws Exception {
+        folder("sync.cron=0/3 * * * * ?", "camel.management.port=0");
+        List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
+                jar().toString(), "--sandbox", "--reset");
+        Path out = dir.resolve("daemon.txt");
+        Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
+                .redirectOutput(out.toFile()).start();
+        try {
+            long deadline = System.currentTimeMillis() + 90_000;
+            while (System.currentTimeMillis() < deadline
+                    && Files.readAllLines(out, StandardCharsets.UTF_8).stream().filter(l -> l.startsWith("[")).count() < 2) {
+                Thread.sleep(500);
+            }
+        } finally {
+            p.destroy();
+            assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        }
+        // up to the second run's line (a run cut short by the stop is not this test's matter)
+        List<String> all = Files.readAllLines(out, StandardCharsets.UTF_8);
+        List<String> lines = new java.util.ArrayList<>();
+        for (String l : all) {
+            lines.add(l);
+            if (lines.stream().filter(x -> x.startsWith("[")).count() == 2) {
+                break;
+            }
+        }
+        String text = String.join("\n", all);
+        assertThat(lines).as(text).noneMatch(l -> TECHNICAL.matcher(l).find());
+        assertThat(lines.get(1)).as(text).startsWith("▶ Service de synchronisation démarré, mode TEST")
+                .contains("« 0/3 * * * * ? »");
+        // each run: one line, with its time, its outcome and its report
+        assertThat(lines.subList(2, lines.size())).as(text).hasSizeGreaterThanOrEqualTo(2)
+                .allMatch(l -> l.matches("\\[\\d\\d:\\d\\d\\] ✅ Synchronisation terminée en .* Rapport : reports/import_report_.*"));
+    }
 }
