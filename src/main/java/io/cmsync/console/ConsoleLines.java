@@ -54,6 +54,9 @@ public final class ConsoleLines implements RunConsole {
     private long total;
     private long lastShown;
     private boolean barShown;
+    /** The plan whose line is not shown yet, and whether this run's writes are only simulated. */
+    private SyncRun pendingPlan;
+    private boolean simulated;
 
     /**
      * @param terminal where to draw the progress bar, or null for plain lines
@@ -91,6 +94,8 @@ public final class ConsoleLines implements RunConsole {
     @Override
     public synchronized void started(SyncRun run) {
         stage = null;
+        pendingPlan = null;
+        simulated = run.dryRun();
         StringBuilder line = new StringBuilder(messages.get("console.start",
                 DateTimeFormatter.ofPattern(messages.get("console.date-pattern")).format(run.startedAt().atZone(zone)),
                 run.productionMode() ? "PRODUCTION" : "TEST"));
@@ -116,25 +121,40 @@ public final class ConsoleLines implements RunConsole {
     @Override
     public synchronized void planned(SyncRun run) {
         endStage();
+        // the safety brake judges the plan after this: its line waits for the first write or the end of the run
+        pendingPlan = run;
+    }
+
+    private void planLine() {
+        SyncRun run = pendingPlan;
+        if (run == null) {
+            return;
+        }
+        pendingPlan = null;
+        simulated = run.dryRun();
         PlanTotals plan = run.planTotals();
         int writes = plan.stats().writes();
         if (writes == 0) {
             line(!daemon, messages.get("console.plan.nothing"));
             return;
         }
-        line(!daemon, messages.get(run.dryRun() ? "console.plan.dry-run" : "console.plan", writes,
+        // a dry run's plan says what would be written; a braked one states the plan, its summary says it stopped
+        boolean dryRunOnly = run.dryRun() && run.brakeReason() == null;
+        line(!daemon, messages.get(dryRunOnly ? "console.plan.dry-run" : "console.plan", writes,
                 plan.mailchimpCreates(), plan.mailchimpUpdates(), plan.copperCreates(), plan.copperUpdates(),
                 plan.stats().identical()));
     }
 
     @Override
     public synchronized void written(long done, long planned) {
+        planLine();
         progress(Stage.WRITE, done, planned);
     }
 
     @Override
     public synchronized void ended(SyncRun run) {
         endStage();
+        planLine();
         String summary = summary(run);
         if (daemon) {
             // one line per run: when, what happened, where to read more
@@ -225,11 +245,16 @@ public final class ConsoleLines implements RunConsole {
         stage = null;
     }
 
+    /** The catalogue key's suffix of the current stage: writes of a dry run are simulated ones. */
+    private String stageKey() {
+        return stage.name().toLowerCase(java.util.Locale.ROOT) + (stage == Stage.WRITE && simulated ? ".dry-run" : "");
+    }
+
     private String stageLine(boolean last) {
-        String name = messages.get("console.stage." + stage.name().toLowerCase(java.util.Locale.ROOT));
+        String name = messages.get("console.stage." + stageKey());
         // Copper's total is an upper bound: a percent only while reading, never a "100 %" that was not
         boolean knownTotal = total > 0 && (stage != Stage.COPPER || !last) && done <= total;
-        String counted = messages.get("console.count." + stage.name().toLowerCase(java.util.Locale.ROOT), done);
+        String counted = messages.get("console.count." + stageKey(), done);
         if (!knownTotal) {
             return messages.get("console.stage", name, counted);
         }
@@ -241,7 +266,7 @@ public final class ConsoleLines implements RunConsole {
     }
 
     private String bar() {
-        String name = messages.get("console.stage." + stage.name().toLowerCase(java.util.Locale.ROOT));
+        String name = messages.get("console.stage." + stageKey());
         if (total <= 0 || done > total) {
             return name + " … " + done;
         }
