@@ -106,11 +106,17 @@ class ConsoleIT {
 
     @Test
     void theLanguageSettingGivesAnEnglishConsole() throws Exception {
-        folder("report.language=en");
+        folder("report.language=en", "report.timezone=Asia/Tokyo");
         Run run = jar(Map.of(), "--sandbox", "--reset", "--once");
 
         assertThat(run.code()).as(run.text()).isZero();
         assertForPeople(run);
+        // one clock: the start line and the technical log's times are in the settings' zone
+        var tokyo = java.time.LocalDateTime.now(java.time.ZoneId.of("Asia/Tokyo"));
+        List<String> log = technicalLog().lines().filter(l -> l.matches("\\d{4}-.*")).toList();
+        var logged = java.time.LocalDateTime.parse(log.get(log.size() - 1).substring(0, 19).replace(' ', 'T'));
+        assertThat(java.time.Duration.between(logged, tokyo).abs()).isLessThan(java.time.Duration.ofMinutes(3));
+        assertThat(run.lines().get(1)).startsWith("▶ Sync of " + tokyo.toLocalDate() + " at ");
         assertThat(run.text()).contains("TEST mode", "full sync", "Reading Copper: 29 people read",
                 "Plan: 16 writes", "Sync finished in", "Report: reports/import_report_");
         assertThat(run.text()).doesNotContain("Synchronisation", "Lecture", "Rapport", "Bac à sable");
@@ -215,5 +221,19 @@ class ConsoleIT {
         // each run: one line, with its time, its outcome and its report
         assertThat(lines.subList(2, lines.size())).as(text).hasSizeGreaterThanOrEqualTo(2)
                 .allMatch(l -> l.matches("\\[\\d\\d:\\d\\d\\] ✅ Synchronisation terminée en .* Rapport : reports/import_report_.*"));
+    }
+
+    @Test
+    void flaggedArchiveShowsItsPreviewWithoutFrameworkLines() throws Exception {
+        folder();
+        try (SandboxServer s = SandboxServer.start(new SandboxOptions(0, null, null, false))) {
+            Map<String, String> env = sandboxEnv(s, SandboxServer.MAILCHIMP_API_KEY);
+            assertThat(jar(env, "--once").code()).isZero();
+            Run run = jar(env, "flagged", "archive"); // not a terminal: a preview
+
+            assertThat(run.code()).as(run.text()).isZero();
+            assertThat(run.text()).contains("gerard.dubois@exemple.fr");
+            assertThat(run.lines()).as(run.text()).noneMatch(l -> TECHNICAL.matcher(l).find());
+        }
     }
 }
