@@ -38,6 +38,7 @@ public final class SyncApplication {
     private final SyncRuns runs;
     private final io.cmsync.health.ObservabilitySetup observability;
     private final io.cmsync.routes.SafeRouteReloadStrategy routeReload;
+    private final io.cmsync.console.ConsoleLines console;
 
     /**
      * @param daemon true: Quartz schedule and live route reload on; false: one run on demand ({@link #runOnce()})
@@ -75,6 +76,10 @@ public final class SyncApplication {
         routeReload = io.cmsync.routes.SafeRouteReloadStrategy.install(main);
 
         runs = new SyncRuns(settings, clock, dryRun);
+        console = io.cmsync.console.ConsoleLines.forProcess(
+                io.cmsync.i18n.Messages.of(io.cmsync.i18n.Messages.Language.parse(settings.reportLanguage())),
+                settings.reportZone(), settings.reportsDir(), settings.testMarker(), daemon);
+        runs.console(console);
         // health checks and metrics (docs/operations-health.md); the HTTP server is the daemon's only
         observability = io.cmsync.health.ObservabilitySetup.install(main, settings, runs, this::template, daemon, clock);
         ApiClients clients = ApiClients.create(settings, this::template, observability.calls());
@@ -146,6 +151,11 @@ public final class SyncApplication {
         return settings;
     }
 
+    /** What a person reads on the console. */
+    public io.cmsync.console.ConsoleLines console() {
+        return console;
+    }
+
     public void start() throws Exception {
         main.start();
     }
@@ -178,10 +188,14 @@ public final class SyncApplication {
     /** Daemon: blocks until the process is asked to stop (SIGTERM / Ctrl+C). */
     public void runDaemon() throws Exception {
         String pages = checkHealthPortFree();
-        if (pages != null) {
-            // Camel's own summary says http://0.0.0.0 whatever the host (silenced in log4j2.xml): this line is true
-            org.slf4j.LoggerFactory.getLogger(SyncApplication.class).info(pages);
-        }
+        main.addMainListener(new org.apache.camel.main.MainListenerSupport() {
+            @Override
+            public void afterStart(org.apache.camel.main.BaseMainSupport started) {
+                // one line once the schedule and the health page are really up; Camel's own summary says
+                // http://0.0.0.0 whatever the host (silenced in log4j2.xml): this line gives the true address
+                console.say("console.daemon.start", settings.modeLabel(), settings.cron(), pages == null ? "" : pages);
+            }
+        });
         main.run();
     }
 
@@ -215,17 +229,19 @@ public final class SyncApplication {
             throw new io.cmsync.config.ConfigException("camel.management.port", settings.propertiesFile().toString(),
                     "port-busy", host + ":" + number);
         }
-        return healthPages(host, number, setting(file, "camel.management.health-path", "/observe/health"),
+        return healthPages(io.cmsync.i18n.Messages.of(settings.language()), host, number,
+                setting(file, "camel.management.health-path", "/observe/health"),
                 setting(file, "camel.metrics.path", "/observe/metrics"));
     }
 
     /** Where a person reaches the health and metrics pages, for the address the server really listens on. */
-    static String healthPages(String host, int port, String healthPath, String metricsPath) {
+    static String healthPages(io.cmsync.i18n.Messages messages, String host, int port, String healthPath,
+                              String metricsPath) {
         boolean everywhere = host.isEmpty() || host.equals("0.0.0.0") || host.equals("::") || host.equals("[::]");
         String base = "http://" + (everywhere ? "localhost" : host.contains(":") && !host.startsWith("[")
                 ? "[" + host + "]" : host) + ":" + port;
-        return "Santé : " + base + healthPath + " ; métriques : " + base + metricsPath
-                + (everywhere ? " (ouvertes sur toutes les interfaces réseau de la machine)" : "");
+        return messages.get("console.daemon.health", base + healthPath, base + metricsPath)
+                + (everywhere ? messages.get("console.daemon.health-everywhere") : "");
     }
 
     /** A setting as Camel Main resolves it: system property, then environment, then the properties file. */

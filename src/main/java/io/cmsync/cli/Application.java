@@ -60,6 +60,10 @@ public final class Application implements Callable<Integer> {
     @Option(names = "--reset", description = "With --sandbox: start again from the demo data.")
     boolean reset;
 
+    @Option(names = "--verbose", description = "Also show one line per contact on the console (they are always in the "
+            + "sync log, reports/sync_log_*.txt).")
+    boolean verbose;
+
     @Option(names = "--config", paramLabel = "FILE", defaultValue = "config/application.properties",
             description = "Settings file (default: ${DEFAULT-VALUE}).")
     Path config;
@@ -153,7 +157,12 @@ public final class Application implements Callable<Integer> {
         }
         try {
             Settings settings = new SettingsLoader(config, envFile, environment, overrides).load();
+            // before anything else logs with the settings: log-file times in their zone, --verbose
+            io.cmsync.console.LogSetup.apply(settings.reportZone(), verbose);
             SyncApplication app = new SyncApplication(settings, !once, dryRun, confirmPlan);
+            if (sandbox) {
+                app.console().say("console.sandbox", settings.dataDir());
+            }
             if (once) {
                 return app.runOnceStandalone();
             }

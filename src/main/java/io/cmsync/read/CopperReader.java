@@ -112,6 +112,7 @@ public final class CopperReader {
                 contacts.add(contact);
             }
             read += contacts.size();
+            run.console().copperRead(read, result.totalUpperBound());
             if (run.progress().readDue(!hasNext())) {
                 run.log().info(run.log().text(run.copperSince() == null ? "report.log.copper-read"
                         : "report.log.copper-read-changed", read, pages) + (hasNext() ? "…" : ""));

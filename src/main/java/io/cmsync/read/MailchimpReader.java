@@ -60,6 +60,8 @@ public final class MailchimpReader {
             MailchimpClient.MembersPage page = client.membersPage(offset, pageSize, PASSES[pass], run.mailchimpSince());
             offset += page.members().size();
             read += page.members().size();
+            // the total known so far: the passes done, and this pass's own total
+            run.console().mailchimpRead(read, page.totalItems() > 0 ? read - offset + page.totalItems() : -1);
             if (page.members().size() < pageSize || offset >= page.totalItems()) {
                 pass++;
                 offset = 0;

@@ -86,6 +86,8 @@ public final class SyncRun {
     private int identical;
     private final EchoLedger echo;
     private final Progress progress = new Progress(5_000, System::currentTimeMillis);
+    /** Where a person watching hears of this run's progress (the console), set when the run starts. */
+    private volatile RunConsole console = RunConsole.NONE;
     private int plannedWrites;
     /** Incremental read starts (null: read everything) and the newest change seen on each side. */
     private Long copperSince;
@@ -282,6 +284,7 @@ public final class SyncRun {
         this.chunkBounds = List.copyOf(chunkBounds);
         this.plannedAt = at;
         this.plannedWrites = totals.stats().writes();
+        console.planned(this);
     }
 
     /** The e-mail bounds of the plan's chunks (each chunk ends with its bound), in order. */
@@ -354,6 +357,15 @@ public final class SyncRun {
         return progress;
     }
 
+    /** The console told about this run's stages (never null). */
+    public RunConsole console() {
+        return console;
+    }
+
+    void console(RunConsole console) {
+        this.console = console == null ? RunConsole.NONE : console;
+    }
+
     public void outcome(OperationOutcome o) {
         operations.add(o);
         operationTally.merge(new OperationKey(o.direction(), o.operation(), o.success()), 1L, Long::sum);
@@ -362,6 +374,7 @@ public final class SyncRun {
             operationErrors.incrementAndGet();
         }
         long done = operationCount.incrementAndGet();
+        console.written(done, plannedWrites);
         if (plannedWrites > 0 && progress.writeDue(done >= plannedWrites)) {
             log.say(RunLog.Level.INFO, "report.log.progress", done, plannedWrites);
         }

@@ -52,11 +52,24 @@ public final class SyncRuns {
     private final Clock clock;
     private final boolean dryRun;
     private final List<Consumer<SyncRun>> endListeners = new CopyOnWriteArrayList<>();
+    private volatile RunConsole console = RunConsole.NONE;
 
     public SyncRuns(Settings settings, Clock clock, boolean dryRun) {
         this.settings = settings;
         this.clock = clock;
         this.dryRun = dryRun;
+    }
+
+    /** Where runs tell a person watching how they go (the application's console). */
+    public void console(RunConsole console) {
+        this.console = console == null ? RunConsole.NONE : console;
+    }
+
+    /** The run knows what it reads (after the watermarks' decision): the console's start line. */
+    public void announce(@ExchangeProperty(SyncRun.PROPERTY) SyncRun run) {
+        if (run != null) {
+            run.console().started(run);
+        }
     }
 
     /**
@@ -75,7 +88,9 @@ public final class SyncRuns {
             unusableLock = e;
         }
         if (acquired.isEmpty() && unusableLock == null) {
-            LOG.warn("⏭️ Une autre synchronisation tient le verrou {}: ce déclenchement est ignoré", settings.lockFile());
+            // expected (a cron run during the daemon's): the console says it in the person's words
+            LOG.info("Another run holds the lock {}: this trigger is skipped", settings.lockFile());
+            console.lockHeld(settings.lockFile());
             return;
         }
         Started started = start(acquired.orElse(null));
@@ -112,6 +127,7 @@ public final class SyncRuns {
         }
         SyncRun run = new SyncRun(runId, now, dryRun, settings.productionMode(), log, store,
                 settings.reportMaxDetailedEntries(), settings.incrementalOverlapSeconds(), lock);
+        run.console(console);
         log.say(RunLog.Level.INFO, dryRun ? "report.log.start-dry-run" : "report.log.start", runId,
                 settings.modeLabel());
         return new Started(run, unreadable);
@@ -170,6 +186,10 @@ public final class SyncRuns {
             message = log.text("report.fail.unexpected", e.getClass().getSimpleName(), e.getMessage());
             LOG.error("Unexpected failure in run {}", run.runId(), e);
         }
+        if ((e instanceof ApiException api && !api.authenticationFailure()) || e instanceof StateException) {
+            // engineers get the detail in the technical log (INFO: never on the console, whose summary says it)
+            LOG.info("Run {} stopped: {}", run.runId(), Secretless.mask(String.valueOf(e), settings.secrets()), e);
+        }
         run.fail(Secretless.mask(message, settings.secrets()), SyncRun.FAILED);
         run.log().error(run.fatalError());
     }
@@ -209,6 +229,11 @@ public final class SyncRuns {
             if (run.lock() != null) {
                 run.lock().close();
             }
+        }
+        try {
+            run.console().ended(run);
+        } catch (RuntimeException e) {
+            LOG.warn("Console summary failed", e);
         }
         for (var listener : endListeners) {
             try {
