@@ -213,6 +213,22 @@ class MailchimpMergeFieldsTest extends SandboxTestSupport {
     }
 
     @Test
+    void batchOperationsAreCheckedLikeDirectCalls() throws Exception {
+        List<Map<String, Object>> ops = List.of(
+                Map.of("method", "PATCH", "path", "/lists/" + SandboxServer.LIST_ID + "/members/" + hash(SOPHIE),
+                        "body", json(Map.of("merge_fields", Map.of("SECTEUR", "Agriculture"))), "operation_id", "bad"),
+                Map.of("method", "PATCH", "path", "/lists/" + SandboxServer.LIST_ID + "/members/" + hash(SOPHIE),
+                        "body", json(Map.of("merge_fields", Map.of("COMPANY", "Atelier B."))), "operation_id", "good"));
+        String id = mc("POST", "/batches", json(Map.of("operations", ops))).json().path("id").asText();
+        JsonNode done = mc("GET", "/batches/" + id, null).json();
+        assertThat(done.path("status").asText()).isEqualTo("finished");
+        assertThat(done.path("errored_operations").asInt()).isEqualTo(1);
+        JsonNode mf = mc("GET", list("/members/" + hash(SOPHIE)), null).json().path("merge_fields");
+        assertThat(mf.path("SECTEUR").asText()).isEqualTo("Industrie");
+        assertThat(mf.path("COMPANY").asText()).isEqualTo("Atelier B.");
+    }
+
+    @Test
     void aRequiredFieldWithADefaultValueTakesIt() throws Exception {
         createField(Map.of("name", "Origine", "type", "text", "tag", "ORIGINE", "required", true,
                 "default_value", "Copper"));
