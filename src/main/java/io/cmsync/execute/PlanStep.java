@@ -43,7 +43,7 @@ public final class PlanStep {
     private final java.time.ZoneId zone;
     private final Commands commands;
     private static final java.time.format.DateTimeFormatter STARTED =
-            java.time.format.DateTimeFormatter.ofPattern("dd/MM/yyyy 'à' HH:mm");
+            java.time.format.DateTimeFormatter.ofPattern("dd/MM/yyyy HH:mm");
 
     /**
      * @param brake     the safety brake checked before execution (null: none)
@@ -111,10 +111,8 @@ public final class PlanStep {
         run.planned(totals, bounds, now);
         if (unfinished.isPresent() && resumed > 0) {
             String when = STARTED.format(unfinished.get().runStart().atZone(zone));
-            String line = unfinished.get().interrupted()
-                    ? "Reprise de l'exécution interrompue du " + when + ": " + resumed + " opération(s) restante(s)"
-                    : "Nouvel essai des écritures en échec de la synchronisation du " + when + ": " + resumed
-                    + " opération(s)";
+            String line = run.log().text(unfinished.get().interrupted() ? "report.log.resumed-interrupted"
+                    : "report.log.resumed-retry", when, resumed);
             run.resumed(line);
             run.log().info(line);
         }

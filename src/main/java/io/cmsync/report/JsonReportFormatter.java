@@ -42,8 +42,8 @@ import java.util.function.Function;
  *   "forgotten":    [ { "email", "name", "resubscribeLink", "newlyDetected" } ],
  *   "resubscribed": [ { "email" } ],
  *   "conflicts":    [ { "email", "field", "copperValue", "mailchimpValue", "winner" } ],
- *   "notSynced":    [ { "email", "side", "reason" } ],
- *   "excluded":     [ { "email", "side", "reason" } ],
+ *   "notSynced":    [ { "email", "side", "reason", "id"? } ],   // id: Copper person id or Mailchimp subscriber hash
+ *   "excluded":     [ { "email", "side", "reason", "id"? } ],
  *   "recommendedActions": [ "CHECK_ERRORS", … ]   // RecommendedAction names
  *   "generatedFiles": [ "…" ]
  * }
@@ -148,11 +148,17 @@ public final class JsonReportFormatter {
             n.put("email", e.email());
             n.put("side", e.side());
             n.put("reason", e.reason());
+            if (e.id() != null) {
+                n.put("id", e.id());
+            }
         });
         array(root, "excluded", r.excluded(), (n, e) -> {
             n.put("email", e.email());
             n.put("side", e.side());
             n.put("reason", e.reason());
+            if (e.id() != null) {
+                n.put("id", e.id());
+            }
         });
         ArrayNode actions = root.putArray("recommendedActions");
         r.recommendedActions().forEach(a -> actions.add(a.name()));
@@ -190,11 +196,11 @@ public final class JsonReportFormatter {
                             text(n, "error"), text(n, "resubscribeLink"))),
                     root.path("summary").path("identicalSkipped").asInt(),
                     list(root, "excluded", n -> new ExcludedEntry(text(n, "email"), text(n, "side"),
-                            text(n, "reason"))),
+                            text(n, "reason"), n.hasNonNull("id") ? n.get("id").asText() : null)),
                     list(root, "flagged", n -> new FlaggedEntry(text(n, "email"), text(n, "name"),
                             text(n, "matchedTag"))),
                     list(root, "notSynced", n -> new NotSyncedEntry(text(n, "email"), text(n, "side"),
-                            text(n, "reason"))),
+                            text(n, "reason"), n.hasNonNull("id") ? n.get("id").asText() : null)),
                     list(root, "conflicts", n -> new Conflict(text(n, "email"), text(n, "field"),
                             text(n, "copperValue"), text(n, "mailchimpValue"), text(n, "winner"))),
                     list(root, "forgotten", n -> new ForgottenEntry(text(n, "email"), text(n, "name"),

@@ -76,6 +76,16 @@ class JsonReportFormatterTest {
     }
 
     @Test
+    void recordIdsOfFixItEntriesAreKeptAndReadBack() throws Exception {
+        RunReport r = RunReport.builder("r", ReportFixtures.EXAMPLE_START)
+                .notSynced(new NotSyncedEntry("dup@exemple.fr", "copper", "adresse e-mail en double dans Copper", "101"))
+                .excluded(new ExcludedEntry("a@exemple.fr", "mailchimp", "statut Mailchimp unsubscribed", "hash")).build();
+        String json = JsonReportFormatter.format(r);
+        assertThat(mapper.readTree(json).get("notSynced").get(0).get("id").asText()).isEqualTo("101");
+        assertThat(JsonReportFormatter.parse(json)).isEqualTo(r);
+    }
+
+    @Test
     void anAbortedRunKeepsItsReasonAndIsNotNothingToSync() throws Exception {
         RunReport aborted = RunReport.builder("r1", ReportFixtures.EXAMPLE_START).abortedReason("Copper a refusé").build();
         JsonNode root = mapper.readTree(JsonReportFormatter.format(aborted));
