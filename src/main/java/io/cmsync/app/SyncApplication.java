@@ -82,7 +82,8 @@ public final class SyncApplication {
         runs.console(console);
         // health checks and metrics (docs/operations-health.md); the HTTP server is the daemon's only
         observability = io.cmsync.health.ObservabilitySetup.install(main, settings, runs, this::template, daemon, clock);
-        ApiClients clients = ApiClients.create(settings, this::template, observability.calls());
+        ApiClients clients = ApiClients.create(settings, this::template,
+                io.cmsync.http.CallListener.both(observability.calls(), console.retries()));
         CopperClient copper = clients.copper();
         MailchimpClient mailchimp = clients.mailchimp();
 

@@ -176,6 +176,34 @@ public final class ConsoleLines implements RunConsole {
         }
     }
 
+    /**
+     * Listens to the API calls' retries: an outage (no answer, 5xx) is one line per retry, « Mailchimp ne répond pas
+     * (503), nouvel essai dans 4 s (2/4) »; throttling (429) is the normal pace of a large run and says nothing.
+     */
+    public io.cmsync.http.CallListener retries() {
+        return new io.cmsync.http.CallListener() {
+            @Override
+            public void answered(String side, String endpoint, int status) {
+            }
+
+            @Override
+            public void noAnswer(String side, String endpoint) {
+            }
+
+            @Override
+            public void retrying(String side, String endpoint, int status, int next, int max, long waitMillis) {
+                if (status != 0 && status < 500) {
+                    return;
+                }
+                double seconds = Math.round(waitMillis / 100.0) / 10.0;
+                synchronized (ConsoleLines.this) {
+                    line(!daemon, status == 0 ? messages.get("console.retry.no-answer", side, seconds, next, max)
+                            : messages.get("console.retry", side, status, seconds, next, max));
+                }
+            }
+        };
+    }
+
     @Override
     public synchronized void lockHeld(Path lockFile) {
         line(true, messages.get("console.lock-held", lockFile));

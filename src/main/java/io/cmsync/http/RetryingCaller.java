@@ -99,6 +99,10 @@ public final class RetryingCaller {
                 }
                 LOG.warn("{} {} answered {}, attempt {}/{}, retrying in {} ms", side, request.label(), last.status(),
                         attempt, maxAttempts, wait);
+                int status = last.status();
+                long waiting = wait;
+                int next = attempt + 1;
+                tell(() -> listener.retrying(side, request.label(), status, next, maxAttempts, waiting));
                 sleeper.accept(wait);
             } catch (ApiIoException e) {
                 if (attempt >= maxAttempts) {
@@ -108,6 +112,8 @@ public final class RetryingCaller {
                 long wait = delay(attempt, null);
                 LOG.warn("{} {} failed ({}), attempt {}/{}, retrying in {} ms", side, request.label(), e.getMessage(),
                         attempt, maxAttempts, wait);
+                int next = attempt + 1;
+                tell(() -> listener.retrying(side, request.label(), 0, next, maxAttempts, wait));
                 sleeper.accept(wait);
             }
         }

@@ -150,4 +150,19 @@ class ConsoleLinesTest {
         assertThat(fileOnly).containsExactly("Lecture Copper : 10 personnes lues",
                 "Lecture Mailchimp : 5 membres lus sur 10 (50 %)", "Écriture : 2 écritures faites sur 2 (100 %)");
     }
+
+    @Test
+    void anOutagesRetryIsOneLineAndThrottlingIsSilent() {
+        var retries = lines(Messages.Language.FR, false, null).retries();
+        retries.retrying("Mailchimp", "GET lists/{list_id}/members", 503, 2, 4, 4_000);
+        retries.retrying("Copper", "POST people/search", 429, 2, 4, 60_000);
+        retries.retrying("Copper", "POST people/search", 0, 3, 4, 1_250);
+
+        assertThat(console).containsExactly("Mailchimp ne répond pas (503), nouvel essai dans 4 s (2/4)",
+                "Copper ne répond pas, nouvel essai dans 1,3 s (3/4)");
+
+        lines(Messages.Language.EN, true, null).retries().retrying("Mailchimp", "GET ping", 502, 2, 3, 500);
+        assertThat(console).hasSize(2);
+        assertThat(fileOnly).containsExactly("Mailchimp is not answering (502), trying again in 0.5 s (2/3)");
+    }
 }
