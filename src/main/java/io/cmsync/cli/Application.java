@@ -144,7 +144,7 @@ public final class Application implements Callable<Integer> {
             try {
                 sandboxSession = SandboxSession.start(config, reset, environment);
             } catch (SandboxSession.Busy e) {
-                spec.commandLine().getErr().println(e.getMessage());
+                spec.commandLine().getErr().println(e.describe(Messages.of(SettingsLoader.languageOf(config, environment))));
                 if (pid != null) {
                     pid.close();
                 }
@@ -217,8 +217,8 @@ public final class Application implements Callable<Integer> {
                 server = SandboxServer.start(new SandboxOptions(port, data, state, false));
             } catch (BindException e) {
                 // an expected failure: one line that says what to do, no stack trace
-                spec.commandLine().getErr().println("❌ Le port " + port + " de 127.0.0.1 est déjà utilisé (un autre "
-                        + "bac à sable ?) : arrêtez-le, ou choisissez un autre port avec --port.");
+                spec.commandLine().getErr().println(Messages.of(SettingsLoader.languageOf(null, System.getenv()))
+                        .get("cli.sandbox.port-busy", String.valueOf(port)));
                 return 2;
             }
             PrintWriter out = new PrintWriter(System.out, true);

@@ -246,7 +246,7 @@ public final class FlaggedCommand implements Callable<Integer> {
                         pending.subList(0, Math.min(limit, pending.size())), List.of());
                 return 0;
             } catch (SandboxSession.Busy e) {
-                parent.spec.commandLine().getErr().println(e.getMessage());
+                parent.spec.commandLine().getErr().println(e.describe(messages));
                 return 2;
             } catch (ConfigException e) {
                 parent.spec.commandLine().getErr().println(e.describe(messages));
@@ -311,7 +311,7 @@ public final class FlaggedCommand implements Callable<Integer> {
             try {
                 context = parent.open();
             } catch (SandboxSession.Busy e) {
-                err.println(e.getMessage());
+                err.println(e.describe(early));
                 return 2;
             } catch (ConfigException e) {
                 err.println(e.describe(early));

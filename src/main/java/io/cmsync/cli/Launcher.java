@@ -26,11 +26,36 @@ public final class Launcher {
     }
 
     public static void main(String[] args) {
+        if (System.getProperty(RELAUNCHED) != null) {
+            dieWithParent();
+        }
         Integer code = withClassArchive(args);
         if (code != null) {
             System.exit(code);
         }
         Application.main(args);
+    }
+
+    /**
+     * The first JVM waits for this one and forwards SIGTERM and Ctrl+C; but SIGKILL (kill -9, the OOM killer, a
+     * supervisor) cannot be forwarded. A run must never go on behind the process its operator killed: this JVM then
+     * stops at once too, as the killed one did (no shutdown hooks; the plan journal finishes its work next time).
+     */
+    static void dieWithParent() {
+        // the first JVM holds the write end of this JVM's stdin and never writes: end of input = it is gone
+        // (a one-shot run reads nothing from stdin; watching the parent's pid instead is polled, seconds late)
+        Thread watch = new Thread(() -> {
+            try {
+                while (System.in.read() >= 0) {
+                    // nothing is ever sent; keep waiting for the end
+                }
+            } catch (IOException e) {
+                // a broken pipe is the same news
+            }
+            Runtime.getRuntime().halt(137);
+        }, "die-with-parent");
+        watch.setDaemon(true);
+        watch.start();
     }
 
     /** The exit code of the run made in a JVM with the archive, or null to run here. */
@@ -66,7 +91,9 @@ public final class Launcher {
                 jar.toString()));
         command.addAll(Arrays.asList(args));
         try {
-            Process run = new ProcessBuilder(command).inheritIO().start();
+            // stdin is a pipe this JVM keeps open: the second JVM stops at once if this one is killed
+            Process run = new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.INHERIT)
+                    .redirectError(ProcessBuilder.Redirect.INHERIT).start();
             // SIGTERM or Ctrl+C to this JVM: the run stops as it would have, and this JVM waits for it
             Thread stop = new Thread(() -> {
                 run.destroy();

@@ -24,10 +24,16 @@ import io.cmsync.state.RunLock;
 final class SandboxSession implements AutoCloseable {
     /** Another command or the daemon uses this folder's sandbox now. */
     static final class Busy extends IOException {
+        private final Path lock;
+
         Busy(Path lock) {
-            super("❌ Le bac à sable de ce dossier est déjà utilisé par un autre programme (le service lancé avec "
-                    + "--sandbox, ou une autre commande --sandbox ; verrou " + lock + ") : attendez qu'il se termine, "
-                    + "ou arrêtez le service (bin/stop_sync.sh), puis relancez.");
+            super("the sandbox of this folder is in use by another program (lock " + lock + ")");
+            this.lock = lock;
+        }
+
+        /** The one line a person reads, in their language. */
+        String describe(io.cmsync.i18n.Messages messages) {
+            return messages.get("cli.sandbox.busy", lock);
         }
     }
 

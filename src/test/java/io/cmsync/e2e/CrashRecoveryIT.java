@@ -85,6 +85,20 @@ class CrashRecoveryIT {
         return pb.start();
     }
 
+    /**
+     * SIGKILL to the process and to the JVM it runs the sync in (a plain {@code java -jar … --once} starts a second
+     * JVM with the class-data archive, see Launcher), as a supervisor kills a control group: the run stops where it is.
+     */
+    private static void killTree(Process p) throws InterruptedException {
+        List<ProcessHandle> tree = new ArrayList<>(p.descendants().toList());
+        tree.forEach(ProcessHandle::destroyForcibly);
+        p.destroyForcibly();
+        for (ProcessHandle h : tree) {
+            h.onExit().orTimeout(30, TimeUnit.SECONDS).exceptionally(e -> h).join();
+        }
+        p.waitFor(30, TimeUnit.SECONDS);
+    }
+
     private static int runToEnd(Path dir, SandboxServer s, String name) throws Exception {
         Process p = start(dir, s, name);
         assertThat(p.waitFor(120, TimeUnit.SECONDS)).as(name + " finished").isTrue();
@@ -125,8 +139,7 @@ class CrashRecoveryIT {
                 Process p = start(dir, s, "crash" + i);
                 boolean ended = p.waitFor(delay, TimeUnit.MILLISECONDS);
                 if (!ended) {
-                    p.destroyForcibly();
-                    p.waitFor(30, TimeUnit.SECONDS);
+                    killTree(p);
                 }
                 log.add("kill " + i + " after " + delay + " ms: " + (ended ? "had already ended (" + p.exitValue() + ")"
                         : "killed after " + (s.totalCalls() - before) + " API calls"));
@@ -192,7 +205,7 @@ class CrashRecoveryIT {
                 boolean reached = false;
                 while (p.isAlive() && System.currentTimeMillis() < deadline) {
                     if (point.reached().test(s.calls(), Files.exists(out) ? Files.readString(out) : "")) {
-                        p.destroyForcibly();
+                        killTree(p);
                         reached = true;
                         break;
                     }
