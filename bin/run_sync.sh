@@ -81,7 +81,9 @@ if [ "$CRON" = 1 ]; then
     rotate "$CRON_LOG"
     exec >> "$CRON_LOG" 2>&1
     echo
-    echo "===== $(date '+%Y-%m-%d %H:%M:%S %Z') : synchronisation automatique"
+    # one clock: the settings' zone (report.timezone, as the reports' names and dates), else the machine's
+    ZONE="$(sed -n "s/^[[:space:]]*\(report\.\)\{0,1\}timezone[[:space:]]*=[[:space:]]*//p" config/application.properties 2>/dev/null | tail -1 | sed "s/[[:space:]]*\$//")"
+    echo "===== $(TZ="${ZONE:-Europe/Paris}" date '+%Y-%m-%d %H:%M:%S %Z') : synchronisation automatique"
 fi
 
 say "================================================================"

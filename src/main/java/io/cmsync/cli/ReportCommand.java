@@ -153,7 +153,18 @@ final class ReportCommand implements Callable<Integer> {
             out.println("   Copper → Mailchimp: " + s.path("copperToMailchimp").asLong());
             out.println("   Mailchimp → Copper: " + s.path("mailchimpToCopper").asLong());
             out.println("   ⏭️ Contacts identiques ignorés: " + s.path("identicalSkipped").asLong());
-            out.println("   📥 Contacts exclus: " + s.path("excluded").asLong());
+            long archived = 0;
+            for (JsonNode e : r.path("excluded")) {
+                if (io.cmsync.report.Reasons.archivedActive(e.path("reason").asText())) {
+                    archived++;
+                }
+            }
+            out.println("   📥 Contacts exclus: " + (s.path("excluded").asLong() - archived));
+            if (archived > 0) {
+                // their own line, as in the text report: someone must decide (unarchive, or mark inactive)
+                out.println("   📦 Membres archivés dans Mailchimp, actifs dans Copper: " + archived
+                        + " (voir le rapport)");
+            }
             out.println("   🗑️ Contacts marqués pour suppression: " + s.path("flagged").asLong());
             out.println("   📧 Emails oubliés par Mailchimp (réinscription requise): " + s.path("forgotten").asLong());
             out.println("   ⚠️ Contacts non synchronisés: " + s.path("notSynced").asLong());

@@ -88,6 +88,18 @@ class ReportSummaryCommandTest {
     }
 
     @Test
+    void membersArchivedWhileActiveInCopperHaveTheirOwnLine() throws Exception {
+        Path file = dir.resolve("import_report_2026-01-04_00-00-00.json");
+        Files.writeString(file, report(1, 0, 0, "\"operations\":[], \"excluded\":[{\"email\":\"s@x.fr\",\"side\":\"mailchimp\","
+                + "\"reason\":\"" + io.cmsync.sync.Planner.REASON_ARCHIVED_ACTIVE + "\",\"id\":\"12\"},"
+                + "{\"email\":\"u@x.fr\",\"side\":\"mailchimp\",\"reason\":\"statut Mailchimp unsubscribed\"}]"),
+                StandardCharsets.UTF_8);
+        assertThat(run("report", "summary", file.toString())).isZero();
+        assertThat(out.toString()).contains("📥 Contacts exclus: 1",
+                "📦 Membres archivés dans Mailchimp, actifs dans Copper: 1");
+    }
+
+    @Test
     void aStoppedRunShowsNoSuccessMark() throws Exception {
         Path file = dir.resolve("import_report_2026-01-03_00-00-00.json");
         Files.writeString(file, report(0, 0, 0, "\"operations\":[], "

@@ -200,6 +200,8 @@ class RunSyncScriptTest {
                 "📊 RÉSUMÉ DE LA SYNCHRONISATION").doesNotContain("AbstractCamelContext", "Vérification des prérequis",
                 "old run");
         assertThat(log.lines().count()).isLessThan(15);
+        // one clock: the settings' zone (report.timezone=Europe/Paris), not the machine's UTC
+        assertThat(log).containsPattern("===== \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d CES?T : synchronisation automatique");
         assertThat(Files.readString(dir.resolve("logs/sync_cron.log.1"))).contains("old run");
         // the technical lines are kept apart
         assertThat(Files.readString(dir.resolve("logs/run_sync.log"))).contains("AbstractCamelContext - line 120");

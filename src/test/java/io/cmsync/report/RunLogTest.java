@@ -40,6 +40,19 @@ class RunLogTest {
         assertThat(log.errorCount()).isEqualTo(1);
     }
 
+    /** Issue 14: a line's own times are in the log's zone, without the ISO offset (« +00:00 » in a Paris line). */
+    @Test
+    void timesInsideALineAreInTheLogsZoneAndWordsInItsLanguage() {
+        RunLog fr = new RunLog(FIXED, "run-1", ReportLanguage.FR);
+        fr.say(RunLog.Level.INFO, "report.log.incremental", fr.time(Instant.parse("2025-07-07T10:00:00Z")),
+                fr.time(Instant.parse("2025-07-07T11:30:00Z")));
+        assertThat(fr.lines()).containsExactly("2025-07-07 14:23:07 ℹ️ Synchronisation incrémentale: changements Copper "
+                + "depuis 2025-07-07 12:00:00, Mailchimp depuis 2025-07-07 13:30:00");
+        RunLog en = new RunLog(FIXED, "run-1", ReportLanguage.EN);
+        en.say(RunLog.Level.INFO, "report.log.end", 1, 0);
+        assertThat(en.lines()).containsExactly("2025-07-07 14:23:07 ℹ️ Sync finished: 1 operation, 0 errors");
+    }
+
     @Test
     void iconsIncludeTheVariationSelectorLikeTheOldTool() {
         assertThat(RunLog.Level.INFO.icon()).isEqualTo("\u2139\uFE0F");
