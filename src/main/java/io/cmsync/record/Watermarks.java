@@ -228,8 +228,7 @@ public final class Watermarks {
                 mailchimpSettled = now.mailchimp();
                 copperMark = copperSettled ? max(now.copperNewest(), copperMark) : copperMark;
                 mailchimpMark = mailchimpSettled ? max(now.mailchimpNewest(), mailchimpMark) : mailchimpMark;
-                othersChanged(run, copperSettled, mailchimpSettled, "pendant la synchronisation",
-                        "la prochaine synchronisation les relira");
+                othersChanged(run, copperSettled, mailchimpSettled, "report.log.changed-meanwhile");
             }
         }
         if (copperMark != null) {
@@ -314,20 +313,17 @@ public final class Watermarks {
         }
         store.removeMeta(PENDING);
         othersChanged(run, counted.copper() || pending.copper() == null,
-                counted.mailchimp() || pending.mailchimp() == null, "pendant la synchronisation précédente",
-                "relus maintenant");
+                counted.mailchimp() || pending.mailchimp() == null, "report.log.changed-last-run");
         LOG.info("Watermarks after counting the last run's changes: Copper {}{}, Mailchimp {}{}",
                 store.meta(COPPER).orElse(null), counted.copperNothingNew() ? " (nothing newer)" : "",
                 store.meta(MAILCHIMP).orElse(null), counted.mailchimpNothingNew() ? " (nothing newer)" : "");
         return counted;
     }
 
-    private static void othersChanged(SyncRun run, boolean copperSettled, boolean mailchimpSettled, String when,
-                                      String then) {
+    private static void othersChanged(SyncRun run, boolean copperSettled, boolean mailchimpSettled, String key) {
         if (!copperSettled || !mailchimpSettled) {
-            run.log().info("Changements faits par d'autres " + when + " ("
-                    + (copperSettled ? "" : "Copper") + (copperSettled || mailchimpSettled ? "" : ", ")
-                    + (mailchimpSettled ? "" : "Mailchimp") + "): " + then);
+            run.log().info(run.log().text(key, (copperSettled ? "" : "Copper")
+                    + (copperSettled || mailchimpSettled ? "" : ", ") + (mailchimpSettled ? "" : "Mailchimp")));
         }
     }
 

@@ -42,7 +42,7 @@ import java.util.function.BiConsumer;
  * A plan the safety brake stopped comes first, right under the header, with the command that executes it. Then,
  * each only when non-empty, the flagged, forgotten, resubscribed, conflicts, not-synced (with the system to fix each
  * one in and its id; people sharing an e-mail listed once, with every id), archived and excluded sections, then {@code ACTIONS RECOMMANDÉES:} and {@code FICHIERS GÉNÉRÉS:}. Sections are separated by one
- * blank line; lines end with {@code \n}. All wording comes from {@link ReportMessages}.
+ * blank line; lines end with {@code \n}. All wording comes from the catalogue ({@code report.*} in {@code i18n/messages*.properties}).
  */
 public final class TextReportFormatter {
 
