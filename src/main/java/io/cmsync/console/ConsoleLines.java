@@ -228,13 +228,17 @@ public final class ConsoleLines implements RunConsole {
         if (run.dryRun()) {
             return messages.get("console.summary.dry-run", seconds, operations);
         }
+        // a write Mailchimp refused for good (address forgotten) is no operation and no error: say it, or the
+        // writing line's "15 of 16" reads as a write lost
+        int refused = run.refusedByMailchimp().size();
+        String refusedNote = refused == 0 ? "" : messages.get("console.summary.refused", refused);
         if (errors > 0) {
-            return messages.get("console.summary.errors", seconds, operations, errors);
+            return messages.get("console.summary.errors", seconds, operations, errors) + refusedNote;
         }
         if (run.reportsLost() != null) {
             return messages.get("console.summary.reports-lost", seconds, operations);
         }
-        return messages.get("console.summary.ok", seconds, operations);
+        return messages.get("console.summary.ok", seconds, operations) + refusedNote;
     }
 
     private void progress(Stage next, long count, long of) {
