@@ -76,9 +76,9 @@ public final class SyncApplication {
         routeReload = io.cmsync.routes.SafeRouteReloadStrategy.install(main);
 
         runs = new SyncRuns(settings, clock, dryRun);
-        console = io.cmsync.console.ConsoleLines.forProcess(
-                io.cmsync.i18n.Messages.of(io.cmsync.i18n.Messages.Language.parse(settings.reportLanguage())),
-                settings.reportZone(), settings.reportsDir(), settings.testMarker(), daemon);
+        console = io.cmsync.console.ConsoleLines.forProcess(io.cmsync.i18n.Messages.of(settings.language()),
+                settings.zone(), settings.reportsDir(), settings.testMarker(), daemon,
+                io.cmsync.report.Commands.of(settings.sandbox()));
         runs.console(console);
         // health checks and metrics (docs/operations-health.md); the HTTP server is the daemon's only
         observability = io.cmsync.health.ObservabilitySetup.install(main, settings, runs, this::template, daemon, clock);

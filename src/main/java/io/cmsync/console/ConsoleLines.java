@@ -58,12 +58,23 @@ public final class ConsoleLines implements RunConsole {
     private SyncRun pendingPlan;
     private boolean simulated;
 
+    private final io.cmsync.report.Commands commands;
+
     /**
      * @param terminal where to draw the progress bar, or null for plain lines
      * @param intervalMillis least time between two plain progress lines of a stage
      */
     public ConsoleLines(Messages messages, ZoneId zone, Path reportsDir, String testMarker, boolean daemon,
                         PrintStream terminal, LongSupplier millis, long intervalMillis) {
+        this(messages, zone, reportsDir, testMarker, daemon, terminal, millis, intervalMillis,
+                io.cmsync.report.Commands.REAL);
+    }
+
+    /** @param commands writes the commands the console recommends (with {@code --sandbox} in the sandbox) */
+    public ConsoleLines(Messages messages, ZoneId zone, Path reportsDir, String testMarker, boolean daemon,
+                        PrintStream terminal, LongSupplier millis, long intervalMillis,
+                        io.cmsync.report.Commands commands) {
+        this.commands = commands;
         this.messages = messages;
         this.zone = zone;
         this.reportsDir = reportsDir;
@@ -76,9 +87,9 @@ public final class ConsoleLines implements RunConsole {
 
     /** The console of this process: a bar when stdout is a terminal, plain lines every 5 s otherwise. */
     public static ConsoleLines forProcess(Messages messages, ZoneId zone, Path reportsDir, String testMarker,
-                                          boolean daemon) {
+                                          boolean daemon, io.cmsync.report.Commands commands) {
         return new ConsoleLines(messages, zone, reportsDir, testMarker, daemon,
-                System.console() != null ? System.out : null, System::currentTimeMillis, 5_000);
+                System.console() != null ? System.out : null, System::currentTimeMillis, 5_000, commands);
     }
 
     /** A line for the person (console and technical log). */
@@ -223,7 +234,7 @@ public final class ConsoleLines implements RunConsole {
             return messages.get("console.summary.failed", run.fatalError());
         }
         if (run.brakeReason() != null) {
-            return messages.get("console.summary.braked", run.brakeReason());
+            return messages.get("console.summary.braked", run.brakeReason(), commands.confirmPlan());
         }
         if (run.dryRun()) {
             return messages.get("console.summary.dry-run", seconds, operations);
