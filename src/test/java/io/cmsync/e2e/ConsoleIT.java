@@ -107,6 +107,17 @@ class ConsoleIT {
     }
 
     @Test
+    void aBrakedPlanGivesTheCommandThatExecutesIt() throws Exception {
+        folder("sync.mode=PRODUCTION");
+        Run run = jar(Map.of(), "--sandbox", "--reset", "--once");
+
+        assertThat(run.code()).as(run.text()).isEqualTo(3);
+        assertForPeople(run);
+        assertThat(run.text()).contains("⛔ Plan bloqué par le frein de sécurité, rien n'a été écrit",
+                "lancez : java -jar target/copper-mailchimp-sync.jar --once --confirm-plan --sandbox");
+    }
+
+    @Test
     void theLanguageSettingGivesAnEnglishConsole() throws Exception {
         folder("report.language=en", "report.timezone=Asia/Tokyo");
         Run run = jar(Map.of(), "--sandbox", "--reset", "--once");
