@@ -183,7 +183,7 @@ public final class FlaggedCommand implements Callable<Integer> {
             try {
                 Settings settings = parent.settings();
                 List<PendingFlagged> pending;
-                try (StateStore store = StateStore.open(settings.stateJdbcUrl())) {
+                try (StateStore store = StateStore.open(settings.stateDatabase())) {
                     pending = store.pending();
                 }
                 printPreview(out, pending, pending.subList(0, Math.min(limit, pending.size())), List.of());
@@ -250,12 +250,12 @@ public final class FlaggedCommand implements Callable<Integer> {
                 err.println("Configuration error: " + e.getMessage());
                 return 2;
             }
-            Optional<RunLock> lock = RunLock.tryAcquire(settings.lockFile());
+            Optional<RunLock> lock = RunLock.tryAcquire(settings.stateDatabase(), settings.lockFile());
             if (lock.isEmpty()) {
-                err.println("Une synchronisation est en cours (" + settings.lockFile() + "): réessayez quand elle sera terminée.");
+                err.println("Une synchronisation est en cours (" + RunLock.describe(settings.stateDatabase(), settings.lockFile()) + "): réessayez quand elle sera terminée.");
                 return 2;
             }
-            try (RunLock held = lock.get(); StateStore store = StateStore.open(settings.stateJdbcUrl())) {
+            try (RunLock held = lock.get(); StateStore store = StateStore.open(settings.stateDatabase())) {
                 return run(settings, store, out, err);
             } catch (StateException e) {
                 err.println("État de synchronisation illisible: " + e.getMessage());

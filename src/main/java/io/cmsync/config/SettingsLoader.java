@@ -20,6 +20,8 @@ import java.util.regex.Pattern;
 
 import org.quartz.CronExpression;
 
+import io.cmsync.state.StateDatabase;
+
 /**
  * Loads {@link Settings} from {@code config/application.properties} (UTF-8), {@code .env} and the environment, and
  * validates every value before anything touches the network. Any problem is a {@link ConfigException} naming the
@@ -112,7 +114,7 @@ public final class SettingsLoader {
                 integer("http.connect-timeout-seconds", 1, 600), integer("http.response-timeout-seconds", 1, 600),
                 integer("http.max-attempts", 1, 20),
                 dataDir, Path.of(text("paths.reports-dir")), Path.of(text("paths.archive-dir")),
-                jdbcUrl(dataDir), language(), zone(), integer("report.retention-days", 1, 36_500),
+                stateDatabase(jdbcUrl(dataDir)), language(), zone(), integer("report.retention-days", 1, 36_500),
                 flaggedMailchimpAction(),
                 raw("sync.plan-chunk-size") == null ? 2_000 : integer("sync.plan-chunk-size", 1, 100_000),
                 raw("report.max-detailed-entries") == null ? 10_000
@@ -233,6 +235,25 @@ public final class SettingsLoader {
         } catch (URISyntaxException e) {
             throw bad(key, "must be an http(s) URL, got '" + value + "'");
         }
+    }
+
+    /** The state's URL with its credentials ({@code STATE_DB_USER}, {@code STATE_DB_PASSWORD}: .env or environment). */
+    private StateDatabase stateDatabase(String url) {
+        Map<String, String> dotenv = DotEnv.read(envFile);
+        String user = firstNonBlank(environment.get(StateDatabase.USER_ENV), dotenv.get(StateDatabase.USER_ENV));
+        String password = firstNonBlank(environment.get(StateDatabase.PASSWORD_ENV),
+                dotenv.get(StateDatabase.PASSWORD_ENV));
+        boolean postgres = url.startsWith("jdbc:postgresql:");
+        if (!postgres && !url.startsWith("jdbc:h2:")) {
+            throw bad("state.jdbc-url", "must be an H2 (jdbc:h2:…) or PostgreSQL (jdbc:postgresql://host:5432/db) URL");
+        }
+        if (postgres && user == null && !url.contains("user=")) {
+            throw new ConfigException(StateDatabase.USER_ENV, envFile.toString(),
+                    "missing: the PostgreSQL state needs a user (set it in " + envFile + " or in the environment)");
+        }
+        // H2's file databases have always been opened as H2's default user
+        return new StateDatabase(url, user != null ? user.strip() : postgres ? "" : "sa",
+                password == null ? "" : password.strip());
     }
 
     private String jdbcUrl(Path dataDir) {

@@ -60,14 +60,15 @@ public final class SyncRuns {
         Optional<RunLock> acquired;
         StateException unusableLock = null;
         try {
-            acquired = RunLock.tryAcquire(settings.lockFile());
+            acquired = RunLock.tryAcquire(settings.stateDatabase(), settings.lockFile());
         } catch (StateException e) {
             // not "another run holds it": a run that cannot lock fails (exit code 2, its report says why)
             acquired = Optional.empty();
             unusableLock = e;
         }
         if (acquired.isEmpty() && unusableLock == null) {
-            LOG.warn("⏭️ Une autre synchronisation tient le verrou {}: ce déclenchement est ignoré", settings.lockFile());
+            LOG.warn("⏭️ Une autre synchronisation tient le verrou {}: ce déclenchement est ignoré",
+                    RunLock.describe(settings.stateDatabase(), settings.lockFile()));
             return;
         }
         Started started = start(acquired.orElse(null));
@@ -99,7 +100,7 @@ public final class SyncRuns {
         StateStore store = null;
         StateException unreadable = null;
         try {
-            store = StateStore.open(settings.stateJdbcUrl());
+            store = StateStore.open(settings.stateDatabase());
         } catch (StateException e) {
             unreadable = e;
         }
@@ -114,7 +115,7 @@ public final class SyncRuns {
      * Starts a run outside any route (tests of single steps); end it with {@link #end}. Empty when the lock is held.
      */
     public Optional<SyncRun> beginDetached() {
-        Optional<RunLock> acquired = RunLock.tryAcquire(settings.lockFile());
+        Optional<RunLock> acquired = RunLock.tryAcquire(settings.stateDatabase(), settings.lockFile());
         return acquired.map(lock -> {
             Started started = start(lock);
             if (started.unreadable() != null) {

@@ -12,12 +12,20 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import io.cmsync.sync.Contact;
 import io.cmsync.sync.Planner;
 import io.cmsync.sync.SyncedRecord;
 
+/** On both databases the state can live in. */
+@ParameterizedClass(name = "{0}")
+@ValueSource(strings = {"h2", "postgresql"})
 class RunStagingTest {
+    @Parameter
+    String database;
     @TempDir
     Path dir;
     StateStore store;
@@ -25,7 +33,7 @@ class RunStagingTest {
 
     @BeforeEach
     void open() {
-        store = StateStore.open("jdbc:h2:file:" + dir.resolve("state").toAbsolutePath());
+        store = StateStore.open(TestDatabases.of(database, dir));
         staging = store.staging();
         staging.clear();
     }
