@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -140,5 +141,36 @@ class SettingsLoaderTest {
         Settings s = load(Map.of());
         assertThat(s.secrets().toString()).doesNotContain("copper-secret-123").doesNotContain("mc-secret-456");
         assertThat(s.toString()).doesNotContain("copper-secret-123").doesNotContain("mc-secret-456");
+    }
+
+    @Test
+    void theEmbeddedStateIsOpenedAsH2sDefaultUser() {
+        Settings s = load(Map.of());
+        assertThat(s.stateDatabase().postgres()).isFalse();
+        assertThat(s.stateDatabase().user()).isEqualTo("sa");
+    }
+
+    @Test
+    void aPostgresStateTakesItsCredentialsFromDotEnvAndNeverPrintsThePassword() throws IOException {
+        setProperty("state.jdbc-url", "jdbc:postgresql://db.internal:5432/cmsync");
+        assertThatThrownBy(() -> load(Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("STATE_DB_USER in " + env);
+
+        Files.writeString(env, "STATE_DB_USER=cmsync\nSTATE_DB_PASSWORD=pg-secret-789\n", StandardOpenOption.APPEND);
+        Settings s = load(Map.of());
+        assertThat(s.stateDatabase().postgres()).isTrue();
+        assertThat(s.stateDatabase().user()).isEqualTo("cmsync");
+        assertThat(s.stateDatabase().password()).isEqualTo("pg-secret-789");
+        assertThat(s.toString()).doesNotContain("pg-secret-789");
+        assertThat(load(Map.of("STATE_DB_PASSWORD", "from-the-environment")).stateDatabase().password())
+                .as("the environment wins over .env, as for the API keys").isEqualTo("from-the-environment");
+    }
+
+    @Test
+    void aStateUrlOfAnotherDatabaseIsRejected() throws IOException {
+        setProperty("state.jdbc-url", "jdbc:mysql://db/cmsync");
+        assertThatThrownBy(() -> load(Map.of())).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("state.jdbc-url");
     }
 }
