@@ -8,13 +8,14 @@ import java.sql.Statement;
 import java.util.Locale;
 
 import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.MigrationVersion;
 import org.flywaydb.core.api.output.MigrateResult;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The state's schema, by Flyway migrations in {@code db/migration/h2} or {@code db/migration/postgresql}. A state file written
- * before migrations existed (its tables, no Flyway history) is recognised and baselined at version 1, the schema
+ * The state's schema, by Flyway migrations in {@code db/migration/h2} or {@code db/migration/postgresql}. A state
+ * file written before migrations existed (its tables, no Flyway history) is recognised and baselined at version 1, the schema
  * that code created by hand; later migrations then apply to it like to any other.
  */
 final class SchemaMigrations {
@@ -22,13 +23,19 @@ final class SchemaMigrations {
     private static final String HISTORY = "flyway_schema_history";
     /** The version whose schema the product created by hand before migrations. */
     static final String HAND_MADE_VERSION = "1";
+    /** The newest script's version in both folders (SchemaMigrationsTest checks it against the files). */
+    static final String NEWEST_VERSION = "1";
 
     private SchemaMigrations() {
     }
 
     /** Brings the schema of {@code db} to the newest version ({@code connection}: an open connection to it). */
     static void apply(StateDatabase db, Connection connection) throws SQLException {
-        boolean handMade = hasTable(connection, "synced_contact") && !hasTable(connection, HISTORY);
+        boolean history = hasTable(connection, HISTORY);
+        if (history && upToDate(connection)) {
+            return; // the usual case: no Flyway start-up (a second per process) to learn that nothing is to do
+        }
+        boolean handMade = !history && hasTable(connection, "synced_contact");
         if (handMade && !db.postgres()) {
             completeHandMade(connection);
         }
@@ -41,13 +48,28 @@ final class SchemaMigrations {
                 .load();
         if (handMade) {
             flyway.baseline();
-            LOG.info("État synchronisé existant reconnu (créé avant les migrations): version de schéma {}", HAND_MADE_VERSION);
+            LOG.info("État synchronisé existant reconnu (créé avant les migrations): version de schéma {}",
+                    HAND_MADE_VERSION);
         }
         MigrateResult result = flyway.migrate();
         if (result.migrationsExecuted > 0) {
-            LOG.info("Schéma de l'état synchronisé mis à jour: version {} ({} migration(s))", result.targetSchemaVersion,
-                    result.migrationsExecuted);
+            LOG.info("Schéma de l'état synchronisé mis à jour: version {} ({} migration(s))",
+                    result.targetSchemaVersion, result.migrationsExecuted);
         }
+    }
+
+    /** True when the history's newest successful migration is {@link #NEWEST_VERSION} (or newer). */
+    private static boolean upToDate(Connection c) throws SQLException {
+        MigrationVersion newest = MigrationVersion.fromVersion(NEWEST_VERSION);
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(
+                "SELECT \"version\" FROM \"" + HISTORY + "\" WHERE \"success\" AND \"version\" IS NOT NULL")) {
+            while (rs.next()) {
+                if (MigrationVersion.fromVersion(rs.getString(1)).compareTo(newest) >= 0) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     private static boolean hasTable(Connection c, String name) throws SQLException {

@@ -20,9 +20,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cmsync.sync.SyncedRecord;
 
 /**
- * The persistent synced state (JDBC: embedded H2 file database by default, or PostgreSQL): per contact what was last synced and
- * which tags this product pushed, and the contacts waiting in the archive channel. Opened for one run or one command
- * and closed after, so a cron run and the daemon never hold the database at the same time (the run lock orders them).
+ * The persistent synced state (JDBC: embedded H2 file database by default, or PostgreSQL): per contact what was
+ * last synced and which tags this product pushed, and the contacts waiting in the archive channel. Opened for one
+ * run or one command and closed after, so a cron run and the daemon never hold the database at the same time (the
+ * run lock orders them).
  */
 public final class StateStore implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
