@@ -12,20 +12,16 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.params.Parameter;
-import org.junit.jupiter.params.ParameterizedClass;
-import org.junit.jupiter.params.provider.ValueSource;
 
 import io.cmsync.sync.Contact;
 import io.cmsync.sync.Planner;
 import io.cmsync.sync.SyncedRecord;
 
-/** On both databases the state can live in. */
-@ParameterizedClass(name = "{0}")
-@ValueSource(strings = {"h2", "postgresql"})
-class RunStagingTest {
-    @Parameter
-    String database;
+/** The run's staging tables, on both databases the state can live in (see the subclasses). */
+abstract class RunStagingTest {
+    /** {@code h2} or {@code postgresql}: each runs these tests in a subclass (one report per database). */
+    abstract String database();
+
     @TempDir
     Path dir;
     StateStore store;
@@ -33,7 +29,7 @@ class RunStagingTest {
 
     @BeforeEach
     void open() {
-        store = StateStore.open(TestDatabases.of(database, dir));
+        store = StateStore.open(TestDatabases.of(database(), dir));
         staging = store.staging();
         staging.clear();
     }
