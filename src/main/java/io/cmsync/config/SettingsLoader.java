@@ -237,23 +237,27 @@ public final class SettingsLoader {
         }
     }
 
-    /** The state's URL with its credentials ({@code STATE_DB_USER}, {@code STATE_DB_PASSWORD}: .env or environment). */
+    /**
+     * The state's URL with its credentials: for PostgreSQL {@code STATE_DB_USER} and {@code STATE_DB_PASSWORD} (.env or
+     * environment); an H2 file is always opened as H2's default user, as it always was (a --sandbox run keeps its own
+     * H2 state even when .env holds the PostgreSQL credentials).
+     */
     private StateDatabase stateDatabase(String url) {
+        if (url.startsWith("jdbc:h2:")) {
+            return StateDatabase.h2(url);
+        }
+        if (!url.startsWith("jdbc:postgresql:")) {
+            throw bad("state.jdbc-url", "must be an H2 (jdbc:h2:…) or PostgreSQL (jdbc:postgresql://host:5432/db) URL");
+        }
         Map<String, String> dotenv = DotEnv.read(envFile);
         String user = firstNonBlank(environment.get(StateDatabase.USER_ENV), dotenv.get(StateDatabase.USER_ENV));
         String password = firstNonBlank(environment.get(StateDatabase.PASSWORD_ENV),
                 dotenv.get(StateDatabase.PASSWORD_ENV));
-        boolean postgres = url.startsWith("jdbc:postgresql:");
-        if (!postgres && !url.startsWith("jdbc:h2:")) {
-            throw bad("state.jdbc-url", "must be an H2 (jdbc:h2:…) or PostgreSQL (jdbc:postgresql://host:5432/db) URL");
-        }
-        if (postgres && user == null && !url.contains("user=")) {
+        if (user == null && !url.contains("user=")) {
             throw new ConfigException(StateDatabase.USER_ENV, envFile.toString(),
                     "missing: the PostgreSQL state needs a user (set it in " + envFile + " or in the environment)");
         }
-        // H2's file databases have always been opened as H2's default user
-        return new StateDatabase(url, user != null ? user.strip() : postgres ? "" : "sa",
-                password == null ? "" : password.strip());
+        return new StateDatabase(url, user == null ? "" : user.strip(), password == null ? "" : password.strip());
     }
 
     private String jdbcUrl(Path dataDir) {

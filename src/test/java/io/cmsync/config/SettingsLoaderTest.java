@@ -144,10 +144,13 @@ class SettingsLoaderTest {
     }
 
     @Test
-    void theEmbeddedStateIsOpenedAsH2sDefaultUser() {
+    void theEmbeddedStateIsOpenedAsH2sDefaultUserWhateverDotEnvSaysForPostgres() throws IOException {
+        // .env set up for a PostgreSQL state, and a --sandbox run (which keeps its own H2 state)
+        Files.writeString(env, "STATE_DB_USER=cmsync\nSTATE_DB_PASSWORD=pg-secret-789\n", StandardOpenOption.APPEND);
         Settings s = load(Map.of());
         assertThat(s.stateDatabase().postgres()).isFalse();
         assertThat(s.stateDatabase().user()).isEqualTo("sa");
+        assertThat(s.stateDatabase().password()).isEmpty();
     }
 
     @Test
