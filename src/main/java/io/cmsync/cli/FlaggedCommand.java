@@ -239,7 +239,7 @@ public final class FlaggedCommand implements Callable<Integer> {
                 Settings settings = context.settings();
                 messages = Messages.of(settings.language());
                 List<PendingFlagged> pending;
-                try (StateStore store = StateStore.open(settings.stateJdbcUrl())) {
+                try (StateStore store = StateStore.open(settings.stateDatabase())) {
                     pending = store.pending();
                 }
                 printPreview(out, messages, settings.zone(), pending,
@@ -320,12 +320,13 @@ public final class FlaggedCommand implements Callable<Integer> {
             try (context) {
                 Settings settings = context.settings();
                 messages = Messages.of(settings.language());
-                Optional<RunLock> lock = RunLock.tryAcquire(settings.lockFile());
+                Optional<RunLock> lock = RunLock.tryAcquire(settings.stateDatabase(), settings.lockFile());
                 if (lock.isEmpty()) {
-                    err.println(messages.get("cli.flagged.lock-held", settings.lockFile()));
+                    err.println(messages.get("cli.flagged.lock-held",
+                            RunLock.describe(settings.stateDatabase(), settings.lockFile())));
                     return 2;
                 }
-                try (RunLock held = lock.get(); StateStore store = StateStore.open(settings.stateJdbcUrl())) {
+                try (RunLock held = lock.get(); StateStore store = StateStore.open(settings.stateDatabase())) {
                     return run(settings, store, out, err);
                 } catch (StateException e) {
                     err.println(messages.get("cli.flagged.state-unreadable", e.getMessage()));

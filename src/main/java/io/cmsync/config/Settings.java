@@ -51,7 +51,7 @@ public record Settings(
         Path dataDir,
         Path reportsDir,
         Path archiveDir,
-        String stateJdbcUrl,
+        io.cmsync.state.StateDatabase stateDatabase,
         // language and zone of everything a person reads (see language() and zone())
         String reportLanguage,
         ZoneId reportZone,
@@ -90,7 +90,13 @@ public record Settings(
         return productionMode ? "PRODUCTION" : "TEST";
     }
 
+    /** The lock file of runs on an H2 state (a PostgreSQL state is locked in the database, see RunLock). */
     public Path lockFile() {
         return dataDir.resolve("sync.lock");
+    }
+
+    /** {@code state.jdbc-url}, or the embedded H2 file's URL under the data folder. */
+    public String stateJdbcUrl() {
+        return stateDatabase.jdbcUrl();
     }
 }

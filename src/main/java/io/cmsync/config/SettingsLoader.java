@@ -21,6 +21,7 @@ import java.util.regex.Pattern;
 import org.quartz.CronExpression;
 
 import io.cmsync.i18n.Messages;
+import io.cmsync.state.StateDatabase;
 
 /**
  * Loads {@link Settings} from {@code config/application.properties} (UTF-8), {@code .env} and the environment, and
@@ -169,7 +170,7 @@ public final class SettingsLoader {
                 integer("http.connect-timeout-seconds", 1, 600), integer("http.response-timeout-seconds", 1, 600),
                 integer("http.max-attempts", 1, 20),
                 dataDir, Path.of(text("paths.reports-dir")), Path.of(text("paths.archive-dir")),
-                jdbcUrl(dataDir), language(), zone(), integer("report.retention-days", 1, 36_500),
+                stateDatabase(jdbcUrl(dataDir)), language(), zone(), integer("report.retention-days", 1, 36_500),
                 flaggedMailchimpAction(),
                 raw("sync.plan-chunk-size") == null ? 2_000 : integer("sync.plan-chunk-size", 1, 100_000),
                 raw("report.max-detailed-entries") == null ? 10_000
@@ -290,6 +291,29 @@ public final class SettingsLoader {
         } catch (URISyntaxException e) {
             throw bad(key, "url", value);
         }
+    }
+
+    /**
+     * The state's URL with its credentials: for PostgreSQL {@code STATE_DB_USER} and {@code STATE_DB_PASSWORD} (.env or
+     * environment); an H2 file is always opened as H2's default user, as it always was (a --sandbox run keeps its own
+     * H2 state even when .env holds the PostgreSQL credentials).
+     */
+    private StateDatabase stateDatabase(String url) {
+        if (url.startsWith("jdbc:h2:")) {
+            return StateDatabase.h2(url);
+        }
+        if (!url.startsWith("jdbc:postgresql:")) {
+            throw bad("state.jdbc-url", "must be an H2 (jdbc:h2:…) or PostgreSQL (jdbc:postgresql://host:5432/db) URL");
+        }
+        Map<String, String> dotenv = DotEnv.read(envFile);
+        String user = firstNonBlank(environment.get(StateDatabase.USER_ENV), dotenv.get(StateDatabase.USER_ENV));
+        String password = firstNonBlank(environment.get(StateDatabase.PASSWORD_ENV),
+                dotenv.get(StateDatabase.PASSWORD_ENV));
+        if (user == null && !url.contains("user=")) {
+            throw new ConfigException(StateDatabase.USER_ENV, envFile.toString(),
+                    "missing: the PostgreSQL state needs a user (set it in " + envFile + " or in the environment)");
+        }
+        return new StateDatabase(url, user == null ? "" : user.strip(), password == null ? "" : password.strip());
     }
 
     private String jdbcUrl(Path dataDir) {

@@ -216,7 +216,7 @@ public final class ConsoleLines implements RunConsole {
     }
 
     @Override
-    public synchronized void lockHeld(Path lockFile) {
+    public synchronized void lockHeld(String lockFile) {
         line(true, messages.get("console.lock-held", lockFile));
     }
 

@@ -33,7 +33,7 @@ public interface RunConsole {
     default void ended(SyncRun run) {
     }
 
-    /** No run: another one holds the lock file. */
-    default void lockHeld(java.nio.file.Path lockFile) {
+    /** No run: another one holds the lock (a file, or the database lock: {@code RunLock.describe}). */
+    default void lockHeld(String lockFile) {
     }
 }

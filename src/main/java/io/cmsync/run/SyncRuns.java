@@ -81,7 +81,7 @@ public final class SyncRuns {
         Optional<RunLock> acquired;
         StateException unusableLock = null;
         try {
-            acquired = RunLock.tryAcquire(settings.lockFile());
+            acquired = RunLock.tryAcquire(settings.stateDatabase(), settings.lockFile());
         } catch (StateException e) {
             // not "another run holds it": a run that cannot lock fails (exit code 2, its report says why)
             acquired = Optional.empty();
@@ -89,8 +89,9 @@ public final class SyncRuns {
         }
         if (acquired.isEmpty() && unusableLock == null) {
             // expected (a cron run during the daemon's): the console says it in the person's words
-            LOG.info("Another run holds the lock {}: this trigger is skipped", settings.lockFile());
-            console.lockHeld(settings.lockFile());
+            String held = RunLock.describe(settings.stateDatabase(), settings.lockFile());
+            LOG.info("Another run holds the lock {}: this trigger is skipped", held);
+            console.lockHeld(held);
             return;
         }
         Started started = start(acquired.orElse(null));
@@ -121,7 +122,7 @@ public final class SyncRuns {
         StateStore store = null;
         StateException unreadable = null;
         try {
-            store = StateStore.open(settings.stateJdbcUrl());
+            store = StateStore.open(settings.stateDatabase());
         } catch (StateException e) {
             unreadable = e;
         }
@@ -137,7 +138,7 @@ public final class SyncRuns {
      * Starts a run outside any route (tests of single steps); end it with {@link #end}. Empty when the lock is held.
      */
     public Optional<SyncRun> beginDetached() {
-        Optional<RunLock> acquired = RunLock.tryAcquire(settings.lockFile());
+        Optional<RunLock> acquired = RunLock.tryAcquire(settings.stateDatabase(), settings.lockFile());
         return acquired.map(lock -> {
             Started started = start(lock);
             if (started.unreadable() != null) {

@@ -29,10 +29,12 @@ public final class PlanJournal {
 
     private final Connection connection;
     private final StateStore store;
+    private final boolean postgres;
 
-    PlanJournal(Connection connection, StateStore store) {
+    PlanJournal(Connection connection, StateStore store, boolean postgres) {
         this.connection = connection;
         this.store = store;
+        this.postgres = postgres;
     }
 
     /** The run whose work is unfinished, if the journal holds anything. */
@@ -64,7 +66,7 @@ public final class PlanJournal {
     }
 
     private void merge(Collection<String> emails) {
-        try (PreparedStatement ps = connection.prepareStatement("MERGE INTO plan_journal (email) KEY (email) VALUES (?)")) {
+        try (PreparedStatement ps = connection.prepareStatement(Upserts.upsert(postgres, "plan_journal", "email"))) {
             for (String email : emails) {
                 ps.setString(1, email);
                 ps.addBatch();

@@ -35,51 +35,14 @@ public final class RunStaging {
     private static final String CONTACT_COLUMNS = "email, raw_email, first_name, last_name, tags, status, side_id, modified_at";
 
     private final Connection connection;
+    private final boolean postgres;
     private final List<Object[]> copperBuffer = new ArrayList<>();
     private final List<Object[]> mailchimpBuffer = new ArrayList<>();
     private long seq;
 
-    RunStaging(Connection connection) {
+    RunStaging(Connection connection, boolean postgres) {
         this.connection = connection;
-    }
-
-    static void migrate(Statement s) throws SQLException {
-        for (String table : new String[] {"run_copper", "run_mailchimp"}) {
-            // no length limit: no value an API sends can stop a run (a 100,000-character name is staged whole; the
-            // planner and the writers decide what to do with it)
-            s.execute("CREATE TABLE IF NOT EXISTS " + table + " (seq BIGINT PRIMARY KEY, k VARCHAR NOT NULL, "
-                    + "email VARCHAR, raw_email VARCHAR, first_name VARCHAR, last_name VARCHAR, "
-                    + "tags CLOB, status VARCHAR, side_id VARCHAR, modified_at TIMESTAMP WITH TIME ZONE)");
-            for (String column : new String[] {"k", "email", "raw_email", "first_name", "last_name", "status", "side_id"}) {
-                widen(s, table, column); // tables made by earlier versions had limits
-            }
-            s.execute("CREATE INDEX IF NOT EXISTS " + table + "_k ON " + table + " (k, seq)");
-        }
-        s.execute("""
-                CREATE TABLE IF NOT EXISTS run_target (
-                  email VARCHAR(320) PRIMARY KEY,
-                  copper_id BIGINT,
-                  first_name VARCHAR,
-                  last_name VARCHAR,
-                  tags CLOB,
-                  pushed_tags CLOB,
-                  mailchimp_status VARCHAR,
-                  synced_at TIMESTAMP WITH TIME ZONE)""");
-        for (String column : new String[] {"first_name", "last_name", "mailchimp_status"}) {
-            widen(s, "run_target", column);
-        }
-    }
-
-    /** Drops the length limit of a text column made by an earlier version (nothing when it has none). */
-    static void widen(Statement s, String table, String column) throws SQLException {
-        try (var rs = s.executeQuery("SELECT CHARACTER_MAXIMUM_LENGTH FROM INFORMATION_SCHEMA.COLUMNS WHERE "
-                + "TABLE_NAME = '" + table.toUpperCase(java.util.Locale.ROOT) + "' AND COLUMN_NAME = '"
-                + column.toUpperCase(java.util.Locale.ROOT) + "'")) {
-            if (!rs.next() || rs.getLong(1) >= 1_000_000) {
-                return;
-            }
-        }
-        s.execute("ALTER TABLE " + table + " ALTER COLUMN " + column + " SET DATA TYPE VARCHAR");
+        this.postgres = postgres;
     }
 
     /** Empties the staging tables (start and end of a run). */
@@ -202,19 +165,30 @@ public final class RunStaging {
     public List<String> chunkBounds(int size) {
         flush();
         List<String> bounds = new ArrayList<>();
-        try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery(
-                "SELECT k FROM run_copper UNION SELECT k FROM run_mailchimp ORDER BY 1")) {
-            int n = 0;
-            String last = null;
-            while (rs.next()) {
-                last = rs.getString(1);
-                if (++n == size) {
-                    bounds.add(last);
-                    n = 0;
+        try {
+            boolean auto = connection.getAutoCommit();
+            // every key of the run passes here: PostgreSQL's driver streams a result in pages (fetch size) only
+            // inside a transaction, instead of holding a million keys at once
+            connection.setAutoCommit(false);
+            try (Statement s = connection.createStatement()) {
+                s.setFetchSize(10_000);
+                try (ResultSet rs = s.executeQuery("SELECT k FROM run_copper UNION SELECT k FROM run_mailchimp ORDER BY 1")) {
+                    int n = 0;
+                    String last = null;
+                    while (rs.next()) {
+                        last = rs.getString(1);
+                        if (++n == size) {
+                            bounds.add(last);
+                            n = 0;
+                        }
+                    }
+                    if (n > 0) {
+                        bounds.add(last);
+                    }
                 }
-            }
-            if (n > 0) {
-                bounds.add(last);
+            } finally {
+                connection.commit();
+                connection.setAutoCommit(auto);
             }
         } catch (SQLException e) {
             throw new StateException("cannot read the run's staging tables: " + e.getMessage(), e);
@@ -313,8 +287,7 @@ public final class RunStaging {
         if (targets.isEmpty()) {
             return;
         }
-        batch("MERGE INTO run_target (email, copper_id, first_name, last_name, tags, pushed_tags, mailchimp_status, "
-                + "synced_at) KEY (email) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", targets, StateStore::bind,
+        batch(StateStore.recordUpsert(postgres, "run_target"), targets, StateStore::bind,
                 "cannot stage the planned synced state: ");
     }
 

@@ -1,7 +1,6 @@
 package io.cmsync.state;
 
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -21,73 +20,57 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cmsync.sync.SyncedRecord;
 
 /**
- * The persistent synced state (JDBC; embedded H2 file database by default): per contact what was last synced and
- * which tags this product pushed, and the contacts waiting in the archive channel. Opened for one run or one command
- * and closed after, so a cron run and the daemon never hold the database at the same time (the run lock orders them).
+ * The persistent synced state (JDBC: embedded H2 file database by default, or PostgreSQL): per contact what was
+ * last synced and which tags this product pushed, and the contacts waiting in the archive channel. Opened for one
+ * run or one command and closed after, so a cron run and the daemon never hold the database at the same time (the
+ * run lock orders them).
  */
 public final class StateStore implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final TypeReference<List<String>> STRINGS = new TypeReference<>() { };
 
     private final Connection connection;
+    private final boolean postgres;
     private final RunStaging staging;
 
-    private StateStore(Connection connection) {
+    private StateStore(Connection connection, boolean postgres) {
         this.connection = connection;
-        this.staging = new RunStaging(connection);
+        this.postgres = postgres;
+        this.staging = new RunStaging(connection, postgres);
+    }
+
+    /** The e-mails whose writes a run started and did not see to the end (a killed run leaves them). */
+    public PlanJournal journal() {
+        return new PlanJournal(connection, this, postgres);
     }
 
     /** The current run's staging area (contacts read, planned synced records), in the same database. */
-    /** The e-mails whose writes a run started and did not see to the end (a killed run leaves them). */
-    public PlanJournal journal() {
-        return new PlanJournal(connection, this);
-    }
-
     public RunStaging staging() {
         return staging;
     }
 
+    /** An embedded H2 state (H2's default user), as tests and older callers name it. */
     public static StateStore open(String jdbcUrl) {
-        try {
-            Connection c = DriverManager.getConnection(jdbcUrl, "sa", "");
-            StateStore store = new StateStore(c);
-            store.migrate();
-            return store;
-        } catch (SQLException e) {
-            throw new StateException("cannot open the synced state at " + jdbcUrl + ": " + e.getMessage(), e);
-        }
+        return open(StateDatabase.h2(jdbcUrl));
     }
 
-    private void migrate() throws SQLException {
-        try (Statement s = connection.createStatement()) {
-            s.execute("""
-                    CREATE TABLE IF NOT EXISTS synced_contact (
-                      email VARCHAR(320) PRIMARY KEY,
-                      copper_id BIGINT,
-                      first_name VARCHAR,
-                      last_name VARCHAR,
-                      tags CLOB,
-                      pushed_tags CLOB,
-                      mailchimp_status VARCHAR,
-                      synced_at TIMESTAMP WITH TIME ZONE)""");
-            for (String column : new String[] {"first_name", "last_name", "mailchimp_status"}) {
-                RunStaging.widen(s, "synced_contact", column); // made with limits by earlier versions
+    /** Opens the state, creating or migrating its schema first (see {@link SchemaMigrations}). */
+    public static StateStore open(StateDatabase db) {
+        Connection c = null;
+        try {
+            c = db.connect();
+            SchemaMigrations.apply(db, c);
+            return new StateStore(c, db.postgres());
+        } catch (SQLException | RuntimeException e) {
+            if (c != null) {
+                try {
+                    c.close();
+                } catch (SQLException ignored) {
+                    // the opening failure is the one to report
+                }
             }
-            s.execute("""
-                    CREATE TABLE IF NOT EXISTS pending_flagged (
-                      email VARCHAR(320) PRIMARY KEY,
-                      matched_tag VARCHAR,
-                      display_name VARCHAR,
-                      copper_json CLOB,
-                      mailchimp_json CLOB,
-                      first_seen TIMESTAMP WITH TIME ZONE,
-                      last_seen TIMESTAMP WITH TIME ZONE)""");
-            // the e-mails whose writes a run started; emptied when that run records its outcome (see PlanJournal)
-            s.execute("CREATE TABLE IF NOT EXISTS plan_journal (email VARCHAR PRIMARY KEY)");
-            RunStaging.widen(s, "pending_flagged", "matched_tag");
-            RunStaging.widen(s, "pending_flagged", "display_name");
-            s.execute("CREATE TABLE IF NOT EXISTS sync_meta (name VARCHAR(200) PRIMARY KEY, val CLOB)");
-            RunStaging.migrate(s);
+            // the message names the URL without its query and never the credentials
+            throw new StateException("cannot open the synced state at " + db.displayUrl() + ": " + e.getMessage(), e);
         }
     }
 
@@ -132,14 +115,18 @@ public final class StateStore implements AutoCloseable {
     }
 
     public void save(SyncedRecord r) {
-        try (PreparedStatement ps = connection.prepareStatement(
-                "MERGE INTO synced_contact (email, copper_id, first_name, last_name, tags, pushed_tags, "
-                        + "mailchimp_status, synced_at) KEY (email) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
+        try (PreparedStatement ps = connection.prepareStatement(recordUpsert(postgres, "synced_contact"))) {
             bind(ps, r);
             ps.executeUpdate();
         } catch (SQLException e) {
             throw new StateException("cannot write the synced state: " + e.getMessage(), e);
         }
+    }
+
+    /** Writes one record of the 8 columns below into {@code table} (synced_contact, run_target). */
+    static String recordUpsert(boolean postgres, String table) {
+        return Upserts.upsert(postgres, table, "email", "copper_id", "first_name", "last_name", "tags", "pushed_tags",
+                "mailchimp_status", "synced_at");
     }
 
     /** Binds the 8 columns email, copper_id … synced_at. */
@@ -189,7 +176,7 @@ public final class StateStore implements AutoCloseable {
     }
 
     public void putMeta(String name, String value) {
-        try (PreparedStatement ps = connection.prepareStatement("MERGE INTO sync_meta (name, val) KEY (name) VALUES (?, ?)")) {
+        try (PreparedStatement ps = connection.prepareStatement(Upserts.upsert(postgres, "sync_meta", "name", "val"))) {
             ps.setString(1, name);
             ps.setString(2, value);
             ps.executeUpdate();
@@ -214,7 +201,14 @@ public final class StateStore implements AutoCloseable {
 
     /** Records (or refreshes, never duplicates) a flagged contact. */
     public void savePending(PendingFlagged p) {
-        try (PreparedStatement ps = connection.prepareStatement("""
+        // first_seen is kept when the contact is already waiting
+        String sql = postgres ? """
+                INSERT INTO pending_flagged (email, matched_tag, display_name, copper_json, mailchimp_json, last_seen,
+                  first_seen) VALUES (?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (email) DO UPDATE SET matched_tag = EXCLUDED.matched_tag,
+                  display_name = EXCLUDED.display_name, copper_json = EXCLUDED.copper_json,
+                  mailchimp_json = EXCLUDED.mailchimp_json, last_seen = EXCLUDED.last_seen
+                """ : """
                 MERGE INTO pending_flagged t USING (VALUES (CAST(? AS VARCHAR), CAST(? AS VARCHAR), CAST(? AS VARCHAR),
                   CAST(? AS CLOB), CAST(? AS CLOB), CAST(? AS TIMESTAMP WITH TIME ZONE)))
                   AS s(email, matched_tag, display_name, copper_json, mailchimp_json, seen)
@@ -223,13 +217,17 @@ public final class StateStore implements AutoCloseable {
                   copper_json = s.copper_json, mailchimp_json = s.mailchimp_json, last_seen = s.seen
                 WHEN NOT MATCHED THEN INSERT (email, matched_tag, display_name, copper_json, mailchimp_json, first_seen,
                   last_seen) VALUES (s.email, s.matched_tag, s.display_name, s.copper_json, s.mailchimp_json, s.seen, s.seen)
-                """)) {
+                """;
+        try (PreparedStatement ps = connection.prepareStatement(sql)) {
             ps.setString(1, p.email());
             ps.setString(2, p.matchedTag());
             ps.setString(3, p.displayName());
             ps.setString(4, p.copperJson());
             ps.setString(5, p.mailchimpJson());
             ps.setTimestamp(6, Timestamp.from(p.lastSeen()));
+            if (postgres) {
+                ps.setTimestamp(7, Timestamp.from(p.lastSeen()));
+            }
             ps.executeUpdate();
         } catch (SQLException e) {
             throw new StateException("cannot record the flagged contact: " + e.getMessage(), e);

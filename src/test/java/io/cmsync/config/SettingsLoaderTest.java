@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -198,5 +199,39 @@ class SettingsLoaderTest {
                 .satisfies(e -> assertThat(((ConfigException) e).describe(io.cmsync.i18n.Messages.of(
                         io.cmsync.i18n.Messages.Language.FR))).isEqualTo("Erreur de configuration : CMSYNC_LANGUAGE "
                         + "dans l'environnement : langue inconnue « de » : fr (français) ou en (anglais)"));
+    }
+
+    @Test
+    void theEmbeddedStateIsOpenedAsH2sDefaultUserWhateverDotEnvSaysForPostgres() throws IOException {
+        // .env set up for a PostgreSQL state, and a --sandbox run (which keeps its own H2 state)
+        Files.writeString(env, "STATE_DB_USER=cmsync\nSTATE_DB_PASSWORD=pg-secret-789\n", StandardOpenOption.APPEND);
+        Settings s = load(Map.of());
+        assertThat(s.stateDatabase().postgres()).isFalse();
+        assertThat(s.stateDatabase().user()).isEqualTo("sa");
+        assertThat(s.stateDatabase().password()).isEmpty();
+    }
+
+    @Test
+    void aPostgresStateTakesItsCredentialsFromDotEnvAndNeverPrintsThePassword() throws IOException {
+        setProperty("state.jdbc-url", "jdbc:postgresql://db.internal:5432/cmsync");
+        assertThatThrownBy(() -> load(Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("STATE_DB_USER in " + env);
+
+        Files.writeString(env, "STATE_DB_USER=cmsync\nSTATE_DB_PASSWORD=pg-secret-789\n", StandardOpenOption.APPEND);
+        Settings s = load(Map.of());
+        assertThat(s.stateDatabase().postgres()).isTrue();
+        assertThat(s.stateDatabase().user()).isEqualTo("cmsync");
+        assertThat(s.stateDatabase().password()).isEqualTo("pg-secret-789");
+        assertThat(s.toString()).doesNotContain("pg-secret-789");
+        assertThat(load(Map.of("STATE_DB_PASSWORD", "from-the-environment")).stateDatabase().password())
+                .as("the environment wins over .env, as for the API keys").isEqualTo("from-the-environment");
+    }
+
+    @Test
+    void aStateUrlOfAnotherDatabaseIsRejected() throws IOException {
+        setProperty("state.jdbc-url", "jdbc:mysql://db/cmsync");
+        assertThatThrownBy(() -> load(Map.of())).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("state.jdbc-url");
     }
 }

@@ -96,7 +96,7 @@ class ConsoleLinesTest {
         c.copperRead(290, 1000);
         c.mailchimpRead(1, 1);
         c.written(3, 3);
-        c.lockHeld(Path.of("data/sync.lock")); // not a stage: the writing goes on
+        c.lockHeld("data/sync.lock"); // not a stage: the writing goes on
 
         assertThat(console).containsExactly("Lecture Copper : 290 personnes lues",
                 "Lecture Mailchimp : 1 membre lu sur 1 (100 %)",
@@ -109,7 +109,7 @@ class ConsoleLinesTest {
         ConsoleLines c = lines(Messages.Language.EN, false, null);
         c.copperRead(1, -1);
         c.written(0, 2);
-        c.lockHeld(Path.of("x"));
+        c.lockHeld("x");
         c.copperRead(2, -1);
 
         assertThat(console).containsExactly("Reading Copper: 1 person read",

@@ -17,7 +17,11 @@ import io.cmsync.sync.Contact;
 import io.cmsync.sync.Planner;
 import io.cmsync.sync.SyncedRecord;
 
-class RunStagingTest {
+/** The run's staging tables, on both databases the state can live in (see the subclasses). */
+abstract class RunStagingTest {
+    /** {@code h2} or {@code postgresql}: each runs these tests in a subclass (one report per database). */
+    abstract String database();
+
     @TempDir
     Path dir;
     StateStore store;
@@ -25,7 +29,7 @@ class RunStagingTest {
 
     @BeforeEach
     void open() {
-        store = StateStore.open("jdbc:h2:file:" + dir.resolve("state").toAbsolutePath());
+        store = StateStore.open(TestDatabases.of(database(), dir));
         staging = store.staging();
         staging.clear();
     }

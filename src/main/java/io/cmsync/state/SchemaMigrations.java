@@ -1,0 +1,142 @@
+package io.cmsync.state;
+
+import java.sql.Connection;
+import java.sql.DatabaseMetaData;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Locale;
+
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.MigrationVersion;
+import org.flywaydb.core.api.output.MigrateResult;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The state's schema, by Flyway migrations in {@code db/migration/h2} or {@code db/migration/postgresql}. A state
+ * file written before migrations existed (its tables, no Flyway history) is recognised and baselined at version 1, the schema
+ * that code created by hand; later migrations then apply to it like to any other.
+ */
+final class SchemaMigrations {
+    private static final Logger LOG = LoggerFactory.getLogger(SchemaMigrations.class);
+    private static final String HISTORY = "flyway_schema_history";
+    /** The version whose schema the product created by hand before migrations. */
+    static final String HAND_MADE_VERSION = "1";
+    /** The newest script's version in both folders (SchemaMigrationsTest checks it against the files). */
+    static final String NEWEST_VERSION = "1";
+
+    private SchemaMigrations() {
+    }
+
+    /** Brings the schema of {@code db} to the newest version ({@code connection}: an open connection to it). */
+    static void apply(StateDatabase db, Connection connection) throws SQLException {
+        boolean history = hasTable(connection, HISTORY);
+        if (history && upToDate(connection)) {
+            return; // the usual case: no Flyway start-up (a second per process) to learn that nothing is to do
+        }
+        boolean handMade = !history && hasTable(connection, "synced_contact");
+        if (handMade && !db.postgres()) {
+            completeHandMade(connection);
+        }
+        Flyway flyway = Flyway.configure()
+                .dataSource(db.jdbcUrl(), db.user(), db.password())
+                .locations("classpath:db/migration/" + (db.postgres() ? "postgresql" : "h2"))
+                .table(HISTORY)
+                .baselineVersion(HAND_MADE_VERSION)
+                .baselineDescription("synced state created before migrations")
+                .load();
+        if (handMade) {
+            flyway.baseline();
+            LOG.info("État synchronisé existant reconnu (créé avant les migrations): version de schéma {}",
+                    HAND_MADE_VERSION);
+        }
+        MigrateResult result = flyway.migrate();
+        if (result.migrationsExecuted > 0) {
+            LOG.info("Schéma de l'état synchronisé mis à jour: version {} ({} migration(s))",
+                    result.targetSchemaVersion, result.migrationsExecuted);
+        }
+    }
+
+    /** True when the history's newest successful migration is {@link #NEWEST_VERSION} (or newer). */
+    private static boolean upToDate(Connection c) throws SQLException {
+        MigrationVersion newest = MigrationVersion.fromVersion(NEWEST_VERSION);
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(
+                "SELECT \"version\" FROM \"" + HISTORY + "\" WHERE \"success\" AND \"version\" IS NOT NULL")) {
+            while (rs.next()) {
+                if (MigrationVersion.fromVersion(rs.getString(1)).compareTo(newest) >= 0) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    private static boolean hasTable(Connection c, String name) throws SQLException {
+        DatabaseMetaData meta = c.getMetaData();
+        // H2 keeps unquoted names in upper case, PostgreSQL in lower case; Flyway's own table is quoted lower case
+        for (String spelling : new String[] {name, name.toUpperCase(Locale.ROOT)}) {
+            try (ResultSet rs = meta.getTables(null, c.getSchema(), spelling, new String[] {"TABLE"})) {
+                if (rs.next()) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Brings a hand-made H2 state to the schema of version 1, as that code did each time it opened the file: the
+     * tables a still older version did not have yet, and text columns without their old length limits.
+     */
+    private static void completeHandMade(Connection c) throws SQLException {
+        String script;
+        try (var in = SchemaMigrations.class.getResourceAsStream("/db/migration/h2/V1__synced_state.sql")) {
+            script = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        } catch (java.io.IOException | NullPointerException e) {
+            throw new SQLException("the H2 schema script is missing from the product: " + e, e);
+        }
+        try (Statement s = c.createStatement()) {
+            for (String sql : script.replaceAll("(?m)^--.*$", "").split(";")) {
+                if (!sql.isBlank()) {
+                    s.execute(sql.replace("CREATE TABLE ", "CREATE TABLE IF NOT EXISTS ")
+                            .replace("CREATE INDEX ", "CREATE INDEX IF NOT EXISTS "));
+                }
+            }
+        }
+        widenOldColumns(c);
+    }
+
+    /**
+     * Versions before the hand-made schema's last form gave some text columns a length limit, which that code
+     * dropped each time it opened the file; a file such a version wrote gets the same treatment before it is
+     * baselined, so that version 1 describes it truly.
+     */
+    private static void widenOldColumns(Connection c) throws SQLException {
+        String[][] columns = {
+            {"synced_contact", "first_name", "last_name", "mailchimp_status"},
+            {"pending_flagged", "matched_tag", "display_name"},
+            {"run_copper", "k", "email", "raw_email", "first_name", "last_name", "status", "side_id"},
+            {"run_mailchimp", "k", "email", "raw_email", "first_name", "last_name", "status", "side_id"},
+            {"run_target", "first_name", "last_name", "mailchimp_status"},
+        };
+        try (Statement s = c.createStatement()) {
+            for (String[] table : columns) {
+                for (int i = 1; i < table.length; i++) {
+                    widen(s, table[0], table[i]);
+                }
+            }
+        }
+    }
+
+    private static void widen(Statement s, String table, String column) throws SQLException {
+        try (ResultSet rs = s.executeQuery("SELECT CHARACTER_MAXIMUM_LENGTH FROM INFORMATION_SCHEMA.COLUMNS WHERE "
+                + "TABLE_NAME = '" + table.toUpperCase(Locale.ROOT) + "' AND COLUMN_NAME = '"
+                + column.toUpperCase(Locale.ROOT) + "'")) {
+            if (!rs.next() || rs.getLong(1) >= 1_000_000) {
+                return;
+            }
+        }
+        s.execute("ALTER TABLE " + table + " ALTER COLUMN " + column + " SET DATA TYPE VARCHAR");
+    }
+}
