@@ -25,6 +25,24 @@ class MessagesTest {
         }
     }
 
+    /** In a MessageFormat pattern a lone ' quotes what follows: « sandbox's {0} » would print « sandboxs {0} ». */
+    @Test
+    void apostrophesAreDoubledInPatternsWithArguments() throws Exception {
+        for (String file : java.util.List.of("/i18n/messages.properties", "/i18n/messages_en.properties")) {
+            java.util.Properties p = new java.util.Properties();
+            try (var in = new java.io.InputStreamReader(MessagesTest.class.getResourceAsStream(file),
+                    java.nio.charset.StandardCharsets.UTF_8)) {
+                p.load(in);
+            }
+            for (String key : p.stringPropertyNames()) {
+                String pattern = p.getProperty(key);
+                if (pattern.contains("{")) {
+                    assertThat(pattern.replace("''", "")).as(file + " " + key).doesNotContain("'");
+                }
+            }
+        }
+    }
+
     @Test
     void frenchPluralsTreatZeroAndOneAsSingular() {
         assertThat(fr.get("common.contacts", 0)).isEqualTo("0 contact");

@@ -184,7 +184,8 @@ class RunSyncScriptTest {
         p.script("java", "#!/bin/bash\nif [ \"$1\" = -version ]; then echo 'openjdk version \"17.0.9\"' >&2; exit 0; fi\n"
                 + "if [ \"$3\" = report ]; then echo '📊 RÉSUMÉ DE LA SYNCHRONISATION'; exit 0; fi\n"
                 + "for ((i = 1; i <= 120; i++)); do echo \"2026-01-01 10:00:00 INFO  [main] AbstractCamelContext - line $i\"; done\n"
-                + "mkdir -p reports && echo '{}' > reports/import_report_2026-01-01_10-00-0$RANDOM.json\nexit 0\n");
+                // a --sandbox run's reports are in the sandbox's folder
+                + "mkdir -p data/sandbox/reports && echo '{}' > data/sandbox/reports/import_report_2026-01-01_10-00-0$RANDOM.json\nexit 0\n");
         Path cronLog = dir.resolve("logs/sync_cron.log");
         Files.createDirectories(cronLog.getParent());
         // a log past the limit (1 KB here) is rotated before the run writes
