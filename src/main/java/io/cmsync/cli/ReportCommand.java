@@ -13,6 +13,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.cmsync.config.SettingsLoader;
+import io.cmsync.i18n.Messages;
 import io.cmsync.report.Commands;
 
 import picocli.CommandLine;
@@ -63,8 +64,9 @@ final class ReportCommand implements Callable<Integer> {
             PrintWriter err = spec.commandLine().getErr();
             Path dir = reportsDir != null ? reportsDir : sandbox ? SandboxSession.reportsDir(config) : reportsDirOf(config);
             Optional<Path> report = file != null ? Optional.of(file) : newest(dir);
+            Messages m = Messages.of(SettingsLoader.languageOf(config, System.getenv()));
             if (report.isEmpty()) {
-                err.println("❌ Aucun rapport import_report_*.json dans " + dir.toAbsolutePath().normalize());
+                err.println(m.get("cli.summary.no-report", dir.toAbsolutePath().normalize()));
                 return 1;
             }
             Path json = report.get();
@@ -72,13 +74,13 @@ final class ReportCommand implements Callable<Integer> {
             try {
                 root = JSON.readTree(json.toFile());
             } catch (IOException e) {
-                err.println("❌ Rapport illisible: " + json + " (" + e.getMessage() + ")");
+                err.println(m.get("cli.summary.unreadable", json, e.getMessage()));
                 return 1;
             }
             // a file of the sandbox's folder (bin/run_sync.sh --sandbox names it) recommends sandbox commands
             boolean ofSandbox = sandbox || json.toAbsolutePath().normalize()
                     .startsWith(SandboxSession.reportsDir(config).toAbsolutePath().normalize());
-            print(out, root, json, zoneOf(config), Commands.of(ofSandbox));
+            print(out, m, root, json, zoneOf(config), Commands.of(ofSandbox));
             return 0;
         }
 
@@ -116,65 +118,65 @@ final class ReportCommand implements Callable<Integer> {
             }
         }
 
-        private static void print(PrintWriter out, JsonNode r, Path json, java.time.ZoneId zone, Commands commands) {
+        private static void print(PrintWriter out, Messages m, JsonNode r, Path json, java.time.ZoneId zone,
+                                  Commands commands) {
             JsonNode s = r.path("summary");
             String rule = "=".repeat(60);
+            boolean blocked = r.path("safetyBrake").path("blocked").asBoolean();
             out.println(rule);
-            out.println("📊 RÉSUMÉ DE LA SYNCHRONISATION");
+            out.println(m.get("cli.summary.title"));
             out.println(rule);
-            out.println("Date: " + localDate(r.path("startedAt").asText(""), zone) + "   Mode: " + r.path("mode").asText("?")
-                    + (r.path("safetyBrake").path("blocked").asBoolean()
-                    ? "   (plan bloqué par le frein de sécurité : rien n'a été écrit)"
-                    : r.path("dryRun").asBoolean() ? "   (simulation --dry-run : rien n'a été écrit)" : ""));
+            out.println(m.get("cli.summary.date-mode", localDate(r.path("startedAt").asText(""), zone),
+                    r.path("mode").asText("?"))
+                    + (blocked ? m.get("cli.summary.blocked-suffix")
+                    : r.path("dryRun").asBoolean() ? m.get("cli.summary.dry-run-suffix") : ""));
             if (r.hasNonNull("abortedReason")) {
-                out.println("❌ Synchronisation interrompue: " + r.path("abortedReason").asText());
+                out.println(m.get("cli.summary.aborted", r.path("abortedReason").asText()));
             }
             if (r.path("nothingToSync").asBoolean()) {
-                out.println("ℹ️ Aucune synchronisation nécessaire - tous les contacts sont à jour");
+                out.println(m.get("cli.summary.nothing-to-sync"));
             }
-            out.println("Total d'opérations: " + s.path("totalOperations").asLong());
-            if (r.path("safetyBrake").path("blocked").asBoolean()) {
-                out.println("⚠️ Plan bloqué par le frein de sécurité: " + r.path("safetyBrake").path("reason").asText(""));
-                out.println("   Pour l'exécuter tel quel: " + commands.confirmPlan());
+            out.println(m.get("cli.summary.total", s.path("totalOperations").asLong()));
+            if (blocked) {
+                out.println(m.get("cli.summary.blocked", r.path("safetyBrake").path("reason").asText("")));
+                out.println(m.get("cli.summary.blocked-command", commands.confirmPlan()));
             }
             if (r.path("dryRun").asBoolean()) {
-                out.println("📋 Opérations prévues: " + s.path("totalOperations").asLong() + " (rien n'a été écrit)");
+                out.println(m.get("cli.summary.planned", s.path("totalOperations").asLong()));
             } else if (r.hasNonNull("abortedReason")) {
                 // a run that stopped is no success: no ✅, no rate
-                out.println("Écritures réussies avant l'interruption: " + s.path("success").asLong());
-                out.println("❌ Erreurs: " + s.path("errors").asLong());
-                out.println("Taux de réussite: non calculé (synchronisation interrompue)");
+                out.println(m.get("cli.summary.written-before-stop", s.path("success").asLong()));
+                out.println(m.get("cli.summary.errors", s.path("errors").asLong()));
+                out.println(m.get("cli.summary.rate-not-calculated"));
             } else {
-                out.println("✅ Succès: " + s.path("success").asLong());
-                out.println("❌ Erreurs: " + s.path("errors").asLong());
-                out.println(r.hasNonNull("abortedReason") ? "📊 Taux de réussite: non calculé (synchronisation interrompue)"
-                        : "📊 Taux de réussite: " + s.path("successRate").asText("0.0") + "%");
+                out.println(m.get("cli.summary.success", s.path("success").asLong()));
+                out.println(m.get("cli.summary.errors", s.path("errors").asLong()));
+                out.println(m.get("cli.summary.rate", s.path("successRate").asText("0.0")));
             }
             out.println("   Copper → Mailchimp: " + s.path("copperToMailchimp").asLong());
             out.println("   Mailchimp → Copper: " + s.path("mailchimpToCopper").asLong());
-            out.println("   ⏭️ Contacts identiques ignorés: " + s.path("identicalSkipped").asLong());
+            out.println(m.get("cli.summary.identical", s.path("identicalSkipped").asLong()));
             long archived = 0;
             for (JsonNode e : r.path("excluded")) {
                 if (io.cmsync.report.Reasons.archivedActive(e.path("reason").asText())) {
                     archived++;
                 }
             }
-            out.println("   📥 Contacts exclus: " + (s.path("excluded").asLong() - archived));
+            out.println(m.get("cli.summary.excluded", s.path("excluded").asLong() - archived));
             if (archived > 0) {
                 // their own line, as in the text report: someone must decide (unarchive, or mark inactive)
-                out.println("   📦 Membres archivés dans Mailchimp, actifs dans Copper: " + archived
-                        + " (voir le rapport)");
+                out.println(m.get("cli.summary.archived", archived));
             }
-            out.println("   🗑️ Contacts marqués pour suppression: " + s.path("flagged").asLong());
-            out.println("   📧 Emails oubliés par Mailchimp (réinscription requise): " + s.path("forgotten").asLong());
-            out.println("   ⚠️ Contacts non synchronisés: " + s.path("notSynced").asLong());
-            out.println("   ⚔️ Conflits: " + s.path("conflicts").asLong());
+            out.println(m.get("cli.summary.flagged", s.path("flagged").asLong()));
+            out.println(m.get("cli.summary.forgotten", s.path("forgotten").asLong()));
+            out.println(m.get("cli.summary.not-synced", s.path("notSynced").asLong()));
+            out.println(m.get("cli.summary.conflicts", s.path("conflicts").asLong()));
             boolean errorsHeader = false;
             for (JsonNode op : r.path("operations")) {
                 if (!op.path("success").asBoolean(true)) {
                     if (!errorsHeader) {
                         out.println();
-                        out.println("❌ ERREURS:");
+                        out.println(m.get("cli.summary.errors-heading"));
                         errorsHeader = true;
                     }
                     out.println("   - " + op.path("email").asText() + " (" + op.path("directionLabel").asText() + "): "
@@ -183,18 +185,18 @@ final class ReportCommand implements Callable<Integer> {
             }
             if (r.path("flagged").size() > 0) {
                 out.println();
-                out.println("🗑️ MARQUÉS POUR SUPPRESSION (voir: " + commands.flaggedList() + "):");
+                out.println(m.get("cli.summary.flagged-heading", commands.flaggedList()));
                 r.path("flagged").forEach(f -> out.println("   - " + f.path("email").asText() + " ["
                         + f.path("matchedTag").asText() + "]"));
             }
             if (r.path("forgotten").size() > 0) {
                 out.println();
-                out.println("📧 À RÉINSCRIRE (lien personnel à transmettre au contact):");
+                out.println(m.get("cli.summary.forgotten-heading"));
                 r.path("forgotten").forEach(f -> out.println("   - " + f.path("email").asText() + " : "
                         + f.path("resubscribeLink").asText("")));
             }
             out.println();
-            out.println("📁 FICHIERS:");
+            out.println(m.get("cli.summary.files-heading"));
             String name = json.getFileName().toString();
             Path dir = json.toAbsolutePath().getParent();
             String[] files = {name};

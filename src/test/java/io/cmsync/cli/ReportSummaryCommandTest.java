@@ -60,6 +60,23 @@ class ReportSummaryCommandTest {
     }
 
     @Test
+    void theSummarySpeaksTheLanguageSetting() throws Exception {
+        Path reports = Files.createDirectories(dir.resolve("out"));
+        Path config = dir.resolve("app.properties");
+        Files.writeString(config, "paths.reports-dir=" + reports + "\nlanguage=en\n");
+        Files.writeString(reports.resolve("import_report_2026-03-02_09-15-00.json"), report(4, 2, 1, """
+                "operations":[],
+                "flagged":[{"email":"old@exemple.fr","matchedTag":"🗑️ À SUPPRIMER"}]
+                """));
+
+        assertThat(run("report", "summary", "--config", config.toString())).isZero();
+
+        assertThat(out.toString()).contains("📊 SYNC SUMMARY", "❌ Errors: 1", "Identical contacts skipped: 7",
+                "FLAGGED FOR DELETION (see: java -jar target/copper-mailchimp-sync.jar flagged list)")
+                .doesNotContain("Erreurs", "Contacts identiques", "RÉSUMÉ");
+    }
+
+    @Test
     void anExplicitFileAndTheMissingCases() throws Exception {
         Path file = dir.resolve("import_report_2026-01-01_00-00-00.json");
         Files.writeString(file, report(1, 0, 0, "\"operations\":[], \"dryRun\":true"), StandardCharsets.UTF_8);
