@@ -303,15 +303,14 @@ public final class SettingsLoader {
             return StateDatabase.h2(url);
         }
         if (!url.startsWith("jdbc:postgresql:")) {
-            throw bad("state.jdbc-url", "must be an H2 (jdbc:h2:…) or PostgreSQL (jdbc:postgresql://host:5432/db) URL");
+            throw bad("state.jdbc-url", "state-database");
         }
         Map<String, String> dotenv = DotEnv.read(envFile);
         String user = firstNonBlank(environment.get(StateDatabase.USER_ENV), dotenv.get(StateDatabase.USER_ENV));
         String password = firstNonBlank(environment.get(StateDatabase.PASSWORD_ENV),
                 dotenv.get(StateDatabase.PASSWORD_ENV));
         if (user == null && !url.contains("user=")) {
-            throw new ConfigException(StateDatabase.USER_ENV, envFile.toString(),
-                    "missing: the PostgreSQL state needs a user (set it in " + envFile + " or in the environment)");
+            throw new ConfigException(StateDatabase.USER_ENV, envFile.toString(), "state-user", envFile.toString());
         }
         return new StateDatabase(url, user == null ? "" : user.strip(), password == null ? "" : password.strip());
     }
