@@ -119,7 +119,7 @@ class ConsoleIT {
 
     @Test
     void theLanguageSettingGivesAnEnglishConsole() throws Exception {
-        folder("report.language=en", "report.timezone=Asia/Tokyo");
+        folder("language=en", "timezone=Asia/Tokyo");
         Run run = jar(Map.of(), "--sandbox", "--reset", "--once");
 
         assertThat(run.code()).as(run.text()).isZero();
