@@ -355,10 +355,6 @@ public final class Watermarks {
             if (copperNothingNew || cw.upTo() == null) {
                 copperSettled = within;
                 copperNewest = all.newest();
-            } else if (cw.expected() < settings.copperPageSize()) {
-                // others changed contacts: this run reads anyway. Left unsettled, the read starts before the last
-                // run's window and takes its few echoes again (under a page): cheaper than a count to settle it
-                copperSettled = false;
             } else {
                 CopperClient.ChangeCount bounded = copper.changedBetween(cw.from(), cw.upTo()); // inclusive
                 copperSettled = bounded.total() >= 0 && bounded.total() <= cw.expected();
@@ -394,10 +390,6 @@ public final class Watermarks {
                 && (all.newest() == null || all.newest().getEpochSecond() <= w.upTo());
         if (nothingNew || w.upTo() == null) {
             return new Listing(within, all.newest(), nothingNew);
-        }
-        if (expected < settings.mailchimpPageSize()) {
-            // as for Copper: the read that follows takes the few echoes again, for less than a bounded count
-            return new Listing(false, null, false);
         }
         // before_last_changed is exclusive ("before"): the next second, so that the run's last one is counted
         MailchimpClient.ChangeCount bounded = mailchimp.changedBetween(status, w.since(),
