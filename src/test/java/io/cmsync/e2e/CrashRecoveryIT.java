@@ -72,8 +72,10 @@ class CrashRecoveryIT {
     }
 
     private static Process start(Path dir, SandboxServer s, String name) throws IOException {
+        // the technical log in the run's own folder, where the kill points read it (a JVM option: the run stays in
+        // this one JVM, so that a kill stops it exactly there; LauncherIT covers a killed two-JVM run)
         ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar", jar().toAbsolutePath().toString(), "--once",
+                "-Dcmsync.logs-dir=" + dir.resolve("logs"), "-jar", jar().toAbsolutePath().toString(), "--once",
                 "--config", dir.resolve("config/application.properties").toString(),
                 "--env-file", dir.resolve(".env").toString());
         // routes/ is read from the working directory: the project's
@@ -97,6 +99,12 @@ class CrashRecoveryIT {
             h.onExit().orTimeout(30, TimeUnit.SECONDS).exceptionally(e -> h).join();
         }
         p.waitFor(30, TimeUnit.SECONDS);
+    }
+
+    /** What the run wrote to its technical log so far (the console no longer shows the technical lines). */
+    private static String technicalLog(Path dir) throws IOException {
+        Path log = dir.resolve("logs/copper-mailchimp-sync.log");
+        return Files.exists(log) ? Files.readString(log, StandardCharsets.UTF_8) : "";
     }
 
     private static int runToEnd(Path dir, SandboxServer s, String name) throws Exception {
@@ -150,8 +158,8 @@ class CrashRecoveryIT {
 
             assertThat(runToEnd(dir, s, "final")).as("the run after the crashes").isZero();
             String out = Files.readString(dir.resolve("final.out"), StandardCharsets.UTF_8);
-            assertThat(out).as("the lock of a killed run is taken over").doesNotContain("tient le verrou")
-                    .contains("Début de la synchronisation");
+            assertThat(out).as("the lock of a killed run is taken over").doesNotContain("Une autre synchronisation est en cours")
+                    .contains("▶ Synchronisation du");
             assertThat(SandboxDumps.duplicatePeople(s)).isZero();
             assertThat(SandboxDumps.people(s)).isEqualTo(refPeople);
             assertThat(SandboxDumps.members(s)).isEqualTo(refMembers);
@@ -204,7 +212,8 @@ class CrashRecoveryIT {
                 long deadline = System.currentTimeMillis() + 120_000;
                 boolean reached = false;
                 while (p.isAlive() && System.currentTimeMillis() < deadline) {
-                    if (point.reached().test(s.calls(), Files.exists(out) ? Files.readString(out) : "")) {
+                    if (point.reached().test(s.calls(), (Files.exists(out) ? Files.readString(out) : "")
+                            + technicalLog(dir))) {
                         killTree(p);
                         reached = true;
                         break;
@@ -242,11 +251,11 @@ class CrashRecoveryIT {
             Path out = dir.resolve("first.out");
             long deadline = System.currentTimeMillis() + 60_000;
             while (System.currentTimeMillis() < deadline
-                    && !(Files.exists(out) && Files.readString(out).contains("Début de la synchronisation"))) {
+                    && !(Files.exists(out) && Files.readString(out).contains("▶ Synchronisation du"))) {
                 Thread.sleep(50);
             }
             assertThat(runToEnd(dir, s, "second")).as("skipped: its own exit code").isEqualTo(4);
-            assertThat(Files.readString(dir.resolve("second.out"))).contains("tient le verrou");
+            assertThat(Files.readString(dir.resolve("second.out"))).contains("Une autre synchronisation est en cours");
             assertThat(first.waitFor(120, TimeUnit.SECONDS)).isTrue();
             assertThat(first.exitValue()).isZero();
         }
