@@ -54,11 +54,6 @@ public record StateDatabase(String jdbcUrl, String user, String password) {
             // the staging tables take a million rows per side in JDBC batches: one multi-row INSERT per batch
             p.setProperty("reWriteBatchedInserts", "true");
         }
-        if (!postgres() && !jdbcUrl.toUpperCase(java.util.Locale.ROOT).contains("WRITE_DELAY")) {
-            // H2 hands a commit to the OS up to 500 ms later by default: a process killed in that time loses it (the
-            // plan journal written just before a chunk's writes, exactly when a kill must find it). 0: at commit.
-            p.setProperty("WRITE_DELAY", "0");
-        }
         return DriverManager.getConnection(jdbcUrl, p);
     }
 
