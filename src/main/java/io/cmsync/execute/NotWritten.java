@@ -37,6 +37,11 @@ public final class NotWritten {
         } else if (action instanceof Action.Excluded e) {
             run.excluded().add(new ExcludedEntry(e.email(), e.side(), e.reason(), e.id()));
             run.log().say(RunLog.Level.INFO, "report.log.excluded", side(e.side()), e.email(), reason(run, e.reason()));
+        } else if (action instanceof Action.FieldRefused f) {
+            run.refusedValues().add(new io.cmsync.report.RefusedValueEntry(f.email(), f.side(), f.field(), f.value(),
+                    f.reason(), f.id()));
+            run.log().say(RunLog.Level.WARN, "report.log.refused-value", side(f.side()), f.email(), f.field(),
+                    f.value(), f.reason());
         } else if (action instanceof Action.NotSynced n) {
             run.notSynced().add(new NotSyncedEntry(n.email(), n.side(), n.reason(), n.id()));
             String who = (n.email().isEmpty() ? run.log().text("report.no-email") : n.email())

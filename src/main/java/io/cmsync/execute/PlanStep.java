@@ -165,7 +165,8 @@ public final class PlanStep {
         // records made for another account or audience describe none of these contacts: planned as a first sync
         java.util.function.Function<String, java.util.Optional<io.cmsync.sync.SyncedRecord>> synced =
                 run.otherBase() ? email -> java.util.Optional.empty() : run.store()::find;
-        return planner.plan(staging.copperBetween(after, upTo), staging.mailchimpBetween(after, upTo), synced, now);
+        return planner.withFieldRules(run.fieldRules())
+                .plan(staging.copperBetween(after, upTo), staging.mailchimpBetween(after, upTo), synced, now);
     }
 
     private void checkBrake(SyncRun run, PlanTotals plan, long copperRead, long mailchimpRead) {

@@ -105,7 +105,7 @@ public final class Hydrator {
                 // a member the deletion workflow archived is still archived: had anyone changed it, it was read
                 String status = Planner.ARCHIVED_BY_SYNC_STATUS.equals(s.mailchimpStatus()) ? "archived" : s.mailchimpStatus();
                 run.addMailchimp(new Contact(email, email, s.firstName(), s.lastName(), List.copyOf(s.pushedTags()),
-                        status, MailchimpMapping.subscriberHash(email), null));
+                        status, MailchimpMapping.subscriberHash(email), null, s.fields()));
                 synthesized++;
             }
         }

@@ -58,6 +58,9 @@ public final class ReportStep {
         if (capped(run)) {
             report = report.withTotals(totals(run));
         }
+        if (run.refusedValues().total() > 0) {
+            report = report.withRefused(run.refusedValues().snapshot(), run.refusedValues().total());
+        }
         return List.of(new ReportFile(names.importReport(), importReportText(run, report)),
                 new ReportFile(names.json(), jsonText(run, report)),
                 new ReportFile(names.syncLog(), syncLog(run)));

@@ -144,6 +144,17 @@ public final class JsonReportFormatter {
             n.put("mailchimpValue", c.mailchimpValue());
             n.put("winner", c.winner());
         });
+        if (r.refusedTotal() > 0) { // only with a field mapping: the report of a default mapping keeps its shape
+            root.put("refusedValuesTotal", r.refusedTotal());
+            array(root, "refusedValues", r.refused(), (n, e) -> {
+                n.put("email", e.email());
+                n.put("side", e.side());
+                n.put("field", e.field());
+                n.put("value", e.value());
+                n.put("reason", e.reason());
+                n.put("id", e.id());
+            });
+        }
         array(root, "notSynced", r.notSynced(), (n, e) -> {
             n.put("email", e.email());
             n.put("side", e.side());

@@ -19,6 +19,8 @@ public enum RecommendedAction {
     REVIEW_FLAGGED,
     /** Both sides changed the same field: check the kept values. */
     REVIEW_CONFLICTS,
+    /** A mapped field's value was refused by one side: fix the value (or the other side's choices). */
+    FIX_REFUSED_VALUES,
     /** Dry run with pending changes: run without {@code --dry-run} to apply them (a braked plan: --confirm-plan). */
     APPLY_DRY_RUN,
     /** Nothing to do. */

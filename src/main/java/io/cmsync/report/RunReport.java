@@ -35,7 +35,25 @@ public record RunReport(String runId, Instant startedAt, Instant finishedAt, boo
                         List<OperationOutcome> operations, int identicalSkipped, List<ExcludedEntry> excluded,
                         List<FlaggedEntry> flagged, List<NotSyncedEntry> notSynced, List<Conflict> conflicts,
                         List<ForgottenEntry> forgotten, List<ResubscribedEntry> resubscribed,
-                        List<String> generatedFiles, String abortedReason, Totals totals) {
+                        List<String> generatedFiles, String abortedReason, Totals totals,
+                        List<RefusedValueEntry> refused, long refusedTotal) {
+
+    /** A report without refused values (every mapped value was accepted, or none is mapped). */
+    public RunReport(String runId, Instant startedAt, Instant finishedAt, boolean testMode, boolean dryRun,
+                     List<OperationOutcome> operations, int identicalSkipped, List<ExcludedEntry> excluded,
+                     List<FlaggedEntry> flagged, List<NotSyncedEntry> notSynced, List<Conflict> conflicts,
+                     List<ForgottenEntry> forgotten, List<ResubscribedEntry> resubscribed,
+                     List<String> generatedFiles, String abortedReason, Totals totals) {
+        this(runId, startedAt, finishedAt, testMode, dryRun, operations, identicalSkipped, excluded, flagged, notSynced,
+                conflicts, forgotten, resubscribed, generatedFiles, abortedReason, totals, List.of(), 0);
+    }
+
+    /** This report with the run's refused values ({@code total}: all of them, the list may hold the first only). */
+    public RunReport withRefused(List<RefusedValueEntry> entries, long total) {
+        return new RunReport(runId, startedAt, finishedAt, testMode, dryRun, operations, identicalSkipped, excluded,
+                flagged, notSynced, conflicts, forgotten, resubscribed, generatedFiles, abortedReason, totals, entries,
+                Math.max(total, entries.size()));
+    }
 
     /**
      * The counts of a run whose per-contact lists were capped (a run keeps the first entries of each list, see the
@@ -84,6 +102,8 @@ public record RunReport(String runId, Instant startedAt, Instant finishedAt, boo
         forgotten = copy(forgotten);
         resubscribed = copy(resubscribed);
         generatedFiles = copy(generatedFiles);
+        refused = copy(refused);
+        refusedTotal = Math.max(refusedTotal, refused.size());
     }
 
     private static <T> List<T> copy(List<T> list) {
@@ -218,6 +238,9 @@ public record RunReport(String runId, Instant startedAt, Instant finishedAt, boo
         if (conflictCount() > 0) {
             actions.add(RecommendedAction.REVIEW_CONFLICTS);
         }
+        if (refusedTotal > 0) {
+            actions.add(RecommendedAction.FIX_REFUSED_VALUES);
+        }
         if (dryRun && totalOperations() > 0) {
             actions.add(RecommendedAction.APPLY_DRY_RUN);
         }
@@ -230,19 +253,22 @@ public record RunReport(String runId, Instant startedAt, Instant finishedAt, boo
     /** A copy with other generated files (the file names are often known only once the report is built). */
     public RunReport withGeneratedFiles(List<String> files) {
         return new RunReport(runId, startedAt, finishedAt, testMode, dryRun, operations, identicalSkipped, excluded,
-                flagged, notSynced, conflicts, forgotten, resubscribed, files, abortedReason, totals);
+                flagged, notSynced, conflicts, forgotten, resubscribed, files, abortedReason, totals, refused,
+                refusedTotal);
     }
 
     /** A copy with the finish time set. */
     public RunReport withFinishedAt(Instant finished) {
         return new RunReport(runId, startedAt, finished, testMode, dryRun, operations, identicalSkipped, excluded,
-                flagged, notSynced, conflicts, forgotten, resubscribed, generatedFiles, abortedReason, totals);
+                flagged, notSynced, conflicts, forgotten, resubscribed, generatedFiles, abortedReason, totals, refused,
+                refusedTotal);
     }
 
     /** A copy with exact counts for capped lists. */
     public RunReport withTotals(Totals counts) {
         return new RunReport(runId, startedAt, finishedAt, testMode, dryRun, operations, identicalSkipped, excluded,
-                flagged, notSynced, conflicts, forgotten, resubscribed, generatedFiles, abortedReason, counts);
+                flagged, notSynced, conflicts, forgotten, resubscribed, generatedFiles, abortedReason, counts, refused,
+                refusedTotal);
     }
 
     public static Builder builder(String runId, Instant startedAt) {

@@ -132,6 +132,7 @@ public final class TextReportFormatter {
             section("report.resubscribed-heading", report.resubscribed(), report.resubscribedCount(),
                     this::resubscribed);
             section("report.conflicts-heading", report.conflicts(), report.conflictCount(), this::conflict);
+            section("report.refused-heading", report.refused(), (int) report.refusedTotal(), this::refused);
             List<List<NotSyncedEntry>> groups = notSyncedGroups();
             section("report.not-synced-heading", groups,
                     groups.size() + report.notSyncedCount() - report.notSynced().size(), this::notSynced);
@@ -322,6 +323,21 @@ public final class TextReportFormatter {
             detail(msg("report.reason", Reasons.text(messages, first.reason())));
         }
 
+        /** A refused value: which contact, which field, the value, why, and where to fix it. */
+        private void refused(int n, RefusedValueEntry e) {
+            numbered(n, email(e.email()));
+            boolean refusedByCopper = isCopper(e.side());
+            detail(msg("report.refused-field", e.field(), e.value(), refusedByCopper ? COPPER_PLACE : MAILCHIMP_PLACE));
+            detail(msg("report.reason", e.reason()));
+            // the value comes from the other side: that is where it can be corrected
+            boolean fixInCopper = !refusedByCopper;
+            detail(msg("report.fix-in", fixInCopper ? COPPER_PLACE : MAILCHIMP_PLACE));
+            if (e.id() != null) {
+                detail(fixInCopper ? msg("report.copper-person", e.id())
+                        : msg("report.mailchimp-member", email(e.email()), e.id()));
+            }
+        }
+
         private void archived(int n, ExcludedEntry e) {
             numbered(n, email(e.email()));
             detail(msg("report.archived-detail"));
@@ -360,6 +376,7 @@ public final class TextReportFormatter {
                 case REVIEW_FLAGGED ->
                         List.of(msg("report.action-review-flagged", report.flaggedCount(), commands.flaggedList()));
                 case REVIEW_CONFLICTS -> List.of(msg("report.action-review-conflicts", report.conflictCount()));
+                case FIX_REFUSED_VALUES -> List.of(msg("report.action-fix-refused", report.refusedTotal()));
                 case APPLY_DRY_RUN -> List.of(context.blocked()
                         ? msg("report.action-confirm-plan", commands.confirmPlan())
                         : msg("report.action-apply-dry-run", report.totalOperations(), commands.apply()));

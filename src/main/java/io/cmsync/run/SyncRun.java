@@ -78,6 +78,8 @@ public final class SyncRun {
     private final CappedList<FlaggedEntry> flagged;
     private final CappedList<ExcludedEntry> excluded;
     private final CappedList<NotSyncedEntry> notSynced;
+    private final CappedList<io.cmsync.report.RefusedValueEntry> refusedValues;
+    private volatile io.cmsync.mapping.ResolvedMapping mapping;
     private final CappedList<ForgottenEntry> forgotten;
     private final CappedList<ResubscribedEntry> resubscribed;
     private final CappedList<Conflict> conflicts;
@@ -133,6 +135,7 @@ public final class SyncRun {
         this.operations = new CappedList<>(detailCap);
         this.flagged = new CappedList<>(detailCap);
         this.excluded = new CappedList<>(detailCap);
+        this.refusedValues = new CappedList<>(detailCap);
         this.notSynced = new CappedList<>(detailCap);
         this.forgotten = new CappedList<>(detailCap, ForgottenEntry::newlyDetected);
         this.resubscribed = new CappedList<>(detailCap);
@@ -442,6 +445,25 @@ public final class SyncRun {
 
     public CappedList<ExcludedEntry> excluded() {
         return excluded;
+    }
+
+    /** The run's field mapping, checked against both accounts when the run began; null before that. */
+    public io.cmsync.mapping.ResolvedMapping mapping() {
+        return mapping;
+    }
+
+    public void mapping(io.cmsync.mapping.ResolvedMapping mapping) {
+        this.mapping = mapping;
+    }
+
+    /** The mapped fields beyond the names, for the planner (none before the mapping is resolved). */
+    public List<io.cmsync.sync.FieldRule> fieldRules() {
+        return mapping == null ? List.of() : mapping.rules();
+    }
+
+    /** Mapped fields' values one side would refuse (reported per contact and field; the rest of the contact syncs). */
+    public CappedList<io.cmsync.report.RefusedValueEntry> refusedValues() {
+        return refusedValues;
     }
 
     public CappedList<NotSyncedEntry> notSynced() {

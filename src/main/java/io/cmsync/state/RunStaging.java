@@ -32,7 +32,7 @@ public final class RunStaging {
     private static final TypeReference<List<String>> STRINGS = new TypeReference<>() { };
     /** Rows buffered before one JDBC batch insert. */
     static final int BATCH = 1_000;
-    private static final String CONTACT_COLUMNS = "email, raw_email, first_name, last_name, tags, status, side_id, modified_at";
+    private static final String CONTACT_COLUMNS = "email, raw_email, first_name, last_name, tags, status, side_id, modified_at, fields";
 
     private final Connection connection;
     private final boolean postgres;
@@ -89,7 +89,7 @@ public final class RunStaging {
         if (rows.isEmpty()) {
             return;
         }
-        batch("INSERT INTO " + table + " (seq, k, " + CONTACT_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        batch("INSERT INTO " + table + " (seq, k, " + CONTACT_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 rows, (ps, row) -> {
                     Contact c = (Contact) row[2];
                     ps.setLong(1, (Long) row[0]);
@@ -102,6 +102,7 @@ public final class RunStaging {
                     ps.setString(8, c.status());
                     ps.setString(9, c.sideId());
                     ps.setTimestamp(10, c.modifiedAt() == null ? null : Timestamp.from(c.modifiedAt()));
+                    ps.setString(11, StateStore.fieldsJson(c.fields()));
                 }, "cannot stage the contacts read: ");
         rows.clear();
     }
@@ -277,7 +278,7 @@ public final class RunStaging {
         Timestamp at = rs.getTimestamp(9);
         return new Contact(rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
                 list(rs.getString(6)), rs.getString(7), rs.getString(8),
-                at == null ? null : at.toInstant());
+                at == null ? null : at.toInstant(), StateStore.fieldsOf(rs.getString(10)));
     }
 
     // ------------------------------------------------------------------------------------------------ targets
@@ -304,8 +305,7 @@ public final class RunStaging {
 
     /** Up to {@code limit} target records with an e-mail after {@code after} (null: from the first), in e-mail order. */
     public List<SyncedRecord> targetsAfter(String after, int limit) {
-        String sql = "SELECT email, copper_id, first_name, last_name, tags, pushed_tags, mailchimp_status, synced_at "
-                + "FROM run_target " + (after == null ? "" : "WHERE email > ? ") + "ORDER BY email LIMIT ?";
+        String sql = "SELECT " + StateStore.RECORD_COLUMNS + " FROM run_target " + (after == null ? "" : "WHERE email > ? ") + "ORDER BY email LIMIT ?";
         List<SyncedRecord> page = new ArrayList<>();
         try (PreparedStatement ps = connection.prepareStatement(sql)) {
             int i = 1;

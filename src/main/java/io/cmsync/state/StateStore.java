@@ -28,6 +28,7 @@ import io.cmsync.sync.SyncedRecord;
 public final class StateStore implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final TypeReference<List<String>> STRINGS = new TypeReference<>() { };
+    private static final TypeReference<java.util.Map<String, String>> FIELDS = new TypeReference<>() { };
 
     private final Connection connection;
     private final boolean postgres;
@@ -76,8 +77,7 @@ public final class StateStore implements AutoCloseable {
 
     public Optional<SyncedRecord> find(String email) {
         try (PreparedStatement ps = connection.prepareStatement(
-                "SELECT email, copper_id, first_name, last_name, tags, pushed_tags, mailchimp_status, synced_at "
-                        + "FROM synced_contact WHERE email = ?")) {
+                "SELECT " + RECORD_COLUMNS + " FROM synced_contact WHERE email = ?")) {
             ps.setString(1, email);
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next() ? Optional.of(record(rs)) : Optional.empty();
@@ -91,8 +91,7 @@ public final class StateStore implements AutoCloseable {
     public List<SyncedRecord> withMailchimpStatus(String status) {
         List<SyncedRecord> list = new ArrayList<>();
         try (PreparedStatement ps = connection.prepareStatement(
-                "SELECT email, copper_id, first_name, last_name, tags, pushed_tags, mailchimp_status, synced_at "
-                        + "FROM synced_contact WHERE mailchimp_status = ? ORDER BY email")) {
+                "SELECT " + RECORD_COLUMNS + " FROM synced_contact WHERE mailchimp_status = ? ORDER BY email")) {
             ps.setString(1, status);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
@@ -105,13 +104,41 @@ public final class StateStore implements AutoCloseable {
         return list;
     }
 
-    /** A synced record from the 8 columns email, copper_id … synced_at of a result row. */
+    /** The columns of a synced record, in the order {@link #record} and {@link #bind} use. */
+    static final String RECORD_COLUMNS =
+            "email, copper_id, first_name, last_name, tags, pushed_tags, mailchimp_status, synced_at, fields";
+
+    /** A synced record from the 9 columns {@link #RECORD_COLUMNS} of a result row. */
     static SyncedRecord record(ResultSet rs) throws SQLException {
         long copperId = rs.getLong(2);
         boolean noId = rs.wasNull();
         Timestamp at = rs.getTimestamp(8);
         return new SyncedRecord(rs.getString(1), noId ? null : copperId, rs.getString(3), rs.getString(4),
-                strings(rs.getString(5)), strings(rs.getString(6)), rs.getString(7), at == null ? null : at.toInstant());
+                strings(rs.getString(5)), strings(rs.getString(6)), rs.getString(7), at == null ? null : at.toInstant(),
+                fieldsOf(rs.getString(9)));
+    }
+
+    /** Mapped field values as stored: a JSON object, or NULL when there are none (the default mapping). */
+    static String fieldsJson(java.util.Map<String, String> fields) {
+        if (fields == null || fields.isEmpty()) {
+            return null;
+        }
+        try {
+            return JSON.writeValueAsString(new java.util.TreeMap<>(fields));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static java.util.Map<String, String> fieldsOf(String json) {
+        if (json == null || json.isBlank()) {
+            return java.util.Map.of();
+        }
+        try {
+            return JSON.readValue(json, FIELDS);
+        } catch (JsonProcessingException e) {
+            throw new StateException("corrupt mapped fields in the synced state: " + e.getOriginalMessage(), e);
+        }
     }
 
     public void save(SyncedRecord r) {
@@ -123,13 +150,13 @@ public final class StateStore implements AutoCloseable {
         }
     }
 
-    /** Writes one record of the 8 columns below into {@code table} (synced_contact, run_target). */
+    /** Writes one record of the 9 columns below into {@code table} (synced_contact, run_target). */
     static String recordUpsert(boolean postgres, String table) {
         return Upserts.upsert(postgres, table, "email", "copper_id", "first_name", "last_name", "tags", "pushed_tags",
-                "mailchimp_status", "synced_at");
+                "mailchimp_status", "synced_at", "fields");
     }
 
-    /** Binds the 8 columns email, copper_id … synced_at. */
+    /** Binds the 9 columns {@link #RECORD_COLUMNS}. */
     static void bind(PreparedStatement ps, SyncedRecord r) throws SQLException {
         ps.setString(1, r.email());
             if (r.copperId() == null) {
@@ -143,6 +170,7 @@ public final class StateStore implements AutoCloseable {
             ps.setString(6, json(r.pushedTags()));
             ps.setString(7, r.mailchimpStatus());
             ps.setTimestamp(8, Timestamp.from(r.syncedAt() == null ? Instant.now() : r.syncedAt()));
+            ps.setString(9, fieldsJson(r.fields()));
     }
 
     /** Forgets every synced record (they described another account or audience); the meta stays. */

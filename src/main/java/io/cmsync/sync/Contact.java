@@ -1,7 +1,10 @@
 package io.cmsync.sync;
 
 import java.time.Instant;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -17,9 +20,11 @@ import java.util.Objects;
  *                   null for a Copper person
  * @param sideId     Copper person id or Mailchimp subscriber hash
  * @param modifiedAt Copper date_modified or Mailchimp last_changed; null when unknown
+ * @param fields     the mapped fields beyond the names: mapping entry name → canonical value ("" when unset), plus
+ *                   the whole values carried for the writer (keys starting with "@"); empty with the default mapping
  */
 public record Contact(String email, String rawEmail, String firstName, String lastName, List<String> tags,
-                      String status, String sideId, Instant modifiedAt) {
+                      String status, String sideId, Instant modifiedAt, Map<String, String> fields) {
 
     public Contact {
         Objects.requireNonNull(email, "email");
@@ -27,6 +32,18 @@ public record Contact(String email, String rawEmail, String firstName, String la
         firstName = firstName == null ? "" : firstName.strip();
         lastName = lastName == null ? "" : lastName.strip();
         tags = tags == null ? List.of() : List.copyOf(tags);
+        fields = fields == null || fields.isEmpty() ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(fields));
+    }
+
+    public Contact(String email, String rawEmail, String firstName, String lastName, List<String> tags,
+                   String status, String sideId, Instant modifiedAt) {
+        this(email, rawEmail, firstName, lastName, tags, status, sideId, modifiedAt, Map.of());
+    }
+
+    /** A mapped field's canonical value, "" when unset. */
+    public String field(String name) {
+        String v = fields.get(name);
+        return v == null ? "" : v;
     }
 
     /** "First Last" as the reports show it. */

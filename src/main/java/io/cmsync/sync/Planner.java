@@ -85,10 +85,26 @@ public final class Planner {
 
     private final PlannerSettings settings;
     private final TagRules rules;
+    private final List<FieldRule> fieldRules;
 
     public Planner(PlannerSettings settings) {
+        this(settings, List.of());
+    }
+
+    /** A planner that also syncs the mapped fields beyond the names, one {@link FieldRule} each. */
+    public Planner(PlannerSettings settings, List<FieldRule> fieldRules) {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.rules = settings.tagRules();
+        this.fieldRules = List.copyOf(fieldRules);
+    }
+
+    /** This planner with the run's mapped fields (the mapping is checked against both accounts at each run). */
+    public Planner withFieldRules(List<FieldRule> rules) {
+        return rules.equals(fieldRules) ? this : new Planner(settings, rules);
+    }
+
+    public List<FieldRule> fieldRules() {
+        return fieldRules;
     }
 
     public PlannerSettings settings() {
@@ -260,9 +276,39 @@ public final class Planner {
             return;
         }
         Set<String> desired = desiredTags(person.tags());
-        actions.add(new Action.CreateMailchimpMember(key, person, settings.newMemberStatus(), desired));
+        Map<String, String> synced = new LinkedHashMap<>();
+        Map<String, String> fields = oneSideFields(key, person, true, actions, synced);
+        actions.add(new Action.CreateMailchimpMember(key, person, settings.newMemberStatus(), desired, fields));
         targets.put(key, new SyncedRecord(key, parseCopperId(person), person.firstName(), person.lastName(),
-                desired, desired, settings.newMemberStatus(), now));
+                desired, desired, settings.newMemberStatus(), now, synced));
+    }
+
+    /**
+     * The mapped fields a contact found on one side only brings to the side it is created on: its non-empty values
+     * of the fields flowing that way; a value that side would refuse is left out and reported. {@code synced}
+     * receives the values both sides will hold.
+     */
+    private Map<String, String> oneSideFields(String key, Contact from, boolean toMailchimp, List<Action> actions,
+                                              Map<String, String> synced) {
+        Map<String, String> fields = new LinkedHashMap<>();
+        for (FieldRule rule : fieldRules) {
+            if (toMailchimp ? !rule.direction().toMailchimp() : !rule.direction().toCopper()) {
+                continue;
+            }
+            String value = from.field(rule.name());
+            if (value.isEmpty()) {
+                continue;
+            }
+            String refusal = (toMailchimp ? rule.mailchimpCheck() : rule.copperCheck()).refusal(value);
+            if (refusal != null) {
+                actions.add(new Action.FieldRefused(key, toMailchimp ? SIDE_MAILCHIMP : SIDE_COPPER, rule.name(), value,
+                        refusal, from.sideId()));
+                continue;
+            }
+            fields.put(rule.name(), value);
+            synced.put(rule.name(), value);
+        }
+        return fields;
     }
 
     private void planMailchimpOnly(String key, Contact member, Optional<SyncedRecord> base, Instant now,
@@ -288,8 +334,10 @@ public final class Planner {
             first = Emails.localPart(key);
             last = "";
         }
-        actions.add(new Action.CreateCopperPerson(key, member, first, last));
-        targets.put(key, new SyncedRecord(key, null, first, last, Set.of(), Set.of(), status, now));
+        Map<String, String> synced = new LinkedHashMap<>();
+        Map<String, String> fields = oneSideFields(key, member, false, actions, synced);
+        actions.add(new Action.CreateCopperPerson(key, member, first, last, fields));
+        targets.put(key, new SyncedRecord(key, null, first, last, Set.of(), Set.of(), status, now, synced));
     }
 
     // ------------------------------------------------------------------------------------------------ both sides
@@ -299,9 +347,12 @@ public final class Planner {
         if ("archived".equals(statusOf(member))
                 && base.map(b -> ARCHIVED_BY_SYNC_STATUS.equals(b.mailchimpStatus())).orElse(false)) {
             Set<String> desired = desiredTags(person.tags());
-            actions.add(new Action.ReactivateMailchimpMember(key, person, member, settings.newMemberStatus(), desired));
+            Map<String, String> synced = new LinkedHashMap<>();
+            Map<String, String> fields = oneSideFields(key, person, true, actions, synced);
+            actions.add(new Action.ReactivateMailchimpMember(key, person, member, settings.newMemberStatus(), desired,
+                    fields));
             targets.put(key, new SyncedRecord(key, parseCopperId(person), person.firstName(), person.lastName(),
-                    desired, desired, settings.newMemberStatus(), now));
+                    desired, desired, settings.newMemberStatus(), now, synced));
             return;
         }
         List<Conflict> copperWon = new ArrayList<>();     // written to Mailchimp
@@ -312,6 +363,11 @@ public final class Planner {
         String last = mergeField(key, FIELD_LAST_NAME, person.lastName(), member.lastName(),
                 base.map(SyncedRecord::lastName).orElse(null), person.modifiedAt(), member.modifiedAt(),
                 copperWon, mailchimpWon);
+        Map<String, String> mailchimpFields = new LinkedHashMap<>();
+        Map<String, String> copperFields = new LinkedHashMap<>();
+        Map<String, String> syncedFields = new LinkedHashMap<>();
+        int refused = mergeFields(key, person, member, base, copperWon, mailchimpWon, mailchimpFields, copperFields,
+                syncedFields, actions);
 
         // ---- Mailchimp side: names and tags (Copper → Mailchimp only)
         boolean mailchimpNamesChanged = !first.equals(member.firstName()) || !last.equals(member.lastName());
@@ -354,8 +410,9 @@ public final class Planner {
         }
         boolean copperTagsChanged = !copperTags.equals(person.tags());
 
-        boolean writeMailchimp = mailchimpNamesChanged || !tagsToAdd.isEmpty() || !tagsToRemove.isEmpty();
-        boolean writeCopper = copperNamesChanged || copperTagsChanged;
+        boolean writeMailchimp = mailchimpNamesChanged || !tagsToAdd.isEmpty() || !tagsToRemove.isEmpty()
+                || !mailchimpFields.isEmpty();
+        boolean writeCopper = copperNamesChanged || copperTagsChanged || !copperFields.isEmpty();
         Long copperId = parseCopperId(person);
         if (writeCopper && copperId == null) {
             actions.add(new Action.NotSynced(key, SIDE_COPPER, REASON_INVALID_COPPER_ID, person.sideId()));
@@ -364,20 +421,75 @@ public final class Planner {
         if (writeMailchimp) {
             actions.add(new Action.UpdateMailchimpMember(key, person, member, first, last, mailchimpNamesChanged,
                     Collections.unmodifiableSet(tagsToAdd),
-                    Collections.unmodifiableSet(new LinkedHashSet<>(tagsToRemove)), List.copyOf(copperWon)));
+                    Collections.unmodifiableSet(new LinkedHashSet<>(tagsToRemove)), List.copyOf(copperWon),
+                    mailchimpFields));
         }
         if (writeCopper) {
             actions.add(new Action.UpdateCopperPerson(key, copperId, person, member, first, last,
-                    copperNamesChanged, List.copyOf(copperTags), copperTagsChanged, List.copyOf(mailchimpWon)));
+                    copperNamesChanged, List.copyOf(copperTags), copperTagsChanged, List.copyOf(mailchimpWon),
+                    copperFields));
         }
         if ("archived".equals(status)) {
             // archived by someone else while the Copper person is active: nobody is told unless the report says so
             actions.add(new Action.Excluded(key, SIDE_MAILCHIMP, REASON_ARCHIVED_ACTIVE,
                     copperId == null ? person.sideId() : copperId.toString()));
-        } else if (!writeMailchimp && !writeCopper) {
+        } else if (!writeMailchimp && !writeCopper && refused == 0) {
             actions.add(new Action.SkipIdentical(key));
         }
-        targets.put(key, new SyncedRecord(key, copperId, first, last, desired, desired, status, now));
+        targets.put(key, new SyncedRecord(key, copperId, first, last, desired, desired, status, now, syncedFields));
+    }
+
+    /**
+     * The mapped fields of a contact found on both sides, one by one: a field flowing both ways is merged like a
+     * name (three-way, newest change wins on a conflict); a one-way field takes its source's value (an empty value
+     * never overwrites a non-empty one). A value the target side would refuse is reported and not written, and the
+     * state keeps the field's last synced value, so the next run tries again rather than mistaking the old value
+     * for a change. Returns the number of refused values.
+     */
+    private int mergeFields(String key, Contact person, Contact member, Optional<SyncedRecord> base,
+                            List<Conflict> copperWon, List<Conflict> mailchimpWon, Map<String, String> mailchimpFields,
+                            Map<String, String> copperFields, Map<String, String> syncedFields, List<Action> actions) {
+        int refused = 0;
+        for (FieldRule rule : fieldRules) {
+            String name = rule.name();
+            String c = person.field(name);
+            String m = member.field(name);
+            String b = base.map(r -> r.field(name)).orElse(null);
+            String target = switch (rule.direction()) {
+                case BOTH -> mergeField(key, name, c, m, b, person.modifiedAt(), member.modifiedAt(), copperWon,
+                        mailchimpWon);
+                case COPPER_TO_MAILCHIMP -> c.isEmpty() ? m : c;
+                case MAILCHIMP_TO_COPPER -> m.isEmpty() ? c : m;
+            };
+            boolean kept = true;
+            if (rule.direction().toMailchimp() && !target.equals(m)) {
+                String refusal = rule.mailchimpCheck().refusal(target);
+                if (refusal == null) {
+                    mailchimpFields.put(name, target);
+                } else {
+                    actions.add(new Action.FieldRefused(key, SIDE_MAILCHIMP, name, target, refusal, person.sideId()));
+                    kept = false;
+                }
+            }
+            if (rule.direction().toCopper() && !target.equals(c)) {
+                String refusal = rule.copperCheck().refusal(target);
+                if (refusal == null) {
+                    copperFields.put(name, target);
+                } else {
+                    actions.add(new Action.FieldRefused(key, SIDE_COPPER, name, target, refusal, member.sideId()));
+                    kept = false;
+                }
+            }
+            if (kept) {
+                syncedFields.put(name, target);
+            } else {
+                refused++;
+                if (b != null) {
+                    syncedFields.put(name, b);
+                }
+            }
+        }
+        return refused;
     }
 
     /**
