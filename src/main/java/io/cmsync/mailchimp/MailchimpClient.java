@@ -145,17 +145,18 @@ public final class MailchimpClient {
             throw new ApiException(SIDE, r.status(), SIDE + " " + label + " returned members that are not a JSON array");
         }
         for (JsonNode m : list) {
+            MailchimpMember member;
             try {
-                MailchimpMember member = m.isObject() ? JSON.convertValue(m, MailchimpMember.class) : null;
+                member = m.isObject() ? JSON.convertValue(m, MailchimpMember.class) : null;
                 if (member == null) {
                     throw new IllegalArgumentException("not an object");
                 }
-                members.add(member.tagsTruncated() ? complete(member) : member);
             } catch (IllegalArgumentException e) {
                 // a member we cannot read must not pass for an absent one: the page fails, clearly
                 throw new ApiException(SIDE, r.status(), SIDE + " " + label + " returned a member that is not the "
                         + "expected JSON: " + abbreviate(m.toString()));
             }
+            members.add(member.tagsTruncated() ? complete(member) : member);
         }
         return new MembersPage(members, n.path("total_items").asInt(members.size()));
     }
