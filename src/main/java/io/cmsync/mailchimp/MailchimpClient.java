@@ -59,7 +59,10 @@ public final class MailchimpClient {
     static final long POLL_FIRST_MS = 500;
     static final long POLL_MAX_MS = 10_000;
     private static final String MEMBER_FIELDS = "members.id,members.email_address,members.status,"
-            + "members.merge_fields,members.tags,members.last_changed,total_items";
+            + "members.merge_fields,members.tags,members.tags_count,members.last_changed,total_items";
+    /** Tags per member-tags call: the endpoint's maximum (CONTRACT.md §4.9). */
+    static final int MEMBER_TAGS_PAGE = 1000;
+    private static final String MEMBER_TAGS_FIELDS = "tags.id,tags.name,total_items";
 
     /** What a batch poll needs, by id and in the listing. */
     private static final String BATCH_FIELDS = "id,status,response_body_url,finished_operations,total_operations";
@@ -142,19 +145,67 @@ public final class MailchimpClient {
             throw new ApiException(SIDE, r.status(), SIDE + " " + label + " returned members that are not a JSON array");
         }
         for (JsonNode m : list) {
+            MailchimpMember member;
             try {
-                MailchimpMember member = m.isObject() ? JSON.convertValue(m, MailchimpMember.class) : null;
+                member = m.isObject() ? JSON.convertValue(m, MailchimpMember.class) : null;
                 if (member == null) {
                     throw new IllegalArgumentException("not an object");
                 }
-                members.add(member);
             } catch (IllegalArgumentException e) {
                 // a member we cannot read must not pass for an absent one: the page fails, clearly
                 throw new ApiException(SIDE, r.status(), SIDE + " " + label + " returned a member that is not the "
                         + "expected JSON: " + abbreviate(m.toString()));
             }
+            members.add(member.tagsTruncated() ? complete(member) : member);
         }
         return new MembersPage(members, n.path("total_items").asInt(members.size()));
+    }
+
+    /**
+     * The member with all its tags: a listed member shows 50 at most, {@code tags_count} says how many it has
+     * (CONTRACT.md §3). Only then is the member-tags endpoint called, so a member with 50 tags or fewer costs nothing
+     * more. A member gone since the listing (404) is kept as listed: the next run sees it gone.
+     */
+    private MailchimpMember complete(MailchimpMember member) {
+        String hash = member.id() != null && !member.id().isBlank() ? member.id()
+                : MailchimpMapping.subscriberHash(member.emailAddress());
+        List<MailchimpMember.Tag> all = memberTags(hash);
+        return all == null ? member : member.withTags(all);
+    }
+
+    /**
+     * Every tag of a member, from {@code GET /lists/{list_id}/members/{subscriber_hash}/tags} in pages of
+     * {@value #MEMBER_TAGS_PAGE} until {@code total_items}; null when the member is unknown (404).
+     */
+    List<MailchimpMember.Tag> memberTags(String subscriberHash) {
+        String label = "GET lists/{list_id}/members/{subscriber_hash}/tags";
+        List<MailchimpMember.Tag> tags = new ArrayList<>();
+        while (true) {
+            ApiResponse r = sent(ApiRequest.get("lists/" + listId + "/members/" + subscriberHash + "/tags",
+                    "count=" + MEMBER_TAGS_PAGE + "&offset=" + tags.size() + "&fields=" + MEMBER_TAGS_FIELDS, label));
+            if (r.status() == 404) {
+                return null;
+            }
+            if (!r.ok()) {
+                throw new ApiException(SIDE, r.status(), SIDE + " " + label + " answered " + r.status() + ": "
+                        + memberError(r, label).text());
+            }
+            JsonNode n = tree(r, label);
+            JsonNode page = n.path("tags");
+            if (!page.isArray() && !page.isMissingNode() && !page.isNull()) {
+                throw new ApiException(SIDE, r.status(), SIDE + " " + label + " returned tags that are not a JSON array");
+            }
+            for (JsonNode t : page) {
+                String name = t.path("name").asText("");
+                if (!name.isBlank()) {
+                    tags.add(new MailchimpMember.Tag(t.path("id").isNumber() ? t.path("id").asLong() : null, name));
+                }
+            }
+            // a short page ends the list even if total_items was larger: never loop on a shrinking list
+            if (page.size() < MEMBER_TAGS_PAGE || tags.size() >= n.path("total_items").asInt(0)) {
+                return tags;
+            }
+        }
     }
 
     /**
@@ -543,7 +594,11 @@ public final class MailchimpClient {
         return subscribeUrlLong + sep + "MERGE0=" + URLEncoder.encode(email, StandardCharsets.UTF_8);
     }
 
-    /** The member as Mailchimp returns it (full JSON, any status), or empty when the address is unknown (404). */
+    /**
+     * The member as Mailchimp returns it (full JSON, any status), or empty when the address is unknown (404). When
+     * {@code tags_count} says it has more tags than its {@code tags} array shows (50 at most), that array is replaced
+     * by all of them ({@code {id, name}}, from the member-tags endpoint), so that the archive record keeps them all.
+     */
     public java.util.Optional<JsonNode> member(String email) {
         String label = "GET lists/{list_id}/members/{subscriber_hash}";
         ApiResponse r = sent(ApiRequest.get(memberPath(email), null, label));
@@ -554,7 +609,19 @@ public final class MailchimpClient {
             throw new ApiException(SIDE, r.status(), SIDE + " " + label + " answered " + r.status() + ": "
                     + memberError(r, label).text());
         }
-        return java.util.Optional.of(tree(r, label));
+        JsonNode member = tree(r, label);
+        JsonNode shown = member.path("tags");
+        int count = member.path("tags_count").asInt(0);
+        if (count > (shown.isArray() ? shown.size() : 0)) {
+            String id = member.path("id").asText("");
+            List<MailchimpMember.Tag> all = memberTags(id.isBlank() ? MailchimpMapping.subscriberHash(email) : id);
+            if (all != null) {
+                com.fasterxml.jackson.databind.node.ArrayNode tags = ((com.fasterxml.jackson.databind.node.ObjectNode)
+                        member).putArray("tags");
+                all.forEach(t -> tags.addObject().put("id", t.id()).put("name", t.name()));
+            }
+        }
+        return java.util.Optional.of(member);
     }
 
     /**

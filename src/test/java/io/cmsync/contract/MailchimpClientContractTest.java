@@ -22,6 +22,7 @@ import io.cmsync.http.RateLimiter;
 import io.cmsync.http.RetryingCaller;
 import io.cmsync.mailchimp.MailchimpClient;
 import io.cmsync.mailchimp.MailchimpMapping;
+import io.cmsync.mailchimp.MailchimpMember;
 import io.cmsync.sandbox.FaultConfig;
 import io.cmsync.sandbox.SandboxOptions;
 import io.cmsync.sandbox.SandboxServer;
@@ -98,6 +99,59 @@ class MailchimpClientContractTest {
         // the incremental read's filter is a documented parameter
         assertThat(client.membersPage(0, 1000, null, "2000-01-01T00:00:00+00:00").members()).isNotEmpty();
         assertThat(operationsCalled()).containsExactly("GET /lists/{list_id}/members");
+    }
+
+    /** Creates a member carrying {@code n} tags ("Tag 0001"…), outside the client under test. */
+    static void memberWithTags(String email, int n) {
+        List<String> tags = new ArrayList<>();
+        for (int i = 1; i <= n; i++) {
+            tags.add(String.format("Tag %04d", i));
+        }
+        Wire.Exchange x = Wire.send(server.baseUrl(), "POST", "/3.0/lists/" + SandboxServer.LIST_ID + "/members", null,
+                Wire.json(Map.of("email_address", email, "status", "subscribed", "tags", tags)),
+                "Authorization", Wire.mailchimpAuthorization(), "Accept", "application/json");
+        assertThat(x.status()).as(x.responseBody()).isEqualTo(200);
+    }
+
+    long memberTagsCalls() {
+        return transport.exchanges().stream().filter(x -> x.method().equals("GET") && x.path().endsWith("/tags")).count();
+    }
+
+    @Test
+    void onlyAMemberOverFiftyTagsCostsAMemberTagsCallAndIsReadWithAllOfThem() {
+        memberWithTags("cinquante@exemple.fr", 50);
+        memberWithTags("cinquante.et.un@exemple.fr", 51);
+        Map<String, MailchimpMember> byEmail = new LinkedHashMap<>();
+        client.membersPage(0, 1000, null, null).members().forEach(m -> byEmail.put(m.emailAddress(), m));
+        assertThat(byEmail.get("cinquante@exemple.fr").tags()).hasSize(50);
+        assertThat(byEmail.get("cinquante@exemple.fr").tagsCount()).isEqualTo(50);
+        assertThat(byEmail.get("cinquante.et.un@exemple.fr").tags()).extracting(MailchimpMember.Tag::name)
+                .hasSize(51).contains("Tag 0051");
+        assertThat(memberTagsCalls()).as("50 tags and fewer: the listing holds them all, no extra call").isEqualTo(1);
+        assertThat(operationsCalled()).containsExactly("GET /lists/{list_id}/members",
+                "GET /lists/{list_id}/members/{subscriber_hash}/tags");
+    }
+
+    @Test
+    void aMemberOverAThousandTagsIsReadPageByPage() {
+        memberWithTags("mille@exemple.fr", 1001);
+        List<MailchimpMember> members = client.membersPage(0, 1000, null, null).members();
+        MailchimpMember m = members.stream().filter(x -> x.emailAddress().equals("mille@exemple.fr")).findFirst()
+                .orElseThrow();
+        assertThat(m.tags()).extracting(MailchimpMember.Tag::name).hasSize(1001).doesNotHaveDuplicates()
+                .contains("Tag 0001", "Tag 1001");
+        assertThat(memberTagsCalls()).as("pages of 1000").isEqualTo(2);
+    }
+
+    @Test
+    void aSingleMemberReadCarriesAllItsTags() {
+        memberWithTags("soixante@exemple.fr", 60);
+        com.fasterxml.jackson.databind.JsonNode m = client.member("soixante@exemple.fr").orElseThrow();
+        assertThat(m.path("tags_count").asInt()).isEqualTo(60);
+        assertThat(m.path("tags")).hasSize(60);
+        assertThat(m.path("tags").get(59).path("name").asText()).isEqualTo("Tag 0060");
+        client.member("sophie.bernard@exemple.fr").orElseThrow();
+        assertThat(memberTagsCalls()).as("only for the member over 50 tags").isEqualTo(1);
     }
 
     @Test

@@ -214,7 +214,8 @@ class MailchimpSandboxContractTest {
         }
         // the product's own field selection
         conforms(mc("GET", L + "/members", "count=100&offset=0&fields=" + enc("members.id,members.email_address,"
-                + "members.status,members.merge_fields,members.tags,members.last_changed,total_items"), null), 200);
+                + "members.status,members.merge_fields,members.tags,members.tags_count,members.last_changed,total_items"),
+                null), 200);
         conforms(mc("GET", L + "/members", "exclude_fields=_links,members._links&sort_field=last_changed&sort_dir=DESC"
                 + "&since_last_changed=" + enc("2020-01-01T00:00:00+00:00"), null), 200);
         conforms(mc("GET", "/lists/0000000000/members", null, null), 404);
@@ -312,6 +313,43 @@ class MailchimpSandboxContractTest {
                 Map.of("name", "Webinar 2025", "status", "inactive")), "is_syncing", false));
         conforms(mc("POST", sophie, null, body), 204);
         conforms(mc("POST", L + "/members/" + hash("nobody@exemple.fr") + "/tags", null, body), 404);
+    }
+
+    @Test
+    void aMemberShowsFiftyTagsAndTheMemberTagsEndpointPagesThroughAll() {
+        List<String> names = new ArrayList<>();
+        for (int i = 1; i <= 60; i++) {
+            names.add(String.format("Tag %02d", i));
+        }
+        String email = "soixante.tags@exemple.fr";
+        conforms(mc("POST", L + "/members", null, Wire.json(Map.of("email_address", email, "status", "subscribed",
+                "tags", names))), 200);
+        // "Returns up to 50 tags" (CONTRACT.md §3), with the real count beside them
+        JsonNode m = conforms(mc("GET", L + "/members/" + hash(email), null, null), 200);
+        assertThat(m.path("tags")).hasSize(50);
+        assertThat(m.path("tags_count").asInt()).isEqualTo(60);
+        JsonNode listed = conforms(mc("GET", L + "/members", "count=1000&fields=" + enc("members.email_address,"
+                + "members.tags,members.tags_count"), null), 200);
+        for (JsonNode x : listed.path("members")) {
+            if (x.path("email_address").asText().equals(email)) {
+                assertThat(x.path("tags")).hasSize(50);
+                assertThat(x.path("tags_count").asInt()).isEqualTo(60);
+            }
+        }
+        // the product's query, then a second page
+        String path = L + "/members/" + hash(email) + "/tags";
+        JsonNode first = conforms(mc("GET", path, "count=40&offset=0&fields=" + enc("tags.id,tags.name,total_items"),
+                null), 200);
+        assertThat(first.path("total_items").asInt()).isEqualTo(60);
+        assertThat(first.path("tags")).hasSize(40);
+        JsonNode second = conforms(mc("GET", path, "count=40&offset=40", null), 200);
+        List<String> all = new ArrayList<>();
+        first.path("tags").forEach(t -> all.add(t.path("name").asText()));
+        second.path("tags").forEach(t -> all.add(t.path("name").asText()));
+        assertThat(all).containsExactlyElementsOf(names);
+        assertThat(second.path("tags").get(0).path("date_added").asText()).isNotBlank();
+        // beyond the spec's maximum of 1000: the request breaks the spec, the error must not
+        responseConforms(mc("GET", path, "count=1001", null), 400);
     }
 
     // ----------------------------------------------------------------------------------------------- batch subscribe
