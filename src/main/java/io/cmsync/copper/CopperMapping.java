@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import io.cmsync.mapping.ResolvedMapping;
 import io.cmsync.sync.Contact;
 import io.cmsync.sync.Emails;
 
@@ -15,6 +16,11 @@ public final class CopperMapping {
     }
 
     public static Contact toContact(CopperPerson p) {
+        return toContact(p, null);
+    }
+
+    /** The person as the planner sees it, with the mapped fields' canonical values (null mapping: names only). */
+    public static Contact toContact(CopperPerson p, ResolvedMapping mapping) {
         String raw = p.firstEmail();
         String first = p.firstName();
         String last = p.lastName();
@@ -24,9 +30,34 @@ public final class CopperMapping {
             first = parts[0];
             last = parts.length > 1 ? parts[1] : "";
         }
+        Map<String, String> fields = mapping == null || mapping.rules().isEmpty() ? Map.of() : mapping.copperValues(p);
         return new Contact(Emails.normalise(raw), raw, first, last, p.tags() == null ? List.of() : p.tags(), null,
                 p.id() == null ? null : String.valueOf(p.id()),
-                p.dateModified() == null ? null : Instant.ofEpochSecond(p.dateModified()));
+                p.dateModified() == null ? null : Instant.ofEpochSecond(p.dateModified()), fields);
+    }
+
+    /** {@link #newPerson(String, String, String, List)} with the mapped fields' values (entry name → value). */
+    public static Map<String, Object> newPerson(String email, String firstName, String lastName, List<String> tags,
+                                                Map<String, String> fields, ResolvedMapping mapping) {
+        Map<String, Object> body = newPerson(email, firstName, lastName, tags);
+        if (mapping != null && fields != null && !fields.isEmpty()) {
+            mapping.putCopper(fields, Map.of(), body);
+        }
+        return body;
+    }
+
+    /**
+     * {@link #personUpdate(long, String, String, boolean, List)} with the mapped fields' values; {@code current}: the
+     * person's fields as read (the parts of whole values the mapping does not cover are kept from it).
+     */
+    public static Map<String, Object> personUpdate(long id, String firstName, String lastName, boolean names,
+                                                   List<String> tags, Map<String, String> fields,
+                                                   Map<String, String> current, ResolvedMapping mapping) {
+        Map<String, Object> body = personUpdate(id, firstName, lastName, names, tags);
+        if (mapping != null && fields != null && !fields.isEmpty()) {
+            mapping.putCopper(fields, current == null ? Map.of() : current, body);
+        }
+        return body;
     }
 
     /** Body item for POST /people or bulk_create: name is required by Copper, e-mail category work. */

@@ -45,7 +45,8 @@ public final class CopperWriter {
         }
         for (List<Action.CreateCopperPerson> chunk : Chunks.of(batch, CopperClient.BULK_LIMIT)) {
             List<Map<String, Object>> bodies = new ArrayList<>();
-            chunk.forEach(a -> bodies.add(CopperMapping.newPerson(a.email(), a.firstName(), a.lastName(), List.of())));
+            chunk.forEach(a -> bodies.add(CopperMapping.newPerson(a.email(), a.firstName(), a.lastName(), List.of(),
+                    a.fields(), run.mapping())));
             List<CopperClient.BulkItem> results;
             try {
                 results = client.bulkCreate(bodies);
@@ -103,7 +104,8 @@ public final class CopperWriter {
         for (List<Action.UpdateCopperPerson> chunk : Chunks.of(batch, CopperClient.BULK_LIMIT)) {
             List<Map<String, Object>> bodies = new ArrayList<>();
             chunk.forEach(a -> bodies.add(CopperMapping.personUpdate(a.copperId(), a.firstName(), a.lastName(),
-                    a.namesChanged(), a.tagsChanged() ? a.tags() : null)));
+                    a.namesChanged(), a.tagsChanged() ? a.tags() : null, a.fields(), a.copper().fields(),
+                    run.mapping())));
             List<CopperClient.BulkItem> results;
             try {
                 results = client.bulkUpdate(bodies);

@@ -82,7 +82,8 @@ public final class MailchimpWriter {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("email_address", a.email());
             m.put("status", a.status());
-            m.put("merge_fields", MailchimpMapping.mergeFields(a.copper().firstName(), a.copper().lastName()));
+            m.put("merge_fields", MailchimpMapping.mergeFields(a.copper().firstName(), a.copper().lastName(),
+                    a.fields(), run.mapping()));
             members.add(m);
         }
         List<MailchimpClient.MemberResult> results;
@@ -119,18 +120,19 @@ public final class MailchimpWriter {
         if (batch.isEmpty() || run.dropsLeftOver("Mailchimp", batch.size())) {
             return;
         }
-        List<Action.UpdateMailchimpMember> named = batch.stream().filter(Action.UpdateMailchimpMember::namesChanged).toList();
+        List<Action.UpdateMailchimpMember> named = batch.stream().filter(Action.UpdateMailchimpMember::memberChanged)
+                .toList();
         if (named.size() >= 2) {
             submitNameUpdates(run, p, named);
-            batch.stream().filter(a -> !a.namesChanged()).forEach(a -> settle(run, p, a, null));
+            batch.stream().filter(a -> !a.memberChanged()).forEach(a -> settle(run, p, a, null));
             return;
         }
         for (Action.UpdateMailchimpMember a : batch) {
             MailchimpError error = null;
-            if (a.namesChanged()) {
+            if (a.memberChanged()) {
                 // status_if_new only: an unsubscribed, cleaned or archived member keeps its status
                 try {
-                    error = client.updateMember(a.email(), newMemberStatus, a.firstName(), a.lastName()).error();
+                    error = client.updateMember(a.email(), newMemberStatus, mergeFields(run, a)).error();
                 } catch (ApiException e) {
                     error = new MailchimpError(e.status(), "HTTP", e.getMessage());
                 }
@@ -147,7 +149,8 @@ public final class MailchimpWriter {
     private void submitNameUpdates(SyncRun run, Pending p, List<Action.UpdateMailchimpMember> named) {
         List<SubmittedNames> submitted = p.submitted;
         List<MailchimpClient.MemberUpdate> updates = named.stream()
-                .map(a -> new MailchimpClient.MemberUpdate(a.email(), newMemberStatus, a.firstName(), a.lastName()))
+                .map(a -> new MailchimpClient.MemberUpdate(a.email(), newMemberStatus, a.firstName(), a.lastName(),
+                        mergeFields(run, a)))
                 .toList();
         try {
             submitted.add(new SubmittedNames(client.submitMemberUpdates(updates), named));
@@ -204,6 +207,18 @@ public final class MailchimpWriter {
         }
     }
 
+    /** The merge fields an update writes: the names (when they change) and the mapped fields that change. */
+    private static Map<String, Object> mergeFields(SyncRun run, Action.UpdateMailchimpMember a) {
+        Map<String, Object> merge = MailchimpMapping.mergeFields(a.firstName(), a.lastName(), a.fields(),
+                run.mapping());
+        if (!a.namesChanged() && run.mapping() != null) {
+            // only the mapped fields change: the names are not sent, so a name changed meanwhile is not overwritten
+            merge.remove(run.mapping().firstNameTag());
+            merge.remove(run.mapping().lastNameTag());
+        }
+        return merge;
+    }
+
     /** A member archived by the deletion workflow, back because the Copper person is active again. */
     public void reactivate(@ExchangeProperty(SyncRun.PROPERTY) SyncRun run, @ExchangeProperty(PENDING) Pending p,
                            @Body Action.ReactivateMailchimpMember a) {
@@ -212,7 +227,8 @@ public final class MailchimpWriter {
         }
         MailchimpClient.MemberResult r;
         try {
-            r = client.restoreMember(a.email(), a.status(), a.copper().firstName(), a.copper().lastName());
+            r = client.restoreMember(a.email(), a.status(), MailchimpMapping.mergeFields(a.copper().firstName(),
+                    a.copper().lastName(), a.fields(), run.mapping()));
         } catch (ApiException e) {
             r = new MailchimpClient.MemberResult(a.email(), new MailchimpError(e.status(), "HTTP", e.getMessage()));
         }

@@ -103,8 +103,15 @@ public final class MailchimpClient {
         this.batchMaxWait = batchMaxWait;
     }
 
-    /** One name update: the body of {@link #updateMember}, PUT with {@code status_if_new} only. */
-    public record MemberUpdate(String email, String statusIfNew, String firstName, String lastName) {
+    /**
+     * One member update: the body of {@link #updateMember}, PUT with {@code status_if_new} only; {@code mergeFields}
+     * the merge fields to write (the names under FNAME and LNAME by default, and the mapped fields).
+     */
+    public record MemberUpdate(String email, String statusIfNew, String firstName, String lastName,
+                               Map<String, Object> mergeFields) {
+        public MemberUpdate(String email, String statusIfNew, String firstName, String lastName) {
+            this(email, statusIfNew, firstName, lastName, MailchimpMapping.mergeFields(firstName, lastName));
+        }
     }
 
     public record MembersPage(List<MailchimpMember> members, int totalItems) {
@@ -276,20 +283,25 @@ public final class MailchimpClient {
 
     /** Upsert of names with {@code status_if_new} only: never changes an existing member's status. */
     public MemberResult updateMember(String email, String statusIfNew, String firstName, String lastName) {
+        return updateMember(email, statusIfNew, MailchimpMapping.mergeFields(firstName, lastName));
+    }
+
+    /** Upsert of the given merge fields with {@code status_if_new} only: never changes an existing member's status. */
+    public MemberResult updateMember(String email, String statusIfNew, Map<String, Object> mergeFields) {
         String label = "PUT lists/{list_id}/members/{subscriber_hash}";
-        ApiResponse r = sent(ApiRequest.put(memberPath(email), write(updateBody(email, statusIfNew, firstName,
-                lastName)), label));
+        ApiResponse r = sent(ApiRequest.put(memberPath(email), write(updateBody(email, statusIfNew, mergeFields)),
+                label));
         if (r.ok()) {
             return new MemberResult(email, null);
         }
         return new MemberResult(email, memberError(r, label));
     }
 
-    private static Map<String, Object> updateBody(String email, String statusIfNew, String firstName, String lastName) {
+    private static Map<String, Object> updateBody(String email, String statusIfNew, Map<String, Object> mergeFields) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("email_address", email);
         body.put("status_if_new", statusIfNew);
-        body.put("merge_fields", MailchimpMapping.mergeFields(firstName, lastName));
+        body.put("merge_fields", mergeFields);
         return body;
     }
 
@@ -358,7 +370,7 @@ public final class MailchimpClient {
             Map<String, Object> op = new LinkedHashMap<>();
             op.put("method", "PUT");
             op.put("path", "/" + memberPath(u.email()));
-            op.put("body", write(updateBody(u.email(), u.statusIfNew(), u.firstName(), u.lastName())));
+            op.put("body", write(updateBody(u.email(), u.statusIfNew(), u.mergeFields())));
             op.put("operation_id", MailchimpMapping.subscriberHash(u.email()));
             operations.add(op);
         }
@@ -526,11 +538,16 @@ public final class MailchimpClient {
      * {@code status}, used only for members whose archiving the synced state attributes to the product.
      */
     public MemberResult restoreMember(String email, String status, String firstName, String lastName) {
+        return restoreMember(email, status, MailchimpMapping.mergeFields(firstName, lastName));
+    }
+
+    /** {@link #restoreMember(String, String, String, String)} with the merge fields to write. */
+    public MemberResult restoreMember(String email, String status, Map<String, Object> mergeFields) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("email_address", email);
         body.put("status_if_new", status);
         body.put("status", status);
-        body.put("merge_fields", MailchimpMapping.mergeFields(firstName, lastName));
+        body.put("merge_fields", mergeFields);
         String label = "PUT lists/{list_id}/members/{subscriber_hash}";
         ApiResponse r = sent(ApiRequest.put("lists/" + listId + "/members/" + MailchimpMapping.subscriberHash(email),
                 write(body), label));

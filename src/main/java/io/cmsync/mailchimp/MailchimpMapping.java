@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
+import io.cmsync.mapping.ResolvedMapping;
 import io.cmsync.sync.Contact;
 import io.cmsync.sync.Emails;
 
@@ -38,9 +39,39 @@ public final class MailchimpMapping {
     }
 
     public static Contact toContact(MailchimpMember m) {
+        return toContact(m, null);
+    }
+
+    /**
+     * The member as the planner sees it, through the run's field mapping (null: the default, names in FNAME and
+     * LNAME): the names from their mapped merge tags, the mapped fields' canonical values.
+     */
+    public static Contact toContact(MailchimpMember m, ResolvedMapping mapping) {
         List<String> tags = m.tags() == null ? List.of() : m.tags().stream().map(MailchimpMember.Tag::name).toList();
-        return new Contact(Emails.normalise(m.emailAddress()), m.emailAddress(), m.mergeField("FNAME"),
-                m.mergeField("LNAME"), tags, m.status(), m.id(), parseTime(m.lastChanged()));
+        String firstTag = mapping == null ? "FNAME" : mapping.firstNameTag();
+        String lastTag = mapping == null ? "LNAME" : mapping.lastNameTag();
+        Map<String, String> fields = mapping == null || mapping.rules().isEmpty() ? Map.of()
+                : mapping.mailchimpValues(m.mergeFields() == null ? Map.of() : m.mergeFields());
+        return new Contact(Emails.normalise(m.emailAddress()), m.emailAddress(), m.mergeField(firstTag),
+                m.mergeField(lastTag), tags, m.status(), m.id(), parseTime(m.lastChanged()), fields);
+    }
+
+    /**
+     * The merge fields to write: the names under their mapped tags (cut to 255 bytes) and the given mapped fields'
+     * values (entry name → canonical value) through the mapping; the default FNAME / LNAME without one.
+     */
+    public static Map<String, Object> mergeFields(String firstName, String lastName, Map<String, String> fields,
+                                                  ResolvedMapping mapping) {
+        if (mapping == null) {
+            return mergeFields(firstName, lastName);
+        }
+        Map<String, Object> merge = new LinkedHashMap<>();
+        merge.put(mapping.firstNameTag(), truncateUtf8(firstName, MERGE_FIELD_MAX_BYTES));
+        merge.put(mapping.lastNameTag(), truncateUtf8(lastName, MERGE_FIELD_MAX_BYTES));
+        if (fields != null && !fields.isEmpty()) {
+            mapping.putMailchimp(fields, merge);
+        }
+        return merge;
     }
 
     static Instant parseTime(String iso) {

@@ -107,7 +107,7 @@ public final class CopperReader {
                     }
                 }
                 run.copperModified(modified);
-                Contact contact = CopperMapping.toContact(p);
+                Contact contact = CopperMapping.toContact(p, run.mapping());
                 run.echo().copperRead(contact.email(), modified);
                 contacts.add(contact);
             }

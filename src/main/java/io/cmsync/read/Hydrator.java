@@ -85,7 +85,7 @@ public final class Hydrator {
             // a failure here stops the run: without the Copper side the plan would be wrong
             List<CopperPerson> people = copper.byIds(chunk);
             for (CopperPerson p : people) {
-                Contact c = CopperMapping.toContact(p);
+                Contact c = CopperMapping.toContact(p, run.mapping());
                 if (scope.inScope(run, c) && !copperEmails.contains(c.email())) {
                     run.addCopper(c);
                     fetched++;

@@ -74,7 +74,7 @@ public final class MailchimpReader {
                 run.log().info(run.log().text(run.mailchimpSince() == null ? "report.log.mailchimp-read"
                         : "report.log.mailchimp-read-changed", read) + (hasNext() ? "…" : ""));
             }
-            List<Contact> contacts = page.members().stream().map(MailchimpMapping::toContact).toList();
+            List<Contact> contacts = page.members().stream().map(m -> MailchimpMapping.toContact(m, run.mapping())).toList();
             contacts.forEach(c -> {
                 run.mailchimpChanged(c.modifiedAt());
                 if (c.modifiedAt() != null) {
