@@ -125,10 +125,22 @@ public final class Watermarks {
     /** The synced-state meta key of the scope that last wrote the state ({@link StateScope#stored()}). */
     public static final String SCOPE = "sync.scope";
 
-    /** This run's scope, from the settings. */
+    /** This run's scope, from the settings (and the default field mapping). */
     public StateScope scope() {
+        return scope(null);
+    }
+
+    /** This run's scope, from the settings and the run's field mapping. */
+    public StateScope scope(io.cmsync.mapping.ResolvedMapping mapping) {
         return new StateScope(settings.productionMode() ? "PRODUCTION" : "TEST", settings.testMarker(),
-                settings.secrets().copperApiEmail(), settings.secrets().mailchimpListId());
+                settings.secrets().copperApiEmail(), settings.secrets().mailchimpListId(),
+                isDefault(mapping) ? "" : mapping.fingerprint());
+    }
+
+    /** Names in FNAME and LNAME and nothing else: what every state before field mappings was made with. */
+    private static boolean isDefault(io.cmsync.mapping.ResolvedMapping mapping) {
+        return mapping == null || mapping.rules().isEmpty() && "FNAME".equals(mapping.firstNameTag())
+                && "LNAME".equals(mapping.lastNameTag());
     }
 
     /**
@@ -137,7 +149,7 @@ public final class Watermarks {
      * audience; an empty state has no scope to differ from.
      */
     private boolean scopeChanged(SyncRun run, StateStore store) {
-        StateScope now = scope();
+        StateScope now = scope(run.mapping());
         Optional<StateScope> recorded = store.meta(SCOPE).flatMap(StateScope::parse);
         if (recorded.isEmpty() && store.count() > 0) {
             recorded = Optional.of(new StateScope(store.meta(io.cmsync.run.SyncRuns.PRODUCTION_CONFIRMED).isPresent()

@@ -16,8 +16,10 @@ import java.util.Optional;
  * @param testMarker    the TEST-mode address marker (empty in PRODUCTION: it does not apply)
  * @param copperAccount the Copper user e-mail of the API key
  * @param audienceId    the Mailchimp audience (list) id
+ * @param mapping       the field mapping's fingerprint; "" for the default mapping (names only), so a state written
+ *                      before field mappings existed keeps its scope
  */
-public record StateScope(String mode, String testMarker, String copperAccount, String audienceId) {
+public record StateScope(String mode, String testMarker, String copperAccount, String audienceId, String mapping) {
     private static final String SEPARATOR = "\n";
 
     public StateScope {
@@ -25,11 +27,17 @@ public record StateScope(String mode, String testMarker, String copperAccount, S
         testMarker = "PRODUCTION".equals(mode) || testMarker == null ? "" : testMarker.toLowerCase(Locale.ROOT);
         copperAccount = copperAccount == null ? "" : copperAccount.strip().toLowerCase(Locale.ROOT);
         audienceId = audienceId == null ? "" : audienceId.strip();
+        mapping = mapping == null ? "" : mapping.replace(SEPARATOR, " ");
+    }
+
+    public StateScope(String mode, String testMarker, String copperAccount, String audienceId) {
+        this(mode, testMarker, copperAccount, audienceId, "");
     }
 
     /** The form kept in the state (one value a line). */
     public String stored() {
-        return String.join(SEPARATOR, mode, testMarker, copperAccount, audienceId);
+        String stored = String.join(SEPARATOR, mode, testMarker, copperAccount, audienceId);
+        return mapping.isEmpty() ? stored : stored + SEPARATOR + mapping;
     }
 
     /** The scope a state recorded, if it is readable. */
@@ -38,10 +46,10 @@ public record StateScope(String mode, String testMarker, String copperAccount, S
             return Optional.empty();
         }
         String[] parts = stored.split(SEPARATOR, -1);
-        if (parts.length != 4) {
+        if (parts.length != 4 && parts.length != 5) {
             return Optional.empty();
         }
-        return Optional.of(new StateScope(parts[0], parts[1], parts[2], parts[3]));
+        return Optional.of(new StateScope(parts[0], parts[1], parts[2], parts[3], parts.length == 5 ? parts[4] : ""));
     }
 
     /** True when the records of a state made in {@code before} do not describe this scope's contacts at all. */
@@ -62,6 +70,9 @@ public record StateScope(String mode, String testMarker, String copperAccount, S
         }
         if (!audienceId.equals(before.audienceId)) {
             changes.add("audience Mailchimp " + before.audienceId + " → " + audienceId);
+        }
+        if (!mapping.equals(before.mapping)) {
+            changes.add("correspondance des champs modifiée");
         }
         return String.join(", ", changes);
     }
