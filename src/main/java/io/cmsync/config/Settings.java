@@ -61,6 +61,10 @@ public record Settings(
         // scale
         int planChunkSize,
         int reportMaxDetailedEntries,
+        // field mapping (docs/field-mapping.md): the mapping file (absent = names only) and whether missing merge
+        // fields are created
+        Path mappingFile,
+        boolean createMissingMergeFields,
         // --sandbox: the commands a run recommends must say it too
         boolean sandbox) {
 

@@ -43,6 +43,8 @@ public final class SettingsLoader {
     /** The older name of {@link #TIMEZONE}, still accepted. */
     public static final String REPORT_TIMEZONE = "report.timezone";
     public static final String DEFAULT_ZONE = "Europe/Paris";
+    /** {@code mapping.file} when unset (a missing file means the default mapping: names only). */
+    public static final String DEFAULT_MAPPING_FILE = "config/mapping.yaml";
     private static final Pattern DC_SUFFIX = Pattern.compile(".*-([a-z]{2}\\d{1,3})$");
     private static final Pattern DC = Pattern.compile("[a-z]{2}\\d{1,3}");
     private static final Set<String> MEMBER_STATUSES =
@@ -175,6 +177,8 @@ public final class SettingsLoader {
                 raw("sync.plan-chunk-size") == null ? 2_000 : integer("sync.plan-chunk-size", 1, 100_000),
                 raw("report.max-detailed-entries") == null ? 10_000
                         : integer("report.max-detailed-entries", 1, 1_000_000),
+                raw("mapping.file") == null ? Path.of(DEFAULT_MAPPING_FILE) : Path.of(text("mapping.file")),
+                raw("mapping.create-missing-merge-fields") != null && bool("mapping.create-missing-merge-fields"),
                 "true".equals(overrides.get(SANDBOX)));
     }
 

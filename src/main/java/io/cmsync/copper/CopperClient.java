@@ -123,6 +123,31 @@ public final class CopperClient {
         return read(r, new TypeReference<List<CopperPerson>>() { }, "POST people/search");
     }
 
+    /**
+     * The account's custom field definitions (CONTRACT.md §7.1: {@code GET /custom_field_definitions}, one array, not
+     * paged), for the field mapping: id, name, data type, entities, options of Dropdown / MultiSelect.
+     */
+    public List<io.cmsync.mapping.Definitions.CustomFieldDef> customFieldDefinitions() {
+        String label = "GET custom_field_definitions";
+        ApiResponse r = call(ApiRequest.get("custom_field_definitions", null, label));
+        JsonNode defs = read(r, new TypeReference<JsonNode>() { }, label);
+        if (!defs.isArray()) {
+            throw new ApiException(SIDE, r.status(), SIDE + " " + label + " returned no JSON array: "
+                    + abbreviate(r.body()));
+        }
+        List<io.cmsync.mapping.Definitions.CustomFieldDef> out = new ArrayList<>();
+        for (JsonNode d : defs) {
+            List<String> on = new ArrayList<>();
+            d.path("available_on").forEach(e -> on.add(e.asText()));
+            List<io.cmsync.mapping.Definitions.CustomFieldDef.Option> options = new ArrayList<>();
+            d.path("options").forEach(o -> options.add(new io.cmsync.mapping.Definitions.CustomFieldDef.Option(
+                    o.path("id").asLong(), o.path("name").asText(""), o.path("rank").asInt(options.size()))));
+            out.add(new io.cmsync.mapping.Definitions.CustomFieldDef(d.path("id").asLong(), d.path("name").asText(""),
+                    d.path("data_type").asText(""), on, options));
+        }
+        return out;
+    }
+
     /** The account: a cheap call that checks the URL and the credentials. */
     public JsonNode account() {
         ApiResponse r = call(ApiRequest.get("account", null, "GET account"));

@@ -554,6 +554,54 @@ public final class MailchimpClient {
         return r.ok() ? new MemberResult(email, null) : new MemberResult(email, memberError(r, label));
     }
 
+    private static final String MERGE_FIELD_FIELDS = "merge_fields.tag,merge_fields.name,merge_fields.type,"
+            + "merge_fields.required,merge_fields.default_value,merge_fields.options,total_items";
+
+    /**
+     * The audience's merge fields (CONTRACT.md §4.12), every page of 1000 (the maximum; an audience has at most 30),
+     * trimmed with {@code fields=} to what the field mapping checks.
+     */
+    public List<io.cmsync.mapping.Definitions.MergeFieldDef> mergeFields() {
+        List<io.cmsync.mapping.Definitions.MergeFieldDef> out = new ArrayList<>();
+        int offset = 0;
+        while (true) {
+            String label = "GET lists/{list_id}/merge-fields";
+            ApiResponse r = call(ApiRequest.get("lists/" + listId + "/merge-fields",
+                    "count=1000&offset=" + offset + "&fields=" + MERGE_FIELD_FIELDS, label));
+            JsonNode n = tree(r, label);
+            JsonNode fields = n.path("merge_fields");
+            fields.forEach(f -> out.add(mergeFieldDef(f)));
+            offset += fields.size();
+            if (fields.size() < 1000 || offset >= n.path("total_items").asInt()) {
+                return out;
+            }
+        }
+    }
+
+    /** Creates a merge field (POST lists/{id}/merge-fields) and returns it as the audience now defines it. */
+    public io.cmsync.mapping.Definitions.MergeFieldDef createMergeField(io.cmsync.mapping.Definitions.MergeFieldDef def) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("tag", def.tag());
+        body.put("name", def.name());
+        body.put("type", def.type());
+        body.put("required", def.required());
+        body.put("default_value", def.defaultValue() == null ? "" : def.defaultValue());
+        body.put("public", false);
+        if (def.options() != null && def.options().size() > 0) {
+            body.put("options", def.options());
+        }
+        String label = "POST lists/{list_id}/merge-fields";
+        ApiResponse r = call(ApiRequest.post("lists/" + listId + "/merge-fields", write(body), label));
+        return mergeFieldDef(tree(r, label));
+    }
+
+    private static io.cmsync.mapping.Definitions.MergeFieldDef mergeFieldDef(JsonNode f) {
+        JsonNode options = f.path("options");
+        return new io.cmsync.mapping.Definitions.MergeFieldDef(f.path("tag").asText(""), f.path("name").asText(""),
+                f.path("type").asText(""), f.path("required").asBoolean(false), f.path("default_value").asText(""),
+                options.isObject() ? options : JSON.createObjectNode());
+    }
+
     /** Static segments (= tags) by lower-cased name → id. */
     public Map<String, Long> tagSegments() {
         Map<String, Long> byName = new LinkedHashMap<>();
