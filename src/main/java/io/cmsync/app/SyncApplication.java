@@ -88,6 +88,10 @@ public final class SyncApplication {
         MailchimpClient mailchimp = clients.mailchimp();
 
         main.bind("syncRuns", runs);
+        // the mapping file is read here, before any API call: a mistake in it stops the process (exit 2)
+        var fieldMapping = io.cmsync.mapping.MappingLoader.load(settings.mappingFile());
+        main.bind("fieldMapping", new io.cmsync.read.FieldMappingStep(fieldMapping, settings.mappingFile(),
+                settings.createMissingMergeFields(), copper, mailchimp));
         main.bind("copperReader", new CopperReader(copper, settings.copperPageSize()));
         main.bind("mailchimpReader", new MailchimpReader(mailchimp, settings.mailchimpPageSize()));
         var plannerSettings = PlannerSettingsFactory.from(settings);

@@ -177,6 +177,11 @@ public final class SyncRuns {
             message = log.text("report.fail.connection", api.side(), api.getMessage());
         } else if (e instanceof ApiException api) {
             message = log.text("report.fail.api-error", api.side(), api.status(), api.getMessage());
+        } else if (e instanceof io.cmsync.read.FieldMappingStep.MappingRefused refused) {
+            // one line per problem, each naming the mapping entry and the file (exit 2, nothing written)
+            var messages = log.language().messages();
+            message = String.join("\n", refused.problems().stream()
+                    .map(p -> p.describe(messages, refused.file())).toList());
         } else if (e instanceof StateException) {
             message = log.text("report.fail.state", e.getMessage());
         } else if (e instanceof org.apache.camel.component.direct.DirectConsumerNotAvailableException missing) {
