@@ -62,7 +62,9 @@ class ExecuteRoutesTest extends RouteTestSupport {
                 new Action.Flagged("flagged@exemple.fr", copperPerson("flagged@exemple.fr", "Fred", "Flag", DELETION_TAG),
                         null, DELETION_TAG),
                 new Action.Excluded("excluded@exemple.fr", "Copper", "tag inactif"),
-                new Action.NotSynced("nosync@exemple.fr", "Mailchimp", "e-mail en double"));
+                new Action.NotSynced("nosync@exemple.fr", "Mailchimp", "e-mail en double"),
+                new Action.FieldRefused("refused@exemple.fr", "mailchimp", "secteur", "Agriculture",
+                        "pas un choix de SECTEUR", "4243"));
     }
 
     /** Every write destination of execute-chunk mocked (and skipped): the direct: write routes, the archive channel, reactivation. */
@@ -109,6 +111,8 @@ class ExecuteRoutesTest extends RouteTestSupport {
         assertThat(run.identical()).isEqualTo(1);
         assertThat(run.excluded()).containsExactly(new ExcludedEntry("excluded@exemple.fr", "Copper", "tag inactif"));
         assertThat(run.notSynced()).containsExactly(new NotSyncedEntry("nosync@exemple.fr", "Mailchimp", "e-mail en double"));
+        assertThat(run.refusedValues()).containsExactly(new io.cmsync.report.RefusedValueEntry("refused@exemple.fr",
+                "mailchimp", "secteur", "Agriculture", "pas un choix de SECTEUR", "4243"));
         assertThat(run.operations()).as("nothing written yet: the writes wait in the batches").isEmpty();
     }
 

@@ -150,6 +150,9 @@ abstract class RouteTestSupport extends CamelTestSupport {
         Clock clock = Clock.systemUTC();
         SyncScope scope = new SyncScope(settings);
         registry.bind("syncRuns", runs);
+        registry.bind("fieldMapping", new io.cmsync.read.FieldMappingStep(
+                io.cmsync.mapping.MappingLoader.load(settings.mappingFile()), settings.mappingFile(),
+                settings.createMissingMergeFields(), copper, mailchimp));
         registry.bind("copperReader", new CopperReader(copper, settings.copperPageSize()));
         registry.bind("mailchimpReader", new MailchimpReader(mailchimp, settings.mailchimpPageSize()));
         registry.bind("syncScope", scope);
