@@ -70,6 +70,7 @@ final class MappingFixtures {
         m.add(merge("REF", "text", null));
         m.add(merge("NOTES", "text", null));
         m.add(merge("LINKEDIN", "url", null));
+        m.add(merge("PHONEPRO", "text", null));
         return m;
     }
 

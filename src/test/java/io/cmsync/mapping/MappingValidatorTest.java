@@ -317,8 +317,6 @@ class MappingValidatorTest {
                     mailchimp: EFF
                   - copper: address
                     mailchimp: ADRESSE
-                  - copper: phone_numbers.mobile
-                    mailchimp: MOBILE
                 """), definitions(), true);
         assertThat(r.problems()).isEmpty();
         assertThat(r.toCreate()).extracting(MergeFieldDef::tag, MergeFieldDef::type).containsExactly(
@@ -326,15 +324,14 @@ class MappingValidatorTest {
                 org.assertj.core.groups.Tuple.tuple("SECTEUR2", "dropdown"),
                 org.assertj.core.groups.Tuple.tuple("DEPUIS", "date"),
                 org.assertj.core.groups.Tuple.tuple("EFF", "number"),
-                org.assertj.core.groups.Tuple.tuple("ADRESSE", "address"),
-                org.assertj.core.groups.Tuple.tuple("MOBILE", "phone"));
+                org.assertj.core.groups.Tuple.tuple("ADRESSE", "address"));
         assertThat(r.toCreate().get(1).options().path("choices").toString())
                 .isEqualTo("[\"Industrie\",\"Commerce\",\"Services\",\"Santé\",\"Secteur public\"]");
         assertThat(r.toCreate().get(1).name()).isEqualTo("custom:Secteur");
-        assertThat(r.mapping().rules()).hasSize(6);
+        assertThat(r.mapping().rules()).hasSize(5);
         assertThat(mergeFields().size() + r.toCreate().size()).isEqualTo(30); // exactly the limit
         // one more is over it
-        assertThat(MappingValidator.check(mapping(entry("websites", "SITE", null)), new Definitions(
+        assertThat(MappingValidator.check(mapping(entry("phone_numbers.mobile", "MOBILE", null)), new Definitions(
                 new ArrayList<>(java.util.stream.Stream.concat(mergeFields().stream(), r.toCreate().stream())
                         .toList()), customFields()), true).problems()).extracting(Problem::problem)
                 .containsExactly("mapping-merge-field-limit");
@@ -349,12 +346,13 @@ class MappingValidatorTest {
             yaml.append("  - copper: ").append(fields[i]).append("\n    mailchimp: NEW").append(i).append('\n');
         }
         Result r = MappingValidator.check(mapping(yaml.toString()), definitions(), true);
-        // 24 fields + 6 = 30: the 7th and 8th are over
+        // 25 fields + 5 = 30: the 6th, 7th and 8th are over
         assertThat(r.problems()).extracting(Problem::problem, Problem::subject).containsExactly(
+                org.assertj.core.groups.Tuple.tuple("mapping-merge-field-limit", "address.country"),
                 org.assertj.core.groups.Tuple.tuple("mapping-merge-field-limit", "address.postal_code"),
                 org.assertj.core.groups.Tuple.tuple("mapping-merge-field-limit", "custom:Notes commerciales"));
-        assertThat(r.problems().get(0).describe(FR, Path.of("m.yaml"))).contains("impossible de créer le champ NEW6 : "
-                + "une audience a 30 champs au plus, elle en a déjà 24");
+        assertThat(r.problems().get(0).describe(FR, Path.of("m.yaml"))).contains("impossible de créer le champ NEW5 : "
+                + "une audience a 30 champs au plus, elle en a déjà 25");
         assertThat(r.toCreate()).isEmpty();
         assertThat(r.mapping()).isNull();
     }
