@@ -69,16 +69,12 @@ final class DefaultResolvedMapping implements ResolvedMapping {
     private final String firstNameTag;
     private final String lastNameTag;
     private final List<Resolved> fields;
-    private final Map<String, Resolved> byName = new LinkedHashMap<>();
 
     /** @param fields the entries beyond the names, in mapping order */
     DefaultResolvedMapping(String firstNameTag, String lastNameTag, List<Resolved> fields) {
         this.firstNameTag = Objects.requireNonNull(firstNameTag);
         this.lastNameTag = Objects.requireNonNull(lastNameTag);
         this.fields = List.copyOf(fields);
-        for (Resolved r : fields) {
-            byName.put(r.entry().name(), r);
-        }
     }
 
     List<Resolved> resolved() {
@@ -432,12 +428,11 @@ final class DefaultResolvedMapping implements ResolvedMapping {
     public void putCopper(Map<String, String> values, Map<String, String> current, Map<String, Object> body) {
         Map<String, Object> wholes = new LinkedHashMap<>();
         List<Map<String, Object>> custom = new ArrayList<>();
-        for (Map.Entry<String, String> e : values.entrySet()) {
-            Resolved r = byName.get(e.getKey());
-            if (r == null) {
+        for (Resolved r : fields) { // in mapping order, whatever the map's: the same body for the same values
+            if (!values.containsKey(r.entry().name())) {
                 continue;
             }
-            String v = e.getValue() == null ? "" : e.getValue();
+            String v = values.get(r.entry().name()) == null ? "" : values.get(r.entry().name());
             CopperField f = r.field();
             switch (f.kind()) {
                 case TITLE, COMPANY_NAME -> body.put(f.target(), v.isEmpty() ? null : v);
@@ -569,10 +564,10 @@ final class DefaultResolvedMapping implements ResolvedMapping {
 
     @Override
     public void putMailchimp(Map<String, String> values, Map<String, Object> mergeFields) {
-        for (Map.Entry<String, String> e : values.entrySet()) {
-            Resolved r = byName.get(e.getKey());
-            if (r != null) {
-                mergeFields.put(r.entry().mergeTag(), mailchimpTyped(r, e.getValue() == null ? "" : e.getValue()));
+        for (Resolved r : fields) {
+            if (values.containsKey(r.entry().name())) {
+                String v = values.get(r.entry().name());
+                mergeFields.put(r.entry().mergeTag(), mailchimpTyped(r, v == null ? "" : v));
             }
         }
     }

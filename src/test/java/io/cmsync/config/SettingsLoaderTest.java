@@ -234,4 +234,36 @@ class SettingsLoaderTest {
         assertThatThrownBy(() -> load(Map.of())).isInstanceOf(ConfigException.class)
                 .hasMessageContaining("state.jdbc-url");
     }
+
+    @Test
+    void fieldMappingSettingsAndTheirDefaults() throws IOException {
+        Settings s = load(Map.of());
+        assertThat(s.mappingFile()).isEqualTo(Path.of("config/mapping.yaml"));
+        assertThat(s.createMissingMergeFields()).isFalse();
+
+        setProperty("mapping.file", "/etc/cmsync/mapping.yaml");
+        setProperty("mapping.create-missing-merge-fields", "true");
+        s = load(Map.of());
+        assertThat(s.mappingFile()).isEqualTo(Path.of("/etc/cmsync/mapping.yaml"));
+        assertThat(s.createMissingMergeFields()).isTrue();
+
+        // both optional: an older settings file without them keeps today's behaviour
+        String text = Files.readString(properties, StandardCharsets.UTF_8)
+                .replaceAll("(?m)^mapping\\..*$", "");
+        Files.writeString(properties, text, StandardCharsets.UTF_8);
+        s = load(Map.of());
+        assertThat(s.mappingFile()).isEqualTo(Path.of(SettingsLoader.DEFAULT_MAPPING_FILE));
+        assertThat(s.createMissingMergeFields()).isFalse();
+    }
+
+    @Test
+    void fieldMappingSettingsMistakes() throws IOException {
+        setProperty("mapping.create-missing-merge-fields", "oui");
+        assertThatThrownBy(() -> load(Map.of())).isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("mapping.create-missing-merge-fields in " + properties);
+        setProperty("mapping.create-missing-merge-fields", "false");
+        setProperty("mapping.file", "");
+        assertThatThrownBy(() -> load(Map.of())).isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("mapping.file in " + properties);
+    }
 }
