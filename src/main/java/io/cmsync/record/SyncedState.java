@@ -98,6 +98,6 @@ public final class SyncedState {
     private static boolean sameContent(SyncedRecord a, SyncedRecord b) {
         return Objects.equals(a.copperId(), b.copperId()) && a.firstName().equals(b.firstName())
                 && a.lastName().equals(b.lastName()) && a.tags().equals(b.tags()) && a.pushedTags().equals(b.pushedTags())
-                && Objects.equals(a.mailchimpStatus(), b.mailchimpStatus());
+                && Objects.equals(a.mailchimpStatus(), b.mailchimpStatus()) && a.fields().equals(b.fields());
     }
 }
