@@ -41,7 +41,7 @@ public final class NotWritten {
             run.refusedValues().add(new io.cmsync.report.RefusedValueEntry(f.email(), f.side(), f.field(), f.value(),
                     f.reason(), f.id()));
             run.log().say(RunLog.Level.WARN, "report.log.refused-value", side(f.side()), f.email(), f.field(),
-                    f.value(), f.reason());
+                    f.value(), io.cmsync.report.FieldRefusals.text(run.log().language().messages(), f.reason()));
         } else if (action instanceof Action.NotSynced n) {
             run.notSynced().add(new NotSyncedEntry(n.email(), n.side(), n.reason(), n.id()));
             String who = (n.email().isEmpty() ? run.log().text("report.no-email") : n.email())

@@ -1,5 +1,6 @@
 package io.cmsync.mapping;
 
+import io.cmsync.report.FieldRefusals;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.time.DateTimeException;

@@ -328,7 +328,7 @@ public final class TextReportFormatter {
             numbered(n, email(e.email()));
             boolean refusedByCopper = isCopper(e.side());
             detail(msg("report.refused-field", e.field(), e.value(), refusedByCopper ? COPPER_PLACE : MAILCHIMP_PLACE));
-            detail(msg("report.reason", e.reason()));
+            detail(msg("report.reason", FieldRefusals.text(messages, e.reason())));
             // the value comes from the other side: that is where it can be corrected
             boolean fixInCopper = !refusedByCopper;
             detail(msg("report.fix-in", fixInCopper ? COPPER_PLACE : MAILCHIMP_PLACE));

@@ -1,5 +1,6 @@
 package io.cmsync.mapping;
 
+import io.cmsync.report.FieldRefusals;
 import static io.cmsync.mapping.MappingFixtures.JSON;
 import static io.cmsync.mapping.MappingFixtures.definitions;
 import static io.cmsync.mapping.MappingFixtures.mapping;

@@ -1,4 +1,4 @@
-package io.cmsync.mapping;
+package io.cmsync.report;
 
 import java.text.MessageFormat;
 import java.text.ParseException;
@@ -13,14 +13,14 @@ import io.cmsync.i18n.Messages;
  * reader's language.
  */
 public final class FieldRefusals {
-    static final String PREFIX = "report.field-refused.";
+    public static final String PREFIX = "report.field-refused.";
     private static final Messages FRENCH = Messages.of(Messages.Language.FR);
 
     private FieldRefusals() {
     }
 
     /** The refusal {@code report.field-refused.<key>} as the French text the checks return. */
-    static String french(String key, Object... args) {
+    public static String french(String key, Object... args) {
         return FRENCH.get(PREFIX + key, args);
     }
 
