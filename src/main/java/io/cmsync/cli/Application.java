@@ -40,6 +40,8 @@ import picocli.CommandLine.Option;
             "4:skipped: another sync holds the lock", "5:synced, but the reports could not be written"})
 public final class Application implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(Application.class);
+    /** The demo mapping {@code --sandbox} uses while the person's own maps names only (see the file's header). */
+    static final Path SANDBOX_MAPPING = Path.of("config/mapping.sandbox.yaml");
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -157,11 +159,23 @@ public final class Application implements Callable<Integer> {
         }
         try {
             Settings settings = new SettingsLoader(config, envFile, environment, overrides).load();
+            boolean demoMapping = false;
+            if (sandbox && Files.exists(SANDBOX_MAPPING)
+                    && io.cmsync.mapping.MappingLoader.load(settings.mappingFile()).isDefault()) {
+                // the demo data carries mapped fields: show them, until the person's own mapping maps more than names
+                Map<String, String> withDemo = new java.util.HashMap<>(overrides);
+                withDemo.put("mapping.file", SANDBOX_MAPPING.toString());
+                settings = new SettingsLoader(config, envFile, environment, withDemo).load();
+                demoMapping = true;
+            }
             // before anything else logs with the settings: log-file times in their zone, --verbose
             io.cmsync.console.LogSetup.apply(settings.reportZone(), verbose);
             SyncApplication app = new SyncApplication(settings, !once, dryRun, confirmPlan);
             if (sandbox) {
                 app.console().say("console.sandbox", settings.dataDir());
+                if (demoMapping) {
+                    app.console().say("console.sandbox-mapping", SANDBOX_MAPPING);
+                }
             }
             if (once) {
                 return app.runOnceStandalone();

@@ -17,6 +17,17 @@ public record FieldMapping(List<MappingEntry> entries, Path source) {
         entries = List.copyOf(entries);
     }
 
+    /** Names only, in FNAME and LNAME, both ways: what the product did before field mappings. */
+    public boolean isDefault() {
+        return comparable(this).equals(comparable(defaults()));
+    }
+
+    private static java.util.List<java.util.List<Object>> comparable(FieldMapping m) {
+        return m.entries().stream().map(e -> java.util.List.<Object>of(String.valueOf(e.name()),
+                String.valueOf(e.copper()), String.valueOf(e.mergeTag()), e.direction(),
+                String.valueOf(e.transform()))).toList();
+    }
+
     public static FieldMapping defaults() {
         return new FieldMapping(List.of(
                 new MappingEntry("first_name", FIRST_NAME, "FNAME", FlowDirection.BOTH, null, 0),

@@ -66,14 +66,8 @@ public final class FieldMappingStep {
         }
     }
 
-    /** Names only, in FNAME and LNAME, both ways: what the product did before field mappings. */
     boolean isDefault() {
-        return strip(mapping).equals(strip(FieldMapping.defaults()));
-    }
-
-    private static List<List<Object>> strip(FieldMapping m) {
-        return m.entries().stream().map(e -> List.<Object>of(String.valueOf(e.name()), String.valueOf(e.copper()),
-                String.valueOf(e.mergeTag()), e.direction(), String.valueOf(e.transform()))).toList();
+        return mapping.isDefault();
     }
 
     private void check(SyncRun run) {
