@@ -29,6 +29,22 @@ public final class DataGenerator {
      * 2025-01-01T00:00:00Z: every Mailchimp member was last changed then; Copper person i was created and last
      * modified {@code i / 50} seconds later (an import of 50 people a second).
      */
+    /** The mapped fields (issue 15): Copper's « Secteur » Dropdown ↔ SECTEUR, phone ↔ PHONE, company ↔ COMPANY. */
+    static final long SECTOR_FIELD_ID = 777_001L;
+    static final String[] SECTORS = {"Industrie", "Commerce", "Services", "Santé", "Secteur public"};
+    /** The benchmark's config/mapping.yaml: three mapped fields besides the names. */
+    public static final String MAPPING = """
+            fields:
+              - name: telephone
+                copper: phone_numbers
+                mailchimp: PHONE
+              - name: societe
+                copper: company_name
+                mailchimp: COMPANY
+              - name: secteur
+                copper: custom:Secteur
+                mailchimp: SECTEUR
+            """;
     static final long SEED_EPOCH = 1_735_689_600L;
     static final String SEED_ISO = "2025-01-01T00:00:00+00:00";
 
@@ -106,6 +122,38 @@ public final class DataGenerator {
         return LAST[pick(i, 2, LAST.length)];
     }
 
+    public String phone(int i) {
+        return String.format(java.util.Locale.ROOT, "+33 1 %02d %02d %02d %02d", i / 1_000_000 % 100,
+                i / 10_000 % 100, i / 100 % 100, i % 100);
+    }
+
+    public String company(int i) {
+        return "Société " + LAST[pick(i, 6, LAST.length)] + " " + (i % 97);
+    }
+
+    public String sector(int i) {
+        return SECTORS[pick(i, 7, SECTORS.length)];
+    }
+
+    /** The sector label of a person's custom_fields as Copper holds them ("" when unset). */
+    static String sectorOf(com.fasterxml.jackson.databind.JsonNode customFields) {
+        for (com.fasterxml.jackson.databind.JsonNode c : customFields) {
+            if (c.path("custom_field_definition_id").asLong() == SECTOR_FIELD_ID) {
+                long id = c.path("value").asLong(-1);
+                for (String sector : SECTORS) {
+                    if (sectorOptionId(sector) == id) {
+                        return sector;
+                    }
+                }
+            }
+        }
+        return "";
+    }
+
+    static long sectorOptionId(String sector) {
+        return SECTOR_FIELD_ID + 100 + java.util.Arrays.asList(SECTORS).indexOf(sector);
+    }
+
     /** Unique per contact; ASCII only; a real-looking domain (the sandbox treats example.com and test.com as fake). */
     public String email(int i) {
         String f = ascii(firstName(i)), l = ascii(lastName(i));
@@ -134,6 +182,25 @@ public final class DataGenerator {
             g.writeStartObject();
             g.writeObjectFieldStart("copper");
             g.writeNumberField("next_id", 1_000_001L + perSide);
+            g.writeArrayFieldStart("custom_field_definitions");
+            g.writeStartObject();
+            g.writeNumberField("id", SECTOR_FIELD_ID);
+            g.writeStringField("name", "Secteur");
+            g.writeStringField("data_type", "Dropdown");
+            g.writeArrayFieldStart("available_on");
+            g.writeString("person");
+            g.writeEndArray();
+            g.writeArrayFieldStart("options");
+            for (int k = 0; k < SECTORS.length; k++) {
+                g.writeStartObject();
+                g.writeNumberField("id", sectorOptionId(SECTORS[k]));
+                g.writeStringField("name", SECTORS[k]);
+                g.writeNumberField("rank", k);
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+            g.writeEndObject();
+            g.writeEndArray();
             g.writeArrayFieldStart("people");
             for (int i = 0; i < perSide; i++) {
                 g.writeStartObject();
@@ -152,6 +219,19 @@ public final class DataGenerator {
                     g.writeString(t);
                 }
                 g.writeEndArray();
+                g.writeStringField("company_name", company(i));
+                g.writeArrayFieldStart("phone_numbers");
+                g.writeStartObject();
+                g.writeStringField("number", phone(i));
+                g.writeStringField("category", "work");
+                g.writeEndObject();
+                g.writeEndArray();
+                g.writeArrayFieldStart("custom_fields");
+                g.writeStartObject();
+                g.writeNumberField("custom_field_definition_id", SECTOR_FIELD_ID);
+                g.writeNumberField("value", sectorOptionId(sector(i)));
+                g.writeEndObject();
+                g.writeEndArray();
                 // an import: 50 people a second (one second for all would be a search Copper cannot page past 100,000)
                 g.writeNumberField("date_created", SEED_EPOCH + i / 50);
                 g.writeNumberField("date_modified", SEED_EPOCH + i / 50);
@@ -165,6 +245,30 @@ public final class DataGenerator {
             g.writeStringField("id", listId);
             g.writeStringField("name", "Benchmark audience");
             g.writeStringField("date_created", SEED_ISO);
+            g.writeArrayFieldStart("merge_fields");
+            int mergeId = 1;
+            for (String[] f : new String[][] {{"FNAME", "text"}, {"LNAME", "text"}, {"ADDRESS", "address"},
+                    {"PHONE", "phone"}, {"COMPANY", "text"}, {"SECTEUR", "dropdown"}}) {
+                g.writeStartObject();
+                g.writeNumberField("merge_id", mergeId++);
+                g.writeStringField("tag", f[0]);
+                g.writeStringField("name", f[0]);
+                g.writeStringField("type", f[1]);
+                g.writeBooleanField("required", false);
+                g.writeObjectFieldStart("options");
+                if ("SECTEUR".equals(f[0])) {
+                    g.writeArrayFieldStart("choices");
+                    for (String c : SECTORS) {
+                        g.writeString(c);
+                    }
+                    g.writeEndArray();
+                } else if ("PHONE".equals(f[0])) {
+                    g.writeStringField("phone_format", "none");
+                }
+                g.writeEndObject();
+                g.writeEndObject();
+            }
+            g.writeEndArray();
             g.writeArrayFieldStart("members");
             for (int i = firstMailchimp(); i < firstMailchimp() + perSide; i++) {
                 g.writeStartObject();
@@ -173,6 +277,9 @@ public final class DataGenerator {
                 g.writeObjectFieldStart("merge_fields");
                 g.writeStringField("FNAME", firstName(i));
                 g.writeStringField("LNAME", lastName(i));
+                g.writeStringField("PHONE", phone(i));
+                g.writeStringField("COMPANY", company(i));
+                g.writeStringField("SECTEUR", sector(i));
                 g.writeEndObject();
                 if (inCopper(i)) {
                     g.writeArrayFieldStart("tags");

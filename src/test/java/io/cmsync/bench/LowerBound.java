@@ -36,6 +36,14 @@ public record LowerBound(long copperReads, long mailchimpReads, long copperWrite
         return of(d.perSide(), d.perSide(), d.mailchimpOnly(), d.copperOnly());
     }
 
+    /**
+     * With a field mapping, each run reads the audience's merge fields and Copper's custom field definitions: one
+     * call each, before anything else (issue 15 allows these two and no more).
+     */
+    public LowerBound withDefinitionReads() {
+        return new LowerBound(copperReads + 1, mailchimpReads + 1, copperWrites, mailchimpWrites);
+    }
+
     public long copper() {
         return copperReads + copperWrites;
     }

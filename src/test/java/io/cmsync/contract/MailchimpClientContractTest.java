@@ -83,6 +83,20 @@ class MailchimpClientContractTest {
     }
 
     @Test
+    void mergeFieldsAreReadAndAMissingOneCreated() {
+        List<io.cmsync.mapping.Definitions.MergeFieldDef> before = client.mergeFields();
+        assertThat(before).extracting(io.cmsync.mapping.Definitions.MergeFieldDef::tag).contains("FNAME", "LNAME");
+        var created = client.createMergeField(new io.cmsync.mapping.Definitions.MergeFieldDef("CANAL", "Canal",
+                "dropdown", false, "", com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode()
+                        .set("choices", com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.arrayNode()
+                                .add("Web").add("Salon"))));
+        assertThat(created.tag()).isEqualTo("CANAL");
+        assertThat(client.mergeFields()).hasSize(before.size() + 1);
+        assertThat(operationsCalled()).containsExactlyInAnyOrder("GET /lists/{list_id}/merge-fields",
+                "POST /lists/{list_id}/merge-fields");
+    }
+
+    @Test
     void membersPagesWithAndWithoutStatus() {
         MailchimpClient.MembersPage first = client.membersPage(0, 10, null, null);
         assertThat(first.members()).hasSize(10);
