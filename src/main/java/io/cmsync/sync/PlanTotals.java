@@ -19,6 +19,8 @@ public final class PlanTotals {
     private int copperCreates;
     private int copperUpdates;
     private int removals;
+    /** Per mapped field, the contacts whose value it changes (either side). */
+    private final java.util.Map<String, Integer> fieldUpdates = new java.util.TreeMap<>();
 
     /** Adds one chunk's plan; returns this. */
     public PlanTotals add(SyncPlan plan) {
@@ -34,16 +36,23 @@ public final class PlanTotals {
         for (Action a : plan.actions()) {
             if (a instanceof Action.CreateMailchimpMember) {
                 mailchimpCreates++;
-            } else if (a instanceof Action.UpdateMailchimpMember) {
+            } else if (a instanceof Action.UpdateMailchimpMember u) {
                 mailchimpUpdates++;
+                u.fields().keySet().forEach(f -> fieldUpdates.merge(f, 1, Integer::sum));
             } else if (a instanceof Action.CreateCopperPerson) {
                 copperCreates++;
-            } else if (a instanceof Action.UpdateCopperPerson) {
+            } else if (a instanceof Action.UpdateCopperPerson u) {
                 copperUpdates++;
+                u.fields().keySet().forEach(f -> fieldUpdates.merge(f, 1, Integer::sum));
             }
         }
         removals += SafetyBrake.removals(plan);
         return this;
+    }
+
+    /** Per mapped field (entry name), how many updates change its value, on either side. */
+    public java.util.Map<String, Integer> fieldUpdates() {
+        return java.util.Collections.unmodifiableMap(fieldUpdates);
     }
 
     /** The counts as the report shows them. */

@@ -100,6 +100,18 @@ public final class SafetyBrake {
         }
         ratio(reasons, "report.brake.ratio-mailchimp", mcUpdates, mailchimpRead);
         ratio(reasons, "report.brake.ratio-copper", cpUpdates, copperRead);
+        // per mapped field: a mapping edit or a bad import that rewrites one field everywhere stops here, named
+        int contacts = Math.max(copperRead, mailchimpRead);
+        plan.fieldUpdates().forEach((field, updates) -> {
+            if (updates > limits.updateGrace()) {
+                double ratio = contacts == 0 ? 1.0 : (double) updates / contacts;
+                if (ratio > limits.maxUpdateRatio()) {
+                    reasons.add(messages.get("report.brake.ratio-field", field, updates, contacts,
+                            String.format(Locale.ROOT, "%.1f", ratio * 100),
+                            String.format(Locale.ROOT, "%.1f", limits.maxUpdateRatio() * 100)));
+                }
+            }
+        });
         if (removals > limits.maxRemovals()) {
             reasons.add(messages.get("report.brake.removals", removals, limits.maxRemovals()));
         }

@@ -63,6 +63,27 @@ class SafetyBrakeTest {
     }
 
     @Test
+    void aMappedFieldChangedForTooManyContactsIsBlockedAndNamed() {
+        List<Action> l = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            String e = "p" + i + "@x.fr";
+            // half the writes go each way: the field counts both sides, the sides stay under their own ratio
+            if (i % 2 == 0) {
+                l.add(new Action.UpdateMailchimpMember(e, c(e, "A", "B"), c(e, "A", "B"), "A", "B", false, Set.of(),
+                        Set.of(), List.of(), java.util.Map.of("secteur", "Santé")));
+            } else {
+                l.add(new Action.UpdateCopperPerson(e, i, c(e, "A", "B"), c(e, "A", "B"), "A", "B", false, List.of(),
+                        false, List.of(), java.util.Map.of("secteur", "Santé")));
+            }
+        }
+        SafetyBrake.Verdict v = brake.check(plan(l), 500, 500, false, false, false);
+        assertThat(v.blocked()).isTrue();
+        assertThat(v.reasons()).singleElement().asString().contains("« secteur »", "40 contacts sur 500", "8.0%");
+        assertThat(brake.check(plan(l.subList(0, 25)), 500, 500, false, false, false).blocked())
+                .as("within the grace").isFalse();
+    }
+
+    @Test
     void tooManyRemovalsAreBlocked() {
         List<Action> l = new ArrayList<>();
         for (int i = 0; i < 20; i++) {
