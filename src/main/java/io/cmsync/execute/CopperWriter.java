@@ -63,7 +63,8 @@ public final class CopperWriter {
                 } else if (CopperClient.alreadyTaken(error)) {
                     error = alreadyThere(run, a);
                 }
-                record(run, a.email(), name(a.firstName(), a.lastName()), CREATE, error);
+                record(run, a.email(), name(a.firstName(), a.lastName()), CREATE, List.copyOf(a.fields().keySet()),
+                        error);
             }
         }
     }
@@ -116,7 +117,8 @@ public final class CopperWriter {
             for (int i = 0; i < chunk.size(); i++) {
                 Action.UpdateCopperPerson a = chunk.get(i);
                 String error = results.get(i).error();
-                record(run, a.email(), name(a.firstName(), a.lastName()), UPDATE, error);
+                record(run, a.email(), name(a.firstName(), a.lastName()), UPDATE, List.copyOf(a.fields().keySet()),
+                        error);
                 if (error == null && hasResubscribeTag(a.copper().tags()) && !hasResubscribeTag(a.tags())) {
                     run.resubscribed().add(new ResubscribedEntry(a.email()));
                     run.log().success(run.log().text("report.log.back-on-audience", tagRules.resubscribeTag(),
@@ -184,8 +186,14 @@ public final class CopperWriter {
     }
 
     private static void record(SyncRun run, String email, String name, String operation, String error) {
+        record(run, email, name, operation, List.of(), error);
+    }
+
+    private static void record(SyncRun run, String email, String name, String operation, List<String> fields,
+                               String error) {
         boolean ok = error == null;
-        run.outcome(new OperationOutcome(email, Direction.MAILCHIMP_TO_COPPER, operation, ok, name, List.of(), error, null));
+        run.outcome(new OperationOutcome(email, Direction.MAILCHIMP_TO_COPPER, operation, ok, name, List.of(), error, null,
+                error == null ? fields : List.of()));
         if (ok && CREATE.equals(operation)) {
             run.echo().copperCreated(System.currentTimeMillis());
         } else if (ok) {

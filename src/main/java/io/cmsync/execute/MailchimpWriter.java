@@ -111,7 +111,7 @@ public final class MailchimpWriter {
             }
         }
         created.values().forEach(a -> defer(run, p, a.email(), a.copper().displayName(), CREATE, List.copyOf(a.tags()),
-                a.tags(), Set.of()));
+                a.tags(), Set.of(), a.fields().keySet()));
         run.log().info(run.log().text("report.log.mailchimp-batch", batch.size(), created.size()));
     }
 
@@ -203,7 +203,8 @@ public final class MailchimpWriter {
                 record(run, a.email(), name, UPDATE, PlanStep.movedTags(a), error.text());
             }
         } else if (!run.failed(a.email())) {
-            defer(run, p, a.email(), name, UPDATE, PlanStep.movedTags(a), a.tagsToAdd(), a.tagsToRemove());
+            defer(run, p, a.email(), name, UPDATE, PlanStep.movedTags(a), a.tagsToAdd(), a.tagsToRemove(),
+                    a.fields().keySet());
         }
     }
 
@@ -236,18 +237,19 @@ public final class MailchimpWriter {
             record(run, a.email(), a.copper().displayName(), REACTIVATE, List.of(), r.error().text());
             return;
         }
-        defer(run, p, a.email(), a.copper().displayName(), REACTIVATE, List.copyOf(a.tags()), a.tags(), Set.of());
+        defer(run, p, a.email(), a.copper().displayName(), REACTIVATE, List.copyOf(a.tags()), a.tags(), Set.of(),
+                a.fields().keySet());
     }
 
     /** A member written; its outcome waits for the tag changes, which are sent for the whole run at once. */
-    private record Deferred(String email, String name, String operation, List<String> tags) {
+    private record Deferred(String email, String name, String operation, List<String> tags, List<String> fields) {
     }
 
     private void defer(SyncRun run, Pending p, String email, String name, String operation, List<String> tags,
-                       Set<String> add, Set<String> remove) {
+                       Set<String> add, Set<String> remove, java.util.Collection<String> fields) {
         add.forEach(t -> p.adds.computeIfAbsent(t, k -> new ArrayList<>()).add(email));
         remove.forEach(t -> p.removes.computeIfAbsent(t, k -> new ArrayList<>()).add(email));
-        p.deferred.add(new Deferred(email, name, operation, tags));
+        p.deferred.add(new Deferred(email, name, operation, tags, List.copyOf(fields)));
         if (p.deferred.size() >= MAX_DEFERRED) {
             flushTags(run, p); // a large run: memory stays bounded, at the cost of a few more segment calls
         }
@@ -274,7 +276,7 @@ public final class MailchimpWriter {
         for (Deferred d : p.deferred) {
             // the member was written whatever became of its tags: a failed tag call fails the tags alone, and the
             // e-mail is held back from the synced state, so the next run sends them again
-            record(run, d.email(), d.name(), d.operation(), d.tags(), null);
+            record(run, d.email(), d.name(), d.operation(), d.tags(), d.fields(), null);
             String tagFailure = tagFailures.get(d.email());
             if (tagFailure != null) {
                 record(run, d.email(), d.name(), TAGS, d.tags(), tagFailure);
@@ -375,8 +377,14 @@ public final class MailchimpWriter {
     }
 
     private void record(SyncRun run, String email, String name, String operation, List<String> tags, String error) {
+        record(run, email, name, operation, tags, List.of(), error);
+    }
+
+    private void record(SyncRun run, String email, String name, String operation, List<String> tags,
+                        List<String> fields, String error) {
         boolean ok = error == null;
-        run.outcome(new OperationOutcome(email, Direction.COPPER_TO_MAILCHIMP, operation, ok, name.strip(), tags, error, null));
+        run.outcome(new OperationOutcome(email, Direction.COPPER_TO_MAILCHIMP, operation, ok, name.strip(), tags, error,
+                null, fields));
         if (ok) {
             long now = System.currentTimeMillis();
             switch (operation) {

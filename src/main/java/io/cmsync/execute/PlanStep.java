@@ -219,6 +219,10 @@ public final class PlanStep {
                     (a.firstName() + " " + a.lastName()).strip(), List.of());
         }
         if (planned != null) {
+            if (!fieldsOf(action).isEmpty()) {
+                planned = new OperationOutcome(planned.email(), planned.direction(), planned.operation(), true,
+                        planned.name(), planned.tagsSynced(), null, null, fieldsOf(action));
+            }
             run.outcome(planned);
             run.log().say(io.cmsync.report.RunLog.Level.INFO, "report.log.simulated", planned.direction().label(),
                     planned.operation().substring(0, planned.operation().length() - SIMULATED.length()), planned.email());
@@ -228,6 +232,16 @@ public final class PlanStep {
     private static OperationOutcome planned(String email, Direction direction, String operation, String name,
                                             List<String> tags) {
         return new OperationOutcome(email, direction, operation + SIMULATED, true, name, tags, null, null);
+    }
+
+    /** The mapped fields a write action changes (entry names), for the planned outcome. */
+    private static List<String> fieldsOf(Action action) {
+        java.util.Map<String, String> fields = action instanceof Action.CreateMailchimpMember a ? a.fields()
+                : action instanceof Action.ReactivateMailchimpMember a ? a.fields()
+                : action instanceof Action.UpdateMailchimpMember a ? a.fields()
+                : action instanceof Action.CreateCopperPerson a ? a.fields()
+                : action instanceof Action.UpdateCopperPerson a ? a.fields() : java.util.Map.of();
+        return List.copyOf(fields.keySet());
     }
 
     static List<String> movedTags(Action.UpdateMailchimpMember a) {

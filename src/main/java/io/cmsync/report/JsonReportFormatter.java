@@ -122,6 +122,10 @@ public final class JsonReportFormatter {
             n.put("name", o.name());
             ArrayNode tags = n.putArray("tagsSynced");
             o.tagsSynced().forEach(tags::add);
+            if (!o.fieldsSynced().isEmpty()) { // with a field mapping only: the default report keeps its shape
+                ArrayNode fields = n.putArray("fieldsSynced");
+                o.fieldsSynced().forEach(fields::add);
+            }
             n.put("error", o.error());
             n.put("resubscribeLink", o.resubscribeLink());
         }

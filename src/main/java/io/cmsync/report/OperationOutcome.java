@@ -16,9 +16,10 @@ import java.util.Objects;
  * @param tagsSynced      tags that moved with this write (empty when none did); never null
  * @param error           the per-contact reason of a failure (null on success)
  * @param resubscribeLink personal resubscribe link when the address is forgotten by Mailchimp, else null
+ * @param fieldsSynced    mapped fields (entry names) whose value this write changes; empty with the default mapping
  */
 public record OperationOutcome(String email, Direction direction, String operation, boolean success, String name,
-                               List<String> tagsSynced, String error, String resubscribeLink) {
+                               List<String> tagsSynced, String error, String resubscribeLink, List<String> fieldsSynced) {
 
     /** Operation value for a created contact / member. */
     public static final String CREATE = "création";
@@ -31,6 +32,12 @@ public record OperationOutcome(String email, Direction direction, String operati
         operation = operation == null ? "" : operation;
         name = name == null ? "" : name.strip();
         tagsSynced = tagsSynced == null ? List.of() : List.copyOf(tagsSynced);
+        fieldsSynced = fieldsSynced == null ? List.of() : List.copyOf(fieldsSynced);
+    }
+
+    public OperationOutcome(String email, Direction direction, String operation, boolean success, String name,
+                            List<String> tagsSynced, String error, String resubscribeLink) {
+        this(email, direction, operation, success, name, tagsSynced, error, resubscribeLink, List.of());
     }
 
     /** A successful write. */

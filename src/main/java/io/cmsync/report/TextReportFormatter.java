@@ -242,6 +242,10 @@ public final class TextReportFormatter {
                 numbered(n, msg(status) + " | " + email(op.email()));
                 detail(msg("report.direction", op.direction().label()));
                 detail(msg("report.name", name(op.name())));
+                if (!op.fieldsSynced().isEmpty()) {
+                    detail(msg(planned() ? "report.fields-planned" : "report.fields-synced",
+                            String.join(", ", op.fieldsSynced())));
+                }
                 if (!op.tagsSynced().isEmpty()) {
                     detail(msg(planned() ? "report.tags-planned" : "report.tags-synced",
                             String.join(", ", op.tagsSynced())));

@@ -13,6 +13,12 @@ public sealed interface Action {
     /** Normalised e-mail of the contact this action is about ("" when the contact has no e-mail). */
     String email();
 
+    /** An unmodifiable copy that keeps the mapping's order (reports list the fields in that order). */
+    private static Map<String, String> ordered(Map<String, String> fields) {
+        return fields == null || fields.isEmpty() ? Map.of()
+                : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(fields));
+    }
+
     /**
      * Copper-only contact: create the Mailchimp member (batch subscribe) and activate its tags. {@code fields}: the
      * mapped fields to write (entry name → canonical value), the ones Mailchimp would refuse left out.
@@ -20,7 +26,7 @@ public sealed interface Action {
     record CreateMailchimpMember(String email, Contact copper, String status, Set<String> tags,
                                  Map<String, String> fields) implements Action {
         public CreateMailchimpMember {
-            fields = fields == null ? Map.of() : Map.copyOf(fields);
+            fields = ordered(fields);
         }
 
         public CreateMailchimpMember(String email, Contact copper, String status, Set<String> tags) {
@@ -37,7 +43,7 @@ public sealed interface Action {
                                  boolean namesChanged, Set<String> tagsToAdd, Set<String> tagsToRemove,
                                  List<Conflict> conflicts, Map<String, String> fields) implements Action {
         public UpdateMailchimpMember {
-            fields = fields == null ? Map.of() : Map.copyOf(fields);
+            fields = ordered(fields);
         }
 
         public UpdateMailchimpMember(String email, Contact copper, Contact mailchimp, String firstName,
@@ -60,7 +66,7 @@ public sealed interface Action {
     record ReactivateMailchimpMember(String email, Contact copper, Contact mailchimp, String status, Set<String> tags,
                                      Map<String, String> fields) implements Action {
         public ReactivateMailchimpMember {
-            fields = fields == null ? Map.of() : Map.copyOf(fields);
+            fields = ordered(fields);
         }
 
         public ReactivateMailchimpMember(String email, Contact copper, Contact mailchimp, String status,
@@ -73,7 +79,7 @@ public sealed interface Action {
     record CreateCopperPerson(String email, Contact mailchimp, String firstName, String lastName,
                               Map<String, String> fields) implements Action {
         public CreateCopperPerson {
-            fields = fields == null ? Map.of() : Map.copyOf(fields);
+            fields = ordered(fields);
         }
 
         public CreateCopperPerson(String email, Contact mailchimp, String firstName, String lastName) {
@@ -89,7 +95,7 @@ public sealed interface Action {
                               String lastName, boolean namesChanged, List<String> tags, boolean tagsChanged,
                               List<Conflict> conflicts, Map<String, String> fields) implements Action {
         public UpdateCopperPerson {
-            fields = fields == null ? Map.of() : Map.copyOf(fields);
+            fields = ordered(fields);
         }
 
         public UpdateCopperPerson(String email, long copperId, Contact copper, Contact mailchimp, String firstName,

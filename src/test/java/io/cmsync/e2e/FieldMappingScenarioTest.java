@@ -381,6 +381,8 @@ class FieldMappingScenarioTest {
 
         String report = h.latestReport();
         assertThat(report).contains("CONFLITS").contains("telephone");
+        assertThat(report).as("each write says which fields it carried")
+                .contains("Champs synchronisés: score").contains("Champs synchronisés: telephone, societe");
         assertThat(report).contains("VALEURS REFUSÉES").contains("interets").contains("Vélo, Pêche");
         String json = Files.readString(h.latest("import_report_").resolveSibling(
                 h.latest("import_report_").getFileName().toString().replace(".txt", ".json")));
