@@ -93,6 +93,7 @@ public final class MailchimpWriter {
             batch.forEach(a -> fail(run, a.email(), a.copper().displayName(), CREATE, e.getMessage()));
             return;
         }
+        results = retryWithoutRefusedFields(run, batch, members, results);
         Map<String, Action.CreateMailchimpMember> created = new LinkedHashMap<>();
         for (int i = 0; i < batch.size(); i++) {
             Action.CreateMailchimpMember a = batch.get(i);
@@ -196,16 +197,97 @@ public final class MailchimpWriter {
      */
     private void settle(SyncRun run, Pending p, Action.UpdateMailchimpMember a, MailchimpError error) {
         String name = a.firstName() + " " + a.lastName();
+        boolean failedBefore = run.failed(a.email());
+        java.util.Collection<String> written = a.fields().keySet();
+        List<String> refused = refusedEntries(run, a.fields(), error);
+        if (!refused.isEmpty()) {
+            // Mailchimp refused some mapped values (a check of ours let them through): the rest is sent again alone
+            Map<String, Object> merge = mergeFields(run, a);
+            refused.forEach(entry -> merge.remove(run.mapping().mergeTag(entry)));
+            reportRefused(run, a.email(), a.copper(), a.fields(), refused, error);
+            written = a.fields().keySet().stream().filter(f -> !refused.contains(f)).toList();
+            error = null;
+            if (!merge.isEmpty()) {
+                try {
+                    error = client.updateMember(a.email(), newMemberStatus, merge).error();
+                } catch (ApiException e) {
+                    error = new MailchimpError(e.status(), "HTTP", e.getMessage());
+                }
+            }
+        }
         if (error != null) {
             if (error.needsResubscription()) {
                 awaitingResubscription(run, p, a.copper(), error);
             } else {
                 record(run, a.email(), name, UPDATE, PlanStep.movedTags(a), error.text());
             }
-        } else if (!run.failed(a.email())) {
-            defer(run, p, a.email(), name, UPDATE, PlanStep.movedTags(a), a.tagsToAdd(), a.tagsToRemove(),
-                    a.fields().keySet());
+        } else if (!failedBefore) {
+            defer(run, p, a.email(), name, UPDATE, PlanStep.movedTags(a), a.tagsToAdd(), a.tagsToRemove(), written);
         }
+    }
+
+    /** The mapped fields (entry names) among {@code fields} whose merge tag Mailchimp refused in {@code error}. */
+    private static List<String> refusedEntries(SyncRun run, Map<String, String> fields, MailchimpError error) {
+        if (error == null || !error.mergeFieldsRefused() || run.mapping() == null || fields.isEmpty()) {
+            return List.of();
+        }
+        return fields.keySet().stream()
+                .filter(entry -> error.fieldErrors().containsKey(run.mapping().mergeTag(entry))).toList();
+    }
+
+    /**
+     * Refused values are reported per contact and field, and the contact is held back from the synced state: the
+     * next run compares it again (and reports the value again) instead of taking the refused value as synced.
+     */
+    private static void reportRefused(SyncRun run, String email, io.cmsync.sync.Contact copper,
+                                      Map<String, String> fields, List<String> refused, MailchimpError error) {
+        for (String entry : refused) {
+            String reason = "Mailchimp : " + error.fieldErrors().get(run.mapping().mergeTag(entry));
+            run.refusedValues().add(new io.cmsync.report.RefusedValueEntry(email, io.cmsync.sync.Planner.SIDE_MAILCHIMP,
+                    entry, fields.get(entry), reason, copper == null ? null : copper.sideId()));
+            run.log().say(io.cmsync.report.RunLog.Level.WARN, "report.log.refused-value", "Mailchimp", email, entry,
+                    fields.get(entry), reason);
+        }
+        run.holdBack(email);
+    }
+
+    /**
+     * Batch-subscribed members Mailchimp refused for a mapped field's value are subscribed again without those
+     * fields (one more call for all of them); the refused values are reported. Returns the results to use.
+     */
+    private List<MailchimpClient.MemberResult> retryWithoutRefusedFields(SyncRun run,
+            List<Action.CreateMailchimpMember> batch, List<Map<String, Object>> members,
+            List<MailchimpClient.MemberResult> results) {
+        List<Integer> again = new ArrayList<>();
+        List<Map<String, Object>> bodies = new ArrayList<>();
+        for (int i = 0; i < batch.size(); i++) {
+            Action.CreateMailchimpMember a = batch.get(i);
+            List<String> refused = refusedEntries(run, a.fields(), results.get(i).error());
+            if (!refused.isEmpty()) {
+                @SuppressWarnings("unchecked")
+                Map<String, Object> merge = new LinkedHashMap<>((Map<String, Object>) members.get(i).get("merge_fields"));
+                refused.forEach(entry -> merge.remove(run.mapping().mergeTag(entry)));
+                Map<String, Object> body = new LinkedHashMap<>(members.get(i));
+                body.put("merge_fields", merge);
+                reportRefused(run, a.email(), a.copper(), a.fields(), refused, results.get(i).error());
+                again.add(i);
+                bodies.add(body);
+            }
+        }
+        if (again.isEmpty()) {
+            return results;
+        }
+        List<MailchimpClient.MemberResult> out = new ArrayList<>(results);
+        try {
+            List<MailchimpClient.MemberResult> retried = client.batchSubscribe(bodies);
+            for (int k = 0; k < again.size(); k++) {
+                out.set(again.get(k), retried.get(k));
+            }
+        } catch (ApiException e) {
+            again.forEach(i -> out.set(i, new MailchimpClient.MemberResult(batch.get(i).email(),
+                    new MailchimpError(e.status(), "HTTP", e.getMessage()))));
+        }
+        return out;
     }
 
     /** The merge fields an update writes: the names (when they change) and the mapped fields that change. */

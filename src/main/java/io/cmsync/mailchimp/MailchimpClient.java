@@ -270,8 +270,10 @@ public final class MailchimpClient {
         for (JsonNode e : n.path("errors")) {
             String text = e.path("error").asText("");
             String code = e.path("error_code").asText("");
+            String field = e.path("field").asText("");
             errors.put(e.path("email_address").asText("").toLowerCase(Locale.ROOT),
-                    new MailchimpError(400, code, text));
+                    new MailchimpError(400, code, text, field.isBlank() ? Map.of()
+                            : Map.of(field.strip(), e.path("field_message").asText(""))));
         }
         List<MemberResult> results = new ArrayList<>();
         for (Map<String, Object> m : members) {

@@ -8,10 +8,36 @@ import com.fasterxml.jackson.databind.JsonNode;
  * A Mailchimp refusal, classified. Titles change over time (a peer's sync broke when one did), so the detail text is
  * the fallback for recognising forgotten and compliance-state addresses.
  */
-public record MailchimpError(int status, String title, String detail) {
+public record MailchimpError(int status, String title, String detail, java.util.Map<String, String> fieldErrors) {
+
+    /**
+     * @param fieldErrors the merge fields Mailchimp refused, tag → its message (the documented 400 « Your merge fields
+     *                    were invalid. » with its {@code errors} array, or a batch subscribe error's
+     *                    {@code field}/{@code field_message}); empty for any other refusal
+     */
+    public MailchimpError {
+        fieldErrors = fieldErrors == null || fieldErrors.isEmpty() ? java.util.Map.of()
+                : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(fieldErrors));
+    }
+
+    public MailchimpError(int status, String title, String detail) {
+        this(status, title, detail, java.util.Map.of());
+    }
 
     public static MailchimpError of(int status, JsonNode problem) {
-        return new MailchimpError(status, problem.path("title").asText(""), problem.path("detail").asText(""));
+        java.util.Map<String, String> fields = new java.util.LinkedHashMap<>();
+        for (JsonNode e : problem.path("errors")) {
+            String field = e.path("field").asText("");
+            if (!field.isBlank()) {
+                fields.put(field.strip(), e.path("message").asText(""));
+            }
+        }
+        return new MailchimpError(status, problem.path("title").asText(""), problem.path("detail").asText(""), fields);
+    }
+
+    /** Mailchimp refused some merge fields' values, named in {@link #fieldErrors()}; the rest of the write was fine. */
+    public boolean mergeFieldsRefused() {
+        return status == 400 && !fieldErrors.isEmpty();
     }
 
     /** Permanently deleted address: Mailchimp will never take it back through the API. */

@@ -93,6 +93,12 @@ final class DefaultResolvedMapping implements ResolvedMapping {
     }
 
     @Override
+    public String mergeTag(String entry) {
+        return fields.stream().filter(r -> r.entry().name().equals(entry)).map(r -> r.entry().mergeTag()).findFirst()
+                .orElse(null);
+    }
+
+    @Override
     public List<FieldRule> rules() {
         List<FieldRule> rules = new ArrayList<>();
         for (Resolved r : fields) {

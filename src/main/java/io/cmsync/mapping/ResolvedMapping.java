@@ -21,6 +21,9 @@ public interface ResolvedMapping {
 
     String lastNameTag();
 
+    /** The merge tag a mapped field (entry name) is written to, or null when no entry has that name. */
+    String mergeTag(String entry);
+
     /** The mapped fields beyond the names, in mapping order, for the planner. */
     List<FieldRule> rules();
 
