@@ -56,6 +56,11 @@ final class SchedulerCluster {
             main.bind("quartz", quartz);
             // daemon-wide tasks: the clustered retention route instead of the node's own file consumer
             main.addOverrideProperty("camel.main.route-filter-exclude-pattern", "report-retention");
+            // its consumer polls only when the cluster fires it on this node (once a day, maybe elsewhere): Camel's
+            // "has not yet polled" consumer check would hold every node DOWN, so that one check is left out
+            String excluded = setting(file, "camel.health.exclude-pattern", "");
+            main.addOverrideProperty("camel.health.exclude-pattern",
+                    (excluded.isEmpty() ? "" : excluded + ",") + "consumer:report-retention-cluster");
         } else {
             main.addOverrideProperty("camel.main.route-filter-exclude-pattern", "report-retention-cluster");
         }
