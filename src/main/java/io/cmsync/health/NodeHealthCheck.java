@@ -100,7 +100,7 @@ public final class NodeHealthCheck extends AbstractHealthCheck {
 
     /** The info meter, once the instance id is known (after the scheduler started). */
     public static void registerInfo(MeterRegistry registry, ClusterNode node) {
-        Gauge.builder("cmsync.node.info", () -> 1)
+        Gauge.builder("cmsync.node.info", () -> 1.0)
                 .description("This node: its Quartz scheduler instance id and job store")
                 .tag("instance_id", node.instanceId())
                 .tag("job_store", node.jobStore())

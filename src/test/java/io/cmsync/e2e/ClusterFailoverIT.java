@@ -311,6 +311,45 @@ class ClusterFailoverIT {
             String survivorMetrics = get(survivor.equals(a) ? portA : portB, "/observe/metrics");
             assertThat(survivorMetrics).containsPattern("cmsync_node_runs_recovered_total(\\{[^}]*\\})? 1\\.0");
 
+            // a trigger that finds the run lock held elsewhere (here this test's JVM, as a --once run would) skips
+            // cleanly: a log line, no run, no API call; the next period runs again
+            long skippedBefore = skipped;
+            Instant heldFrom;
+            Instant heldUntil;
+            java.util.Optional<io.cmsync.state.RunLock> lock = java.util.Optional.empty();
+            for (int i = 0; i < 100 && lock.isEmpty(); i++) {
+                lock = io.cmsync.state.RunLock.tryAcquireAdvisory(db, io.cmsync.state.RunLock.DEFAULT_SCOPE);
+                if (lock.isEmpty()) {
+                    Thread.sleep(100); // a run is going: take the lock between two runs
+                }
+            }
+            try (var held = lock.orElseThrow()) {
+                s.resetCalls();
+                heldFrom = Instant.now();
+                long until = System.currentTimeMillis() + 30_000;
+                while (System.currentTimeMillis() < until && Pattern.compile("Trigger skipped on node")
+                        .matcher(technicalLog(a) + technicalLog(b)).results().count() == skippedBefore) {
+                    Thread.sleep(200);
+                }
+                heldUntil = Instant.now();
+                // (the health page's own API probes aside)
+                assertThat(s.calls().entrySet().stream().filter(e -> !e.getKey().endsWith("/account")
+                        && !e.getKey().endsWith("/ping")).mapToLong(Map.Entry::getValue).sum())
+                        .as("sync API calls while the lock was held elsewhere: %s", s.calls()).isZero();
+            }
+            long skippedAfter = Pattern.compile("Trigger skipped on node").matcher(technicalLog(a) + technicalLog(b))
+                    .results().count();
+            assertThat(skippedAfter).as("a trigger skipped while the lock was held").isGreaterThan(skippedBefore);
+            assertThat(runs(a, b)).as("no run started while the lock was held")
+                    .noneMatch(r -> r.started().isAfter(heldFrom) && r.started().isBefore(heldUntil));
+            deadline = System.currentTimeMillis() + (3L * PERIOD_SECONDS + 30) * 1000;
+            while (System.currentTimeMillis() < deadline
+                    && runs(a, b).stream().noneMatch(r -> r.started().isAfter(heldUntil) && r.ended() != null)) {
+                Thread.sleep(200);
+            }
+            assertThat(runs(a, b)).as("the next period runs again")
+                    .anyMatch(r -> r.started().isAfter(heldUntil) && r.exitCode() == 0);
+
             // the final state is still the uninterrupted run's
             assertThat(SandboxDumps.people(s)).isEqualTo(refPeople);
             assertThat(SandboxDumps.members(s)).isEqualTo(refMembers);
@@ -319,7 +358,8 @@ class ClusterFailoverIT {
                     + " ms after the kill (bound " + RECOVERY_BOUND_MS + " ms), recovered run "
                     + Duration.between(recovered.started(), recovered.ended()).toMillis() + " ms; restarted as "
                     + idRestarted + "; ten periods after the restart: " + perNode + "; triggers skipped on the lock: "
-                    + skipped + "; runs in all: " + all.size() + "\n" + story);
+                    + skipped + " (then " + (skippedAfter - skippedBefore) + " while this test held the lock); runs in all: "
+                    + all.size() + "\n" + story);
         } finally {
             for (Process p : alive) {
                 kill(p);
