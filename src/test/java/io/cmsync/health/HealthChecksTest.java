@@ -210,7 +210,7 @@ class HealthChecksTest {
             NodeHealthCheck.registerMeters(registry, node);
             NodeHealthCheck.registerInfo(registry, node);
             assertThat(registry.scrape()).contains("cmsync_node_info{clustered=\"false\",instance_id=\"NON_CLUSTERED\","
-                    + "job_store=\"RAMJobStore\"} 1.0").contains("cmsync_node_running 0.0")
+                    + "job_store=\"RAMJobStore\"} 1").contains("cmsync_node_running 0.0")
                     .contains("cmsync_node_runs_recovered_total 0.0").doesNotContain("cmsync_cluster_nodes_alive");
         } finally {
             scheduler.shutdown();
