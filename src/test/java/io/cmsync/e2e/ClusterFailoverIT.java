@@ -84,12 +84,16 @@ class ClusterFailoverIT {
     }
 
     private static Path workdir(Path dir, StateDatabase db, int healthPort) throws IOException {
+        return workdir(dir, db, healthPort, dir.resolve("reports"));
+    }
+
+    private static Path workdir(Path dir, StateDatabase db, int healthPort, Path reports) throws IOException {
         Files.createDirectories(dir.resolve("config"));
         Path props = dir.resolve("config/application.properties");
         Files.copy(Path.of("config/application.properties"), props);
         List<String> lines = new ArrayList<>(List.of("",
                 "paths.data-dir=" + dir.resolve("data"),
-                "paths.reports-dir=" + dir.resolve("reports"),
+                "paths.reports-dir=" + reports,
                 "paths.archive-dir=" + dir.resolve("archive"),
                 "copper.page-size=20", "mailchimp.page-size=20", "mailchimp.batch-size=10",
                 "http.max-attempts=2", "safety.update-grace=40",
@@ -99,6 +103,7 @@ class ClusterFailoverIT {
         if (db != null) {
             lines.add("state.jdbc-url=" + db.jdbcUrl());
             lines.add("cluster.checkin-interval-seconds=" + CHECKIN_SECONDS);
+            lines.add("report.retention-cron=0/3 * * * * ?");
         }
         lines.add("");
         Files.writeString(props, String.join("\n", lines), StandardOpenOption.APPEND);
@@ -184,6 +189,16 @@ class ClusterFailoverIT {
         return r.body();
     }
 
+    private static List<String> rowsOf(StateDatabase db, String sql) throws Exception {
+        List<String> rows = new ArrayList<>();
+        try (var c = db.connect(); var st = c.createStatement(); var rs = st.executeQuery(sql)) {
+            while (rs.next()) {
+                rows.add(rs.getString(1));
+            }
+        }
+        return rows;
+    }
+
     @Test
     void aKilledNodesRunIsRecoveredAndEachPeriodRunsOnceOnOneNode() throws Exception {
         // the state an uninterrupted run reaches (one process, H2 state)
@@ -205,8 +220,10 @@ class ClusterFailoverIT {
         try (SandboxServer s = sandbox()) {
             int portA = freePort();
             int portB = freePort();
-            Path a = workdir(tmp.resolve("node-a"), db, portA);
-            Path b = workdir(tmp.resolve("node-b"), db, portB);
+            // one reports folder for the cluster, as deployment.md advises: the retention runs on one node
+            Path reports = Files.createDirectories(tmp.resolve("shared-reports"));
+            Path a = workdir(tmp.resolve("node-a"), db, portA, reports);
+            Path b = workdir(tmp.resolve("node-b"), db, portB, reports);
             Map<Path, Process> nodes = new LinkedHashMap<>();
             nodes.put(a, start(a, s, "daemon1"));
             nodes.put(b, start(b, s, "daemon1"));
@@ -350,6 +367,21 @@ class ClusterFailoverIT {
             assertThat(runs(a, b)).as("the next period runs again")
                     .anyMatch(r -> r.started().isAfter(heldUntil) && r.exitCode() == 0);
 
+            // the report retention is a trigger of the shared job store: one node polls the shared folder per fire
+            assertThat(rowsOf(db, "SELECT trigger_group || '.' || trigger_name FROM qrtz_triggers"))
+                    .contains("copper-mailchimp-sync.report-retention", "copper-mailchimp-sync.sync");
+            Path expired = Files.writeString(reports.resolve("sync_log_2020-01-01_00-00-00.txt"), "old");
+            deadline = System.currentTimeMillis() + 30_000;
+            while (Files.exists(expired) && System.currentTimeMillis() < deadline) {
+                Thread.sleep(200);
+            }
+            assertThat(expired).as("deleted by the retention").doesNotExist();
+            Thread.sleep(4_000); // one more retention fire: nobody deletes it twice, nobody fails on it
+            String bothLogs = technicalLog(a) + technicalLog(b);
+            assertThat(Pattern.compile("Ancien fichier supprimé.*sync_log_2020-01-01_00-00-00.txt")
+                    .matcher(bothLogs).results().count()).as("deletions of the expired file").isEqualTo(1);
+            String deleter = technicalLog(a).contains("sync_log_2020-01-01_00-00-00.txt") ? "node-a" : "node-b";
+
             // the final state is still the uninterrupted run's
             assertThat(SandboxDumps.people(s)).isEqualTo(refPeople);
             assertThat(SandboxDumps.members(s)).isEqualTo(refMembers);
@@ -358,7 +390,8 @@ class ClusterFailoverIT {
                     + " ms after the kill (bound " + RECOVERY_BOUND_MS + " ms), recovered run "
                     + Duration.between(recovered.started(), recovered.ended()).toMillis() + " ms; restarted as "
                     + idRestarted + "; ten periods after the restart: " + perNode + "; triggers skipped on the lock: "
-                    + skipped + " (then " + (skippedAfter - skippedBefore) + " while this test held the lock); runs in all: "
+                    + skipped + " (then " + (skippedAfter - skippedBefore) + " while this test held the lock); expired report deleted once, by " + deleter
+                    + "; runs in all: "
                     + all.size() + "\n" + story);
         } finally {
             for (Process p : alive) {
