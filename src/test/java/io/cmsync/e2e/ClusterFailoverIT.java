@@ -382,6 +382,17 @@ class ClusterFailoverIT {
                     .matcher(bothLogs).results().count()).as("deletions of the expired file").isEqualTo(1);
             String deleter = technicalLog(a).contains("sync_log_2020-01-01_00-00-00.txt") ? "node-a" : "node-b";
 
+            // the state's password reaches Quartz's data source, never a log line, a console line or a page
+            for (Path node : List.of(a, b)) {
+                try (var files = Files.list(node)) {
+                    for (Path out : files.filter(f -> f.toString().endsWith(".out")).toList()) {
+                        assertThat(read(out)).as(out.toString()).doesNotContain(db.password());
+                    }
+                }
+                assertThat(technicalLog(node)).doesNotContain(db.password());
+            }
+            assertThat(health + metrics).doesNotContain(db.password());
+
             // the final state is still the uninterrupted run's
             assertThat(SandboxDumps.people(s)).isEqualTo(refPeople);
             assertThat(SandboxDumps.members(s)).isEqualTo(refMembers);
