@@ -39,6 +39,8 @@ public final class SyncApplication {
     private final io.cmsync.health.ObservabilitySetup observability;
     private final io.cmsync.routes.SafeRouteReloadStrategy routeReload;
     private final io.cmsync.console.ConsoleLines console;
+    /** The daemon's node (Quartz instance, what it runs); null for a one-shot run. */
+    private final io.cmsync.health.ClusterNode node;
 
     /**
      * @param daemon true: Quartz schedule and live route reload on; false: one run on demand ({@link #runOnce()})
@@ -70,7 +72,8 @@ public final class SyncApplication {
             // the report-retention consumer (their routes are not even created, so Quartz never starts)
             main.addOverrideProperty("camel.main.routes-reload-enabled", "false");
             main.addOverrideProperty("camel.main.jmx-enabled", "false");
-            main.addOverrideProperty("camel.main.route-filter-exclude-pattern", "sync-schedule,report-retention");
+            main.addOverrideProperty("camel.main.route-filter-exclude-pattern",
+                    "sync-schedule,report-retention,report-retention-cluster");
         }
         // live reload checks an edited route file before it replaces anything (docs/integration-guide.md)
         routeReload = io.cmsync.routes.SafeRouteReloadStrategy.install(main);
@@ -82,6 +85,15 @@ public final class SyncApplication {
         runs.console(console);
         // health checks and metrics (docs/operations-health.md); the HTTP server is the daemon's only
         observability = io.cmsync.health.ObservabilitySetup.install(main, settings, runs, this::template, daemon, clock);
+        // the daemon's schedule: Quartz in memory (H2 state), or Quartz's clustered job store (PostgreSQL state)
+        node = daemon ? SchedulerCluster.install(main, settings, runs, clock) : null;
+        if (node != null) {
+            observability.node(main, node, clock);
+            runs.onBegin((run, exchange) -> node.running().filter(r -> r.recovering() && r.runId().equals(run.runId()))
+                    .ifPresent(r -> console.say("console.cluster.recovered", r.scheduledFire() == null ? "?"
+                            : java.time.format.DateTimeFormatter.ofPattern("HH:mm:ss")
+                            .format(r.scheduledFire().atZone(settings.zone())))));
+        }
         ApiClients clients = ApiClients.create(settings, this::template,
                 io.cmsync.http.CallListener.both(observability.calls(), console.retries()));
         CopperClient copper = clients.copper();
@@ -199,6 +211,16 @@ public final class SyncApplication {
                 // one line once the schedule and the health page are really up; Camel's own summary says
                 // http://0.0.0.0 whatever the host (silenced in log4j2.xml): this line gives the true address
                 console.say("console.daemon.start", settings.modeLabel(), settings.cron(), pages == null ? "" : pages);
+                if (node != null) {
+                    io.cmsync.health.NodeHealthCheck.registerInfo(observability.metrics().registry(), node);
+                    if (node.clustered()) {
+                        console.say("console.daemon.cluster", node.instanceId(), settings.stateDatabase().displayUrl(),
+                                node.nodes().stream().filter(n -> n.alive(System.currentTimeMillis()))
+                                        .map(io.cmsync.state.QuartzJobStore.Node::instanceId)
+                                        .collect(java.util.stream.Collectors.joining(", ")),
+                                2 * node.checkinIntervalMs() / 1000 + 8);
+                    }
+                }
             }
         });
         main.run();

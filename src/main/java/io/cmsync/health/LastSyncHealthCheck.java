@@ -23,6 +23,7 @@ public final class LastSyncHealthCheck extends AbstractHealthCheck {
     private final String cron;
     private final Clock clock;
     private final IntSupplier maxPeriodsSetting;
+    private volatile java.util.function.Supplier<java.util.Optional<Instant>> clusterLastFire = java.util.Optional::empty;
 
     public LastSyncHealthCheck(LastRuns runs, String cron, Clock clock, int maxPeriods) {
         this(runs, cron, clock, () -> maxPeriods);
@@ -35,6 +36,14 @@ public final class LastSyncHealthCheck extends AbstractHealthCheck {
         this.cron = cron;
         this.clock = clock;
         this.maxPeriodsSetting = maxPeriods;
+    }
+
+    /**
+     * In a Quartz cluster: when the shared schedule last fired a sync on any node. A node that ran no recent run
+     * (another node did) is then judged by the cluster's schedule, not by its own silence.
+     */
+    public void clusterLastFire(java.util.function.Supplier<java.util.Optional<Instant>> lastFire) {
+        this.clusterLastFire = lastFire == null ? java.util.Optional::empty : lastFire;
     }
 
     @Override
@@ -62,6 +71,13 @@ public final class LastSyncHealthCheck extends AbstractHealthCheck {
             builder.detail("last.run.dry.run", r.dryRun());
         });
         Instant reference = runs.lastCompleted().map(LastRuns.Summary::finishedAt).orElse(runs.since());
+        var clusterFire = clusterLastFire.get();
+        if (clusterFire.isPresent()) {
+            builder.detail("cluster.last.fire", clusterFire.get().toString());
+            if (clusterFire.get().isAfter(reference)) {
+                reference = clusterFire.get();
+            }
+        }
         Duration age = Duration.between(reference, now);
         runs.lastCompleted().ifPresent(r -> builder.detail("last.success.run.id", r.runId()));
         builder.detail("last.success.age.seconds", age.toSeconds());

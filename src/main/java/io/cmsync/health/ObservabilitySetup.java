@@ -41,10 +41,12 @@ public final class ObservabilitySetup {
 
     private final LastRuns lastRuns;
     private final SyncMetrics metrics;
+    private final LastSyncHealthCheck lastSync;
 
-    private ObservabilitySetup(LastRuns lastRuns, SyncMetrics metrics) {
+    private ObservabilitySetup(LastRuns lastRuns, SyncMetrics metrics, LastSyncHealthCheck lastSync) {
         this.lastRuns = lastRuns;
         this.metrics = metrics;
+        this.lastSync = lastSync;
     }
 
     /**
@@ -63,7 +65,7 @@ public final class ObservabilitySetup {
         if (!daemon) {
             main.addOverrideProperty("camel.management.enabled", "false");
             main.addOverrideProperty("camel.metrics.enabled", "false");
-            return new ObservabilitySetup(lastRuns, metrics);
+            return new ObservabilitySetup(lastRuns, metrics, null);
         }
 
         Supplier<CamelContext> camel = main::getCamelContext;
@@ -78,9 +80,10 @@ public final class ObservabilitySetup {
         main.bind("mailchimpApiHealthCheck", new ApiHealthCheck("mailchimp-api", MailchimpClient.SIDE,
                 Secrets.MAILCHIMP_API_KEY + " / " + Secrets.MAILCHIMP_DC, () -> probes.mailchimp().ping(),
                 cache, timeout, clock, secrets));
-        main.bind("lastSyncHealthCheck", new LastSyncHealthCheck(lastRuns, settings.cron(), clock,
-                () -> intProperty(camel, LAST_SYNC_MAX_PERIODS, 3)));
-        return new ObservabilitySetup(lastRuns, metrics);
+        LastSyncHealthCheck lastSync = new LastSyncHealthCheck(lastRuns, settings.cron(), clock,
+                () -> intProperty(camel, LAST_SYNC_MAX_PERIODS, 3));
+        main.bind("lastSyncHealthCheck", lastSync);
+        return new ObservabilitySetup(lastRuns, metrics, lastSync);
     }
 
     /** Tells the metrics about every API call: pass to {@link ApiClients#create(Settings, Supplier, CallListener)}. */
@@ -90,6 +93,19 @@ public final class ObservabilitySetup {
 
     public SyncMetrics metrics() {
         return metrics;
+    }
+
+    /**
+     * Daemon: which node this is and what it runs ({@code node} health check, {@code cmsync_node_*} meters); in a
+     * cluster, {@code last-sync} also counts the runs other nodes fired.
+     */
+    public void node(Main main, ClusterNode node, Clock clock) {
+        if (lastSync == null) {
+            return; // --once: no health checks
+        }
+        main.bind("nodeHealthCheck", new NodeHealthCheck(node, clock));
+        NodeHealthCheck.registerMeters(metrics.registry(), node);
+        lastSync.clusterLastFire(node::clusterLastFire);
     }
 
     public LastRuns lastRuns() {

@@ -52,6 +52,8 @@ public final class SyncRuns {
     private final Clock clock;
     private final boolean dryRun;
     private final List<Consumer<SyncRun>> endListeners = new CopyOnWriteArrayList<>();
+    private final List<java.util.function.BiConsumer<SyncRun, Exchange>> beginListeners = new CopyOnWriteArrayList<>();
+    private final List<Consumer<Exchange>> skipListeners = new CopyOnWriteArrayList<>();
     private volatile RunConsole console = RunConsole.NONE;
 
     public SyncRuns(Settings settings, Clock clock, boolean dryRun) {
@@ -92,6 +94,7 @@ public final class SyncRuns {
             String held = RunLock.describe(settings.stateDatabase(), settings.lockFile());
             LOG.info("Another run holds the lock {}: this trigger is skipped", held);
             console.lockHeld(held);
+            tell(skipListeners, l -> l.accept(exchange));
             return;
         }
         Started started = start(acquired.orElse(null));
@@ -103,6 +106,7 @@ public final class SyncRuns {
                 end(run);
             }
         });
+        tell(beginListeners, l -> l.accept(run, exchange));
         StateException cannotGoOn = unusableLock != null ? unusableLock : started.unreadable();
         if (cannotGoOn != null) {
             throw cannotGoOn; // the route's error handling reports it; the run ends with the exchange
@@ -148,6 +152,29 @@ public final class SyncRuns {
             started.run().store().staging().clear();
             return started.run();
         });
+    }
+
+    /**
+     * {@code listener} is told about every run that begins, with the exchange that started it (a Quartz trigger's
+     * headers in the daemon: which node, which fire time, a recovery); its failures are logged, never thrown.
+     */
+    public void onBegin(java.util.function.BiConsumer<SyncRun, Exchange> listener) {
+        beginListeners.add(Objects.requireNonNull(listener, "listener"));
+    }
+
+    /** {@code listener} is told about every trigger skipped because another run holds the lock. */
+    public void onSkip(Consumer<Exchange> listener) {
+        skipListeners.add(Objects.requireNonNull(listener, "listener"));
+    }
+
+    private static <T> void tell(List<T> listeners, Consumer<T> call) {
+        for (T listener : listeners) {
+            try {
+                call.accept(listener);
+            } catch (RuntimeException e) {
+                LOG.warn("Run listener failed: {}", e.toString());
+            }
+        }
     }
 
     /** {@code listener} is told about every run that ends (metrics, health); its failures are logged, never thrown. */

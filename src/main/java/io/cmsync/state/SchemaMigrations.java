@@ -58,11 +58,51 @@ final class SchemaMigrations {
         }
     }
 
+    /** Flyway history of the Quartz job store's tables, apart from the state's (their versions never mix). */
+    static final String QUARTZ_HISTORY = "flyway_quartz_history";
+    /** The newest script's version in {@code db/quartz/postgresql}. */
+    static final String QUARTZ_NEWEST_VERSION = "1";
+
+    /**
+     * Creates (or upgrades) the tables of Quartz's clustered JDBC job store in the PostgreSQL state database: the
+     * scripts of {@code db/quartz/postgresql}, with their own history table, so that the state's versions and the
+     * scheduler's never collide. Several nodes starting at once are safe: Flyway serialises migrations with a lock of
+     * its own on PostgreSQL.
+     */
+    static void applyQuartz(StateDatabase db) throws SQLException {
+        try (Connection c = db.connect()) {
+            // the state's schema first: its own history must exist before other tables make the schema non-empty
+            apply(db, c);
+            if (hasTable(c, QUARTZ_HISTORY) && upToDate(c, QUARTZ_HISTORY, QUARTZ_NEWEST_VERSION)) {
+                return;
+            }
+        }
+        MigrateResult result = Flyway.configure()
+                .dataSource(db.jdbcUrl(), db.user(), db.password())
+                .locations("classpath:db/quartz/postgresql")
+                .table(QUARTZ_HISTORY)
+                // the state's tables are already there (a non-empty schema to Flyway): this history starts at an
+                // empty version 0 beside them, then version 1 creates the Quartz tables
+                .baselineOnMigrate(true)
+                .baselineVersion("0")
+                .baselineDescription("state schema present, no Quartz tables")
+                .load()
+                .migrate();
+        if (result.migrationsExecuted > 0) {
+            LOG.info("Tables du planificateur Quartz (cluster) créées ou mises à jour: version {} ({} migration(s))",
+                    result.targetSchemaVersion, result.migrationsExecuted);
+        }
+    }
+
     /** True when the history's newest successful migration is {@link #NEWEST_VERSION} (or newer). */
     private static boolean upToDate(Connection c) throws SQLException {
-        MigrationVersion newest = MigrationVersion.fromVersion(NEWEST_VERSION);
+        return upToDate(c, HISTORY, NEWEST_VERSION);
+    }
+
+    private static boolean upToDate(Connection c, String history, String newestVersion) throws SQLException {
+        MigrationVersion newest = MigrationVersion.fromVersion(newestVersion);
         try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(
-                "SELECT \"version\" FROM \"" + HISTORY + "\" WHERE \"success\" AND \"version\" IS NOT NULL")) {
+                "SELECT \"version\" FROM \"" + history + "\" WHERE \"success\" AND \"version\" IS NOT NULL")) {
             while (rs.next()) {
                 if (MigrationVersion.fromVersion(rs.getString(1)).compareTo(newest) >= 0) {
                     return true;

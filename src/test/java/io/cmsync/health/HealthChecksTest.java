@@ -168,4 +168,52 @@ class HealthChecksTest {
         assertThat(check.isLiveness()).isFalse();
         assertThat(check.isReadiness()).isTrue();
     }
+
+    @Test
+    void inAClusterANodeThatRanNothingIsJudgedByTheClustersLastFire() {
+        LastRuns runs = new LastRuns(clock, SECRETS);
+        LastSyncHealthCheck check = lastSync(runs);
+        java.util.concurrent.atomic.AtomicReference<Instant> fired = new java.util.concurrent.atomic.AtomicReference<>();
+        check.clusterLastFire(() -> java.util.Optional.ofNullable(fired.get()));
+        clock.advance(Duration.ofMinutes(46));
+        assertThat(check.call().getState()).as("no fire anywhere for three periods").isEqualTo(HealthCheck.State.DOWN);
+
+        fired.set(clock.instant().minus(Duration.ofMinutes(5))); // another node ran the schedule 5 min ago
+        HealthCheck.Result up = check.call();
+        assertThat(up.getState()).isEqualTo(HealthCheck.State.UP);
+        assertThat(up.getDetails()).containsEntry("cluster.last.fire", fired.get().toString());
+    }
+
+    @Test
+    void theNodeCheckNamesTheInstanceAndWhatItRuns() throws Exception {
+        java.util.Properties p = new java.util.Properties();
+        p.setProperty("org.quartz.scheduler.instanceName", "node-check-test");
+        p.setProperty("org.quartz.threadPool.threadCount", "1");
+        p.setProperty("org.quartz.scheduler.skipUpdateCheck", "true");
+        org.quartz.Scheduler scheduler = new org.quartz.impl.StdSchedulerFactory(p).getScheduler();
+        try {
+            ClusterNode node = new ClusterNode(null, 10_000, clock);
+            node.scheduler(() -> scheduler);
+            NodeHealthCheck check = new NodeHealthCheck(node, clock);
+            assertThat(check.call().getState()).as("scheduler not started").isEqualTo(HealthCheck.State.DOWN);
+
+            scheduler.start();
+            HealthCheck.Result idle = check.call();
+            assertThat(idle.getState()).isEqualTo(HealthCheck.State.UP);
+            assertThat(idle.getDetails()).containsEntry("node.instance.id", "NON_CLUSTERED")
+                    .containsEntry("node.job.store", "RAMJobStore").containsEntry("node.clustered", false)
+                    .containsEntry("node.running", "none").doesNotContainKey("cluster.nodes");
+            assertThat(idle.getMessage().orElse("")).isEqualTo("Node NON_CLUSTERED: idle");
+
+            var registry = new io.micrometer.prometheusmetrics.PrometheusMeterRegistry(
+                    io.micrometer.prometheusmetrics.PrometheusConfig.DEFAULT);
+            NodeHealthCheck.registerMeters(registry, node);
+            NodeHealthCheck.registerInfo(registry, node);
+            assertThat(registry.scrape()).contains("cmsync_node_info{clustered=\"false\",instance_id=\"NON_CLUSTERED\","
+                    + "job_store=\"RAMJobStore\"} 1").contains("cmsync_node_running 0.0")
+                    .contains("cmsync_node_runs_recovered_total 0.0").doesNotContain("cmsync_cluster_nodes_alive");
+        } finally {
+            scheduler.shutdown();
+        }
+    }
 }
