@@ -1,0 +1,159 @@
+package io.cmsync.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.cmsync.app.SyncApplication;
+import io.cmsync.config.Pairs;
+import io.cmsync.config.Settings;
+import io.cmsync.sandbox.SandboxServer;
+
+/**
+ * Two sync pairs in one deployment against the sandbox with two audiences: Copper tag « Newsletter FR » → audience FR,
+ * « Newsletter EN » → audience EN, one Copper account.
+ */
+class PairsScenarioTest {
+    static final String FR_LIST = "fr00000001";
+    static final String EN_LIST = "en00000001";
+
+    @TempDir
+    Path dir;
+    SyncHarness h;
+
+    @AfterEach
+    void close() throws Exception {
+        if (h != null) {
+            h.close();
+        }
+    }
+
+    /** Copper people with their newsletter tags; audience FR holds a member Copper does not know yet. */
+    static ObjectNode seed() {
+        ObjectNode root = new Seed()
+                .person("ann@exemple.fr", "Ann", "Fr", "Newsletter FR")
+                .person("bob@exemple.com", "Bob", "En", "Newsletter EN")
+                .person("cat@exemple.eu", "Cat", "Both", "Newsletter FR", "Newsletter EN")
+                .person("dan@exemple.org", "Dan", "None", "client")
+                .build();
+        ArrayNode lists = ((ObjectNode) root.get("mailchimp")).putArray("lists");
+        ObjectNode fr = lists.addObject().put("id", FR_LIST).put("name", "Newsletter FR");
+        ArrayNode frMembers = fr.putArray("members");
+        ObjectNode eve = frMembers.addObject();
+        eve.put("id", io.cmsync.mailchimp.MailchimpMapping.subscriberHash("eve@exemple.fr"));
+        eve.put("email_address", "eve@exemple.fr").put("status", "subscribed");
+        eve.putObject("merge_fields").put("FNAME", "Eve").put("LNAME", "Inscrite");
+        eve.putArray("tags");
+        eve.put("last_changed", "2025-01-01T00:00:30+00:00");
+        lists.addObject().put("id", EN_LIST).put("name", "Newsletter EN").putArray("members");
+        return root;
+    }
+
+    private List<Settings> pairs() throws Exception {
+        Map<String, String> env = new HashMap<>();
+        env.put("COPPER_API_KEY", SandboxServer.COPPER_API_KEY);
+        env.put("COPPER_API_EMAIL", SandboxServer.COPPER_USER_EMAIL);
+        env.put("MAILCHIMP_API_KEY", SandboxServer.MAILCHIMP_API_KEY);
+        env.put("FR_MAILCHIMP_LIST_ID", FR_LIST);
+        env.put("EN_MAILCHIMP_LIST_ID", EN_LIST);
+        env.put("COPPER_BASE_URL", h.sandbox.copperBaseUrl());
+        env.put("MAILCHIMP_BASE_URL", h.sandbox.mailchimpBaseUrl());
+        return Pairs.load(h.dir.resolve("config/application.properties"), h.dir.resolve(".env"), env, h.properties);
+    }
+
+    private void declarePairs() throws Exception {
+        Files.writeString(h.dir.resolve("config/application.properties"), """
+
+                pairs=fr,en
+                pair.fr.scope.copper-tag=Newsletter FR
+                pair.en.scope.copper-tag=Newsletter EN
+                """, StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.APPEND);
+    }
+
+    private List<String> members(String listId) {
+        List<String> emails = new ArrayList<>();
+        for (JsonNode l : h.sandbox.dump().path("mailchimp").path("lists")) {
+            if (l.path("id").asText().equals(listId)) {
+                l.path("members").forEach(m -> emails.add(m.path("email_address").asText()));
+            }
+        }
+        return emails;
+    }
+
+    private static List<String> files(Path folder) throws Exception {
+        if (!Files.isDirectory(folder)) {
+            return List.of();
+        }
+        try (Stream<Path> s = Files.list(folder)) {
+            return s.map(p -> p.getFileName().toString()).sorted().toList();
+        }
+    }
+
+    @Test
+    void eachPairsContactsReachItsAudienceOnlyWithItsOwnStateAndReports() throws Exception {
+        h = new SyncHarness(dir, seed());
+        declarePairs();
+        SyncApplication app = new SyncApplication(pairs(), false, false, false);
+
+        assertThat(app.runOnceStandalone(null)).isZero();
+
+        assertThat(members(FR_LIST)).containsExactlyInAnyOrder("ann@exemple.fr", "cat@exemple.eu", "eve@exemple.fr");
+        assertThat(members(EN_LIST)).containsExactlyInAnyOrder("bob@exemple.com", "cat@exemple.eu");
+        // the FR audience's new member came to Copper with the FR pair's tag (so it stays in that pair's scope)
+        JsonNode eve = h.copperPerson("eve@exemple.fr");
+        assertThat(eve).isNotNull();
+        assertThat(eve.path("tags").toString()).contains("Newsletter FR");
+        assertThat(h.copperPeopleWith("eve@exemple.fr")).isEqualTo(1);
+        // a contact in both audiences is two memberships: each pair's state has it, no conflict
+        Path data = dir.resolve("data");
+        assertThat(files(data.resolve("pairs/fr"))).anyMatch(f -> f.startsWith("sync-state"));
+        assertThat(files(data.resolve("pairs/en"))).anyMatch(f -> f.startsWith("sync-state"));
+        assertThat(files(data)).noneMatch(f -> f.startsWith("sync-state"));
+        Path reports = dir.resolve("reports");
+        assertThat(files(reports.resolve("fr"))).anyMatch(f -> f.startsWith("import_report_"));
+        assertThat(files(reports.resolve("en"))).anyMatch(f -> f.startsWith("import_report_"));
+        assertThat(files(reports)).noneMatch(f -> f.startsWith("import_report_"));
+        String enReport = Files.readString(files(reports.resolve("en")).stream()
+                .filter(f -> f.startsWith("import_report_") && f.endsWith(".txt")).map(reports.resolve("en")::resolve)
+                .findFirst().orElseThrow(), StandardCharsets.UTF_8);
+        assertThat(enReport).contains("bob@exemple.com").doesNotContain("ann@exemple.fr").doesNotContain("eve@");
+
+        // a second run of both: nothing more to write, no pair undoes the other's work
+        h.sandbox.resetCalls();
+        assertThat(new SyncApplication(pairs(), false, false, false).runOnceStandalone(null)).isZero();
+        assertThat(h.writeCalls()).isZero();
+        assertThat(members(FR_LIST)).hasSize(3);
+        assertThat(members(EN_LIST)).hasSize(2);
+    }
+
+    @Test
+    void onePairRunsAlone() throws Exception {
+        ObjectNode seed = seed();
+        h = new SyncHarness(dir, seed);
+        declarePairs();
+
+        assertThat(new SyncApplication(pairs(), false, false, false).runOnceStandalone("en")).isZero();
+
+        assertThat(members(EN_LIST)).containsExactlyInAnyOrder("bob@exemple.com", "cat@exemple.eu");
+        assertThat(members(FR_LIST)).containsExactly("eve@exemple.fr");
+        assertThat(h.copperPerson("eve@exemple.fr")).isNull();
+        assertThat(files(dir.resolve("reports/en"))).isNotEmpty();
+        assertThat(files(dir.resolve("reports/fr"))).isEmpty();
+        assertThat(Files.exists(dir.resolve("data/pairs/fr"))).isFalse();
+    }
+}
