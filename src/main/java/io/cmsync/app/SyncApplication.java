@@ -235,6 +235,11 @@ public final class SyncApplication {
         return routeReload;
     }
 
+    /** The product's meters (API calls, 429 answers, runs), as the metrics page shows them. */
+    public io.cmsync.health.SyncMetrics metrics() {
+        return observability.metrics();
+    }
+
     /** The runs that ended, as health and metrics know them. */
     public io.cmsync.health.LastRuns lastRuns() {
         return observability.lastRuns();
