@@ -1,5 +1,6 @@
 package io.cmsync.config;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -124,6 +125,42 @@ public final class Pairs {
                 throw new ConfigException(key, propertiesFile.toString(), "pair-setting", setting);
             }
         }
+    }
+
+    /**
+     * The pair a management command works on: {@code --pair NAME} (a declared pair), none with no pairs declared, the
+     * only one when one is declared; with several declared, {@code --pair} is required.
+     *
+     * @return the pair's name, or null for today's single pair
+     */
+    public static String chosen(Path propertiesFile, Map<String, String> overrides, String requested) {
+        List<String> names = Files.isRegularFile(propertiesFile) ? names(propertiesFile, overrides) : List.of();
+        if (requested == null || requested.isBlank()) {
+            if (names.size() > 1) {
+                throw new ConfigException("--pair", propertiesFile.toString(), "pair-required",
+                        String.join(", ", names));
+            }
+            return names.isEmpty() ? null : names.get(0);
+        }
+        if (!names.contains(requested.strip())) {
+            throw new ConfigException("--pair", propertiesFile.toString(), "pair-unknown", requested.strip(),
+                    names.isEmpty() ? "-" : String.join(", ", names));
+        }
+        return requested.strip();
+    }
+
+    /** A folder setting as a pair sees it, from the file alone (management commands that read no secrets). */
+    public static Path folder(Path propertiesFile, String pair, String key, String fallback) {
+        Properties p = SettingsLoader.readProperties(propertiesFile);
+        if (pair != null) {
+            String own = p.getProperty(PREFIX + pair + "." + key);
+            if (own != null && !own.isBlank()) {
+                return Path.of(own.strip());
+            }
+        }
+        String common = p.getProperty(key, fallback).strip();
+        Path dir = Path.of(common.isEmpty() ? fallback : common);
+        return pair == null ? dir : dir.resolve(key.equals("paths.data-dir") ? "pairs/" + pair : pair);
     }
 
     /** The declared names as the usage lists them. */
