@@ -164,4 +164,45 @@ class PairsScenarioTest {
         assertThat(files(dir.resolve("reports/fr"))).isEmpty();
         assertThat(Files.exists(dir.resolve("data/pairs/fr"))).isFalse();
     }
+
+    @Test
+    void eachPairHasItsScheduleFromTheRouteTemplate() throws Exception {
+        h = new SyncHarness(dir, seed());
+        declarePairs();
+        Files.writeString(h.dir.resolve("config/application.properties"), "\npair.en.sync.cron=0 5/15 * * * ?\n",
+                StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.APPEND);
+        SyncApplication app = new SyncApplication(pairs(), true, false, false);
+        app.main().addOverrideProperty("sync.schedule-enabled", "false");
+        app.start();
+        try {
+            var camel = app.main().getCamelContext();
+            assertThat(camel.getRoute("sync-schedule")).isNull();
+            assertThat(camel.getRoute("sync-schedule-fr").getEndpoint().getEndpointUri())
+                    .startsWith("quartz://copper-mailchimp-sync/sync-fr");
+            assertThat(camel.getRoute("sync-schedule-en").getEndpoint().getEndpointUri())
+                    .startsWith("quartz://copper-mailchimp-sync/sync-en").contains("cron=RAW(0%205/15");
+            // the exchange a schedule starts names its pair
+            var fired = camel.createProducerTemplate().send(camel.getRoute("sync-schedule-en").getEndpoint(),
+                    e -> { });
+            assertThat(fired.getProperty("pair", String.class)).isEqualTo("en");
+            assertThat(members(EN_LIST)).containsExactlyInAnyOrder("bob@exemple.com", "cat@exemple.eu");
+            assertThat(members(FR_LIST)).containsExactly("eve@exemple.fr");
+        } finally {
+            app.stop();
+        }
+    }
+
+    @Test
+    void theImplicitPairKeepsTodaysSchedule() throws Exception {
+        h = new SyncHarness(dir, seed());
+        SyncApplication app = new SyncApplication(h.settings(), true, false);
+        app.main().addOverrideProperty("sync.schedule-enabled", "false");
+        app.start();
+        try {
+            var route = app.main().getCamelContext().getRoute("sync-schedule");
+            assertThat(route.getEndpoint().getEndpointUri()).startsWith("quartz://copper-mailchimp-sync/sync?");
+        } finally {
+            app.stop();
+        }
+    }
 }
