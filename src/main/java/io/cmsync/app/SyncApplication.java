@@ -119,7 +119,7 @@ public final class SyncApplication {
                     limits);
             // the mapping file is read here, before any API call: a mistake in it stops the process (exit 2)
             pairList.add(new io.cmsync.run.Pair(pair, pairClients, new Planner(PlannerSettingsFactory.from(pair)),
-                    new SafetyBrake(SafetySettings.load(pair.propertiesFile()),
+                    new SafetyBrake(SafetySettings.load(pair.propertiesFile(), pair.pair()),
                             io.cmsync.report.ReportLanguage.parse(pair.reportLanguage()).messages()),
                     io.cmsync.mapping.MappingLoader.load(pair.mappingFile())));
         }

@@ -191,4 +191,16 @@ class PairsConfigTest {
         assertThatThrownBy(this::load).isInstanceOfSatisfying(ConfigException.class,
                 e -> assertThat(e.key()).isEqualTo("FR_COPPER_API_KEY"));
     }
+
+    @Test
+    void aPairsOwnSafetyLimits() throws IOException {
+        append("""
+                pairs=fr,en
+                safety.max-removals=50
+                pair.en.safety.max-removals=5
+                """);
+        assertThat(SafetySettings.load(config, "en").maxRemovals()).isEqualTo(5);
+        assertThat(SafetySettings.load(config, "fr").maxRemovals()).isEqualTo(50);
+        assertThat(SafetySettings.load(config, null).maxRemovals()).isEqualTo(50);
+    }
 }
