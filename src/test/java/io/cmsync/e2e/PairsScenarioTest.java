@@ -207,4 +207,31 @@ class PairsScenarioTest {
             app.stop();
         }
     }
+
+    @Test
+    void pairsOnOnePostgresDatabaseKeepTheirStateApart() throws Exception {
+        var db = io.cmsync.testsupport.PostgresServer.get().newDatabase("pairs");
+        h = new SyncHarness(dir, seed());
+        declarePairs();
+        h.properties.put("state.jdbc-url", db.jdbcUrl());
+        Files.writeString(dir.resolve(".env"), io.cmsync.state.StateDatabase.USER_ENV + "=" + db.user() + "\n"
+                + io.cmsync.state.StateDatabase.PASSWORD_ENV + "=" + db.password() + "\n");
+
+        assertThat(new SyncApplication(pairs(), false, false, false).runOnceStandalone(null)).isZero();
+
+        // one schema per pair: cat is a record of each (two memberships), eve only of FR's, bob only of EN's
+        try (var fr = io.cmsync.state.StateStore.open(db.withSchema("cmsync_fr"));
+             var en = io.cmsync.state.StateStore.open(db.withSchema("cmsync_en"))) {
+            assertThat(fr.find("cat@exemple.eu")).isPresent();
+            assertThat(en.find("cat@exemple.eu")).isPresent();
+            assertThat(fr.find("eve@exemple.fr")).isPresent();
+            assertThat(en.find("eve@exemple.fr")).isEmpty();
+            assertThat(fr.find("bob@exemple.com")).isEmpty();
+            assertThat(en.find("bob@exemple.com")).isPresent();
+        }
+        assertThat(Files.exists(dir.resolve("data/pairs/fr/sync-state.mv.db"))).isFalse();
+        h.sandbox.resetCalls();
+        assertThat(new SyncApplication(pairs(), false, false, false).runOnceStandalone("en")).isZero();
+        assertThat(h.writeCalls()).isZero();
+    }
 }
