@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Synchronisation Copper ↔ Mailchimp : lancement manuel avec vérifications et résumé clair.
-#   bin/run_sync.sh [--sandbox] [--reset] [--dry-run] [--confirm-plan] [--daemon] [--verbose] [--cron] [--help]
+#   bin/run_sync.sh [--sandbox] [--reset] [--dry-run] [--confirm-plan] [--pair NOM] [--daemon] [--verbose] [--cron] [--help]
 # Codes de sortie (ceux du programme) : 0 succès, 1 des contacts en erreur, 2 configuration ou connexion,
 # 3 plan bloqué par le frein de sécurité, 4 une autre synchronisation était en cours, 5 rapports non écrits.
 set -u
@@ -39,6 +39,8 @@ Options :
   --reset      avec --sandbox : repartir des données de démonstration
   --dry-run    simulation : tout est calculé et rapporté, rien n'est écrit dans Copper ni Mailchimp
   --confirm-plan  exécuter un plan que le frein de sécurité a bloqué (après l'avoir relu dans le rapport)
+  --pair NOM   avec plusieurs audiences (pairs= dans config/application.properties) : synchroniser seulement
+               la paire NOM ; sans --pair, chaque paire est synchronisée à son tour, avec un résumé par paire
   --daemon     lancer le service permanent (synchronise selon sync.cron) au lieu d'une seule synchronisation
   --verbose    afficher le journal technique complet pendant l'exécution
   --cron       pour la tâche planifiée (bin/setup_cron.sh) : écrit seulement le résultat et le résumé dans
@@ -55,10 +57,14 @@ Codes de sortie :
 USAGE
 }
 
-SANDBOX=0; DAEMON=0; VERBOSE=0; CRON=0
+SANDBOX=0; DAEMON=0; VERBOSE=0; CRON=0; PAIR=""
 PASS=()
-for arg in "$@"; do
+while [ $# -gt 0 ]; do
+    arg="$1"; shift
     case "$arg" in
+        --pair) if [ $# -eq 0 ] || [ -z "$1" ]; then echo "❌ --pair attend un nom de paire (voir pairs= dans config/application.properties)" >&2; exit 2; fi
+                PAIR="$1"; shift; PASS+=("--pair" "$PAIR") ;;
+        --pair=*) PAIR="${arg#--pair=}"; PASS+=("--pair" "$PAIR") ;;
         --sandbox) SANDBOX=1; PASS+=("--sandbox") ;;
         --reset) PASS+=("--reset") ;;
         --dry-run) PASS+=("--dry-run") ;;
@@ -128,8 +134,14 @@ if [ ! -f "$JAR" ]; then
 fi
 say "✅ Programme : $JAR"
 
+# the declared sync pairs (pairs= of config/application.properties), empty for today's single pair
+conf_value() { sed -n "s/^[[:space:]]*$1[[:space:]]*=[[:space:]]*//p" config/application.properties 2>/dev/null | tail -1 | sed "s/[[:space:]]*\$//"; }
+PAIRS="$(conf_value pairs | tr ',' ' ')"
 if [ "$SANDBOX" = 1 ]; then
     say "✅ Bac à sable : pas besoin de .env (données de démonstration)"
+elif [ -n "$PAIRS" ]; then
+    # clés préfixées par paire (EN_MAILCHIMP_LIST_ID…) ou communes : le programme vérifie chacune et nomme celle qui manque
+    say "✅ Paires déclarées : $PAIRS (clés de .env vérifiées par le programme)"
 else
     MISSING=()
     for key in COPPER_API_KEY COPPER_API_EMAIL MAILCHIMP_API_KEY MAILCHIMP_LIST_ID; do
@@ -178,7 +190,13 @@ if [ "$SANDBOX" = 1 ]; then   # le bac à sable garde ses rapports à part, avec
     DATA_DIR="$(sed -n "s/^[[:space:]]*paths\.data-dir[[:space:]]*=[[:space:]]*//p" config/application.properties 2>/dev/null | tail -1 | sed "s/[[:space:]]*\$//")"
     REPORTS_DIR="${DATA_DIR:-data}/sandbox/reports"
 fi
-newest_report() { ls -1 "$REPORTS_DIR"/import_report_*.json 2>/dev/null | sort | tail -n 1; }
+newest_report() { ls -1 "${1:-$REPORTS_DIR}"/import_report_*.json 2>/dev/null | sort | tail -n 1; }
+# the pairs this run syncs, and each one's reports folder (its own pair.NOM.paths.reports-dir, else REPORTS_DIR/NOM)
+RUN_PAIRS=""
+if [ "$SANDBOX" = 0 ] && [ -n "$PAIRS" ]; then RUN_PAIRS="${PAIR:-$PAIRS}"; fi
+pair_reports_dir() { local own; own="$(conf_value "pair\\.$1\\.paths\\.reports-dir")"; echo "${own:-$REPORTS_DIR/$1}"; }
+declare -A BEFORE_PAIR=()
+for p in $RUN_PAIRS; do BEFORE_PAIR[$p]="$(newest_report "$(pair_reports_dir "$p")")"; done
 BEFORE="$(newest_report)"
 DRY_RUN=0
 case " ${PASS[*]:-} " in *" --dry-run "*) DRY_RUN=1; echo "🧪 Mode simulation (--dry-run) : rien ne sera écrit." ;; esac
@@ -223,7 +241,22 @@ case "$CODE" in
 esac
 echo
 
-# Résumé du rapport de cette exécution (s'il y en a un)
+# Résumé du rapport de cette exécution (s'il y en a un) : un par paire quand plusieurs audiences sont déclarées
+if [ -n "$RUN_PAIRS" ]; then
+    for p in $RUN_PAIRS; do
+        DIR="$(pair_reports_dir "$p")"
+        AFTER="$(newest_report "$DIR")"
+        echo "━━ Paire $p"
+        if [ -n "$AFTER" ] && [ "$AFTER" != "${BEFORE_PAIR[$p]:-}" ]; then
+            java -jar "$JAR" report summary "$AFTER" 2>&1 || true
+        else
+            echo "ℹ️ Aucun nouveau rapport dans $DIR/ pour la paire $p."
+        fi
+        echo
+    done
+    say "📄 Journal technique : $PROJECT_DIR/$RUN_LOG"
+    exit "$CODE"
+fi
 AFTER="$(newest_report)"
 if [ -n "$AFTER" ] && [ "$AFTER" != "$BEFORE" ]; then
     java -jar "$JAR" report summary "$AFTER" 2>&1 || true

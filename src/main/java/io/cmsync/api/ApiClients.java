@@ -43,6 +43,45 @@ public record ApiClients(CopperClient copper, MailchimpClient mailchimp) {
     /** Same, with {@code maxAttempts} per call (1 for the health checks: they report, they do not retry). */
     public static ApiClients create(Settings settings, Supplier<ProducerTemplate> template, CallListener listener,
                                     int maxAttempts) {
+        return create(settings, template, listener, maxAttempts, new SharedLimits());
+    }
+
+    /** The header that tells {@code direct:mailchimp-api} the account's base URL (its data centre). */
+    public static final String MAILCHIMP_BASE_URL_HEADER = "CmsyncMailchimpBaseUrl";
+    /** Mailchimp's simultaneous connections per account (CONTRACT §6). */
+    public static final int MAILCHIMP_CONNECTIONS = 10;
+
+    /**
+     * The limits of an account, shared by the clients of every sync pair on that account: one Copper user (its
+     * e-mail) has one rolling-minute budget and one bulk budget, one Mailchimp API key its 10 connections.
+     */
+    public static final class SharedLimits {
+        private final java.util.Map<String, RateLimiter> copperMinute = new java.util.concurrent.ConcurrentHashMap<>();
+        private final java.util.Map<String, RateLimiter> copperBulk = new java.util.concurrent.ConcurrentHashMap<>();
+        private final java.util.Map<String, java.util.concurrent.Semaphore> mailchimpConnections =
+                new java.util.concurrent.ConcurrentHashMap<>();
+
+        /** The rolling-minute limiter of the Copper user {@code email}. */
+        public RateLimiter copperMinute(String email, int perMinute) {
+            return copperMinute.computeIfAbsent(email.strip().toLowerCase(java.util.Locale.ROOT),
+                    e -> RateLimiter.perMinute(perMinute));
+        }
+
+        RateLimiter copperBulk(String email, int perSecond) {
+            return copperBulk.computeIfAbsent(email.strip().toLowerCase(java.util.Locale.ROOT),
+                    e -> new RateLimiter(perSecond, 1000, System::currentTimeMillis, RetryingCaller.threadSleep(),
+                            false));
+        }
+
+        java.util.concurrent.Semaphore mailchimpConnections(String apiKey) {
+            return mailchimpConnections.computeIfAbsent(apiKey,
+                    k -> new java.util.concurrent.Semaphore(MAILCHIMP_CONNECTIONS, true));
+        }
+    }
+
+    /** Same, the account limits taken from {@code limits} (shared with the other pairs' clients). */
+    public static ApiClients create(Settings settings, Supplier<ProducerTemplate> template, CallListener listener,
+                                    int maxAttempts, SharedLimits limits) {
         var secrets = settings.secrets();
         String basic = "Basic " + Base64.getEncoder().encodeToString(
                 ("cmsync:" + secrets.mailchimpApiKey()).getBytes(StandardCharsets.UTF_8));
@@ -54,13 +93,29 @@ public record ApiClients(CopperClient copper, MailchimpClient mailchimp) {
                     // on every call, GET and DELETE included (CONTRACT §1): sent by BodilessContentType
                     m.setHeader(org.apache.camel.Exchange.CONTENT_TYPE, "application/json");
                 });
-        CamelApiTransport mailchimpTransport = new CamelApiTransport(template, "direct:mailchimp-api",
-                (Message m) -> m.setHeader("Authorization", basic));
+        String mailchimpBase = settings.mailchimpBaseUrl().toString();
+        CamelApiTransport camelMailchimp = new CamelApiTransport(template, "direct:mailchimp-api",
+                (Message m) -> {
+                    m.setHeader("Authorization", basic);
+                    // accounts of several pairs may live in different data centres: the route sends where this says
+                    m.setHeader(MAILCHIMP_BASE_URL_HEADER, mailchimpBase);
+                });
+        java.util.concurrent.Semaphore connections = limits.mailchimpConnections(secrets.mailchimpApiKey());
+        io.cmsync.http.ApiTransport mailchimpTransport = request -> {
+            // at most 10 calls at once per Mailchimp account, whatever the number of pairs on it
+            connections.acquireUninterruptibly();
+            try {
+                return camelMailchimp.send(request);
+            } finally {
+                connections.release();
+            }
+        };
         // no key nor Authorization value in any log line, whatever the level (HTTP client header logs included)
         io.cmsync.logging.SecretMaskingFilter.install(java.util.List.of(secrets.copperApiKey(),
                 secrets.mailchimpApiKey(), basic.substring("Basic ".length())));
         RetryingCaller copperCaller = new RetryingCaller(CopperClient.SIDE, copperTransport, maxAttempts,
-                Duration.ofMillis(500), Duration.ofSeconds(30), RateLimiter.perMinute(settings.copperRequestsPerMinute()),
+                Duration.ofMillis(500), Duration.ofSeconds(30),
+                limits.copperMinute(secrets.copperApiEmail(), settings.copperRequestsPerMinute()),
                 RetryingCaller.threadSleep(), listener)
                 .politeness(Duration.ofSeconds(60), false); // a 429 without Retry-After: a rolling minute (CONTRACT §12)
         RetryingCaller mailchimpCaller = new RetryingCaller(MailchimpClient.SIDE, mailchimpTransport,
@@ -68,8 +123,7 @@ public record ApiClients(CopperClient copper, MailchimpClient mailchimp) {
                 RetryingCaller.threadSleep(), listener)
                 .politeness(Duration.ZERO, true); // a 403 without a body: too many connections (CONTRACT §6)
         // Copper's bulk endpoints add their own limit (3 requests per second) to the rolling minute
-        RateLimiter bulk = new RateLimiter(settings.copperBulkRequestsPerSecond(), 1000, System::currentTimeMillis,
-                RetryingCaller.threadSleep(), false);
+        RateLimiter bulk = limits.copperBulk(secrets.copperApiEmail(), settings.copperBulkRequestsPerSecond());
         return new ApiClients(new CopperClient(copperCaller, bulk),
                 new MailchimpClient(mailchimpCaller, secrets.mailchimpListId(),
                         // the batch results are fetched from a pre-signed URL, outside the route, without credentials

@@ -13,6 +13,6 @@ final class PlannerSettingsFactory {
         TagRules tags = new TagRules(s.deletionTag(), s.deletionAliases(), s.inactiveTag(), s.inactiveAliases(),
                 s.unsubscribedTag(), s.cleanedTag(), s.resubscribeTag());
         return new PlannerSettings(!s.productionMode(), s.testMarker(), s.importStatuses(), s.newMemberStatus(),
-                s.createCopperWithoutName(), s.mirrorStatuses(), tags);
+                s.createCopperWithoutName(), s.mirrorStatuses(), tags, s.copperScopeTag());
     }
 }

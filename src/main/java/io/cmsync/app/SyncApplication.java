@@ -1,6 +1,7 @@
 package io.cmsync.app;
 
 import io.cmsync.api.ApiClients;
+import java.nio.file.Path;
 import java.time.Clock;
 
 import org.apache.camel.main.Main;
@@ -34,6 +35,8 @@ import io.cmsync.sync.SafetyBrake;
  */
 public final class SyncApplication {
     private final Settings settings;
+    /** Every pair's settings, in the declared order (one: today's single pair, or one declared pair). */
+    private final java.util.List<Settings> pairSettings;
     private final Main main;
     private final SyncRuns runs;
     private final io.cmsync.health.ObservabilitySetup observability;
@@ -53,6 +56,19 @@ public final class SyncApplication {
      * @param confirmPlan {@code --confirm-plan}: execute the plan even over the safety brake's limits
      */
     public SyncApplication(Settings settings, boolean daemon, boolean dryRun, boolean confirmPlan) {
+        this(java.util.List.of(settings), daemon, dryRun, confirmPlan);
+    }
+
+    /**
+     * Several sync pairs in one deployment ({@link io.cmsync.config.Pairs}): one set of beans and routes serves them
+     * all, each run carrying its pair; the deployment-wide settings (language, zone, Camel) are the first pair's.
+     */
+    public SyncApplication(java.util.List<Settings> pairs, boolean daemon, boolean dryRun, boolean confirmPlan) {
+        if (pairs.isEmpty()) {
+            throw new IllegalArgumentException("no sync pair");
+        }
+        this.pairSettings = java.util.List.copyOf(pairs);
+        Settings settings = pairs.get(0);
         this.settings = settings;
         Clock clock = Clock.systemUTC();
         this.main = new Main();
@@ -60,7 +76,8 @@ public final class SyncApplication {
         // resolved values win over the file: base URLs may come from the environment or the sandbox
         main.addOverrideProperty("copper.base-url", settings.copperBaseUrl().toString());
         main.addOverrideProperty("mailchimp.base-url", settings.mailchimpBaseUrl().toString());
-        main.addOverrideProperty("paths.reports-dir", settings.reportsDir().toString());
+        Path reportsRoot = reportsRoot(pairSettings);
+        main.addOverrideProperty("paths.reports-dir", reportsRoot.toString());
         main.addOverrideProperty("sync.schedule-enabled", String.valueOf(daemon));
         main.addOverrideProperty("sync.cron", settings.cron());
         main.addOverrideProperty("mailchimp.batch-size", String.valueOf(settings.mailchimpBatchSize()));
@@ -74,6 +91,16 @@ public final class SyncApplication {
             main.addOverrideProperty("camel.main.jmx-enabled", "false");
             main.addOverrideProperty("camel.main.route-filter-exclude-pattern",
                     "sync-schedule,report-retention,report-retention-cluster");
+        } else {
+            // each pair's schedule: the sync-schedule template of routes/sync.yaml, once the route files are read
+            main.addMainListener(new org.apache.camel.main.MainListenerSupport() {
+                @Override
+                public void afterConfigure(org.apache.camel.main.BaseMainSupport configured) {
+                    for (Settings pair : pairSettings) {
+                        addSchedule(configured.getCamelContext(), pair);
+                    }
+                }
+            });
         }
         // live reload checks an edited route file before it replaces anything (docs/integration-guide.md)
         routeReload = io.cmsync.routes.SafeRouteReloadStrategy.install(main);
@@ -94,14 +121,28 @@ public final class SyncApplication {
                             : java.time.format.DateTimeFormatter.ofPattern("HH:mm:ss")
                             .format(r.scheduledFire().atZone(settings.zone())))));
         }
-        ApiClients clients = ApiClients.create(settings, this::template,
-                io.cmsync.http.CallListener.both(observability.calls(), console.retries()));
+        // each pair's collaborators; pairs on the same accounts share their limits (Copper's rolling minute and bulk
+        // budget per Copper user, Mailchimp's 10 connections per API key)
+        ApiClients.SharedLimits limits = new ApiClients.SharedLimits();
+        java.util.List<io.cmsync.run.Pair> pairList = new java.util.ArrayList<>();
+        for (Settings pair : pairSettings) {
+            ApiClients pairClients = ApiClients.create(pair, this::template,
+                    io.cmsync.http.CallListener.both(observability.calls(), console.retries()), pair.httpMaxAttempts(),
+                    limits);
+            // the mapping file is read here, before any API call: a mistake in it stops the process (exit 2)
+            pairList.add(new io.cmsync.run.Pair(pair, pairClients, new Planner(PlannerSettingsFactory.from(pair)),
+                    new SafetyBrake(SafetySettings.load(pair.propertiesFile(), pair.pair()),
+                            io.cmsync.report.ReportLanguage.parse(pair.reportLanguage()).messages()),
+                    io.cmsync.mapping.MappingLoader.load(pair.mappingFile())));
+        }
+        runs.pairs(pairList);
+        ApiClients clients = pairList.get(0).clients();
         CopperClient copper = clients.copper();
         MailchimpClient mailchimp = clients.mailchimp();
 
+        // the beans' own collaborators are the first pair's; a run takes its pair's from the run (SyncRun.pair())
         main.bind("syncRuns", runs);
-        // the mapping file is read here, before any API call: a mistake in it stops the process (exit 2)
-        var fieldMapping = io.cmsync.mapping.MappingLoader.load(settings.mappingFile());
+        var fieldMapping = pairList.get(0).mapping();
         main.bind("fieldMapping", new io.cmsync.read.FieldMappingStep(fieldMapping, settings.mappingFile(),
                 settings.createMissingMergeFields(), copper, mailchimp));
         main.bind("copperReader", new CopperReader(copper, settings.copperPageSize()));
@@ -110,9 +151,7 @@ public final class SyncApplication {
         SyncScope scope = new SyncScope(settings);
         main.bind("syncScope", scope);
         main.bind("hydrator", new Hydrator(copper, scope));
-        main.bind("planStep", new PlanStep(new Planner(plannerSettings), clock,
-                new SafetyBrake(SafetySettings.load(settings.propertiesFile()),
-                        io.cmsync.report.ReportLanguage.parse(settings.reportLanguage()).messages()),
+        main.bind("planStep", new PlanStep(pairList.get(0).planner(), clock, pairList.get(0).brake(),
                 confirmPlan, settings.planChunkSize(), settings.reportZone(),
                 io.cmsync.report.Commands.of(settings.sandbox())));
         main.bind("notWritten", new NotWritten());
@@ -121,7 +160,7 @@ public final class SyncApplication {
         main.bind("archiveChannel", new ArchiveChannel(clock));
         main.bind("syncedState", new SyncedState());
         main.bind("watermarks", new Watermarks(settings, copper, mailchimp));
-        main.bind("reports", new ReportStep(settings));
+        main.bind("reports", new ReportStep(settings, reportsRoot));
         var retention = new io.cmsync.report.ReportRetention(settings.reportsDir(), settings.reportRetentionDays(),
                 settings.reportZone(), clock);
         // the report-retention route's file consumer deletes exactly the files this filter accepts
@@ -136,6 +175,55 @@ public final class SyncApplication {
         // Camel 4's aggregator completes batches on its own thread by default; the run must know every outcome
         // before it commits state and writes the report, so batches run in the thread that completes them.
         main.bind("inCallerThread", new SynchronousExecutorService());
+    }
+
+    /**
+     * The folder the write-reports route writes into: the single pair's reports folder, or the one folder that holds
+     * every declared pair's (reports/ for reports/fr and reports/en); each run names its files relative to it.
+     */
+    static Path reportsRoot(java.util.List<Settings> pairs) {
+        if (pairs.size() == 1 && pairs.get(0).implicitPair()) {
+            return pairs.get(0).reportsDir();
+        }
+        Path common = null;
+        for (Settings pair : pairs) {
+            Path parent = pair.reportsDir().toAbsolutePath().normalize().getParent();
+            common = common == null ? parent : commonAncestor(common, parent);
+        }
+        return common == null ? pairs.get(0).reportsDir() : common;
+    }
+
+    private static Path commonAncestor(Path a, Path b) {
+        Path p = a;
+        while (p != null && !b.startsWith(p)) {
+            p = p.getParent();
+        }
+        return p == null ? a.getRoot() : p;
+    }
+
+    /** The route id of a pair's schedule: sync-schedule for today's single pair, sync-schedule-NAME otherwise. */
+    public static String scheduleRouteId(Settings pair) {
+        return pair.implicitPair() ? "sync-schedule" : "sync-schedule-" + pair.pair();
+    }
+
+    /** A pair's schedule from the sync-schedule route template (quartz://copper-mailchimp-sync/sync-NAME). */
+    static void addSchedule(org.apache.camel.CamelContext context, Settings pair) {
+        try {
+            org.apache.camel.builder.TemplatedRouteBuilder.builder(context, "sync-schedule")
+                    .routeId(scheduleRouteId(pair))
+                    .parameter("pair", pair.pair())
+                    .parameter("trigger", pair.implicitPair() ? "sync" : "sync-" + pair.pair())
+                    .parameter("cron", pair.cron())
+                    .add();
+        } catch (RuntimeException e) {
+            throw new IllegalStateException("cannot add the schedule of pair " + pair.pairLabel() + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
+    /** Every pair's settings, in the declared order. */
+    public java.util.List<Settings> pairSettings() {
+        return pairSettings;
     }
 
     private org.apache.camel.ProducerTemplate template() {
@@ -159,6 +247,11 @@ public final class SyncApplication {
         return routeReload;
     }
 
+    /** The product's meters (API calls, 429 answers, runs), as the metrics page shows them. */
+    public io.cmsync.health.SyncMetrics metrics() {
+        return observability.metrics();
+    }
+
     /** The runs that ended, as health and metrics know them. */
     public io.cmsync.health.LastRuns lastRuns() {
         return observability.lastRuns();
@@ -179,7 +272,16 @@ public final class SyncApplication {
 
     /** One sync through the routes; returns the exit code of SPEC §5 (0, 1, or 2). */
     public int runOnce() {
-        org.apache.camel.Exchange done = template().send("direct:sync-run", e -> { });
+        return runPair(null);
+    }
+
+    /** One sync of the pair named {@code pair} (null: the single pair); returns its exit code. */
+    public int runPair(String pair) {
+        org.apache.camel.Exchange done = template().send("direct:sync-run", e -> {
+            if (pair != null) {
+                e.setProperty(io.cmsync.run.Pair.PROPERTY, pair);
+            }
+        });
         SyncRun run = done.getProperty(SyncRun.PROPERTY, SyncRun.class);
         if (run == null) {
             // another run holds the lock (the daemon, or a cron run): it is doing the work
@@ -190,12 +292,41 @@ public final class SyncApplication {
 
     /** {@code --once}: start Camel, run one sync, stop; returns the exit code. */
     public int runOnceStandalone() throws Exception {
+        return runOnceStandalone(null);
+    }
+
+    /**
+     * {@code --once} with pairs: every pair in turn (or only {@code onlyPair}), a console block per pair and a final
+     * line per pair; the exit code is the highest of the pairs' codes.
+     */
+    public int runOnceStandalone(String onlyPair) throws Exception {
         start();
         try {
-            return runOnce();
+            if (pairSettings.size() == 1 && pairSettings.get(0).implicitPair()) {
+                return runOnce();
+            }
+            java.util.Map<String, Integer> codes = new java.util.LinkedHashMap<>();
+            for (Settings pair : pairSettings) {
+                if (onlyPair != null && !onlyPair.equals(pair.pair())) {
+                    continue;
+                }
+                console.say("console.pair.start", pair.pair(), pair.secrets().mailchimpListId(), pair.modeLabel());
+                codes.put(pair.pair(), runPair(pair.pair()));
+            }
+            int worst = 0;
+            for (var e : codes.entrySet()) {
+                console.say("console.pair.end", e.getKey(), e.getValue(),
+                        pairSettingsOf(e.getKey()).reportsDir().toString());
+                worst = Math.max(worst, e.getValue());
+            }
+            return worst;
         } finally {
             stop();
         }
+    }
+
+    private Settings pairSettingsOf(String name) {
+        return pairSettings.stream().filter(s -> s.pair().equals(name)).findFirst().orElse(settings);
     }
 
     public void stop() throws Exception {

@@ -66,6 +66,10 @@ public final class Application implements Callable<Integer> {
             + "sync log, reports/sync_log_*.txt).")
     boolean verbose;
 
+    @Option(names = "--pair", paramLabel = "NAME", description = "With --once: sync only this pair (see pairs in the "
+            + "settings file); by default every pair, one after the other.")
+    String pair;
+
     @Option(names = "--config", paramLabel = "FILE", defaultValue = "config/application.properties",
             description = "Settings file (default: ${DEFAULT-VALUE}).")
     Path config;
@@ -158,19 +162,25 @@ public final class Application implements Callable<Integer> {
                     SandboxSession.dir(config));
         }
         try {
-            Settings settings = new SettingsLoader(config, envFile, environment, overrides).load();
+            java.util.List<Settings> pairs = io.cmsync.config.Pairs.load(config, envFile, environment, overrides);
+            if (pair != null && io.cmsync.config.Pairs.find(pairs, pair).filter(s -> !s.implicitPair()).isEmpty()) {
+                throw new ConfigException("--pair", config.toString(), "pair-unknown", pair,
+                        pairs.get(0).implicitPair() ? "-" : io.cmsync.config.Pairs.describe(pairs));
+            }
+            Settings settings = pairs.get(0);
             boolean demoMapping = false;
-            if (sandbox && Files.exists(SANDBOX_MAPPING)
+            if (sandbox && settings.implicitPair() && Files.exists(SANDBOX_MAPPING)
                     && io.cmsync.mapping.MappingLoader.load(settings.mappingFile()).isDefault()) {
                 // the demo data carries mapped fields: show them, until the person's own mapping maps more than names
                 Map<String, String> withDemo = new java.util.HashMap<>(overrides);
                 withDemo.put("mapping.file", SANDBOX_MAPPING.toString());
                 settings = new SettingsLoader(config, envFile, environment, withDemo).load();
+                pairs = java.util.List.of(settings);
                 demoMapping = true;
             }
             // before anything else logs with the settings: log-file times in their zone, --verbose
             io.cmsync.console.LogSetup.apply(settings.reportZone(), verbose);
-            SyncApplication app = new SyncApplication(settings, !once, dryRun, confirmPlan);
+            SyncApplication app = new SyncApplication(pairs, !once, dryRun, confirmPlan);
             if (sandbox) {
                 app.console().say("console.sandbox", settings.dataDir());
                 if (demoMapping) {
@@ -178,7 +188,7 @@ public final class Application implements Callable<Integer> {
                 }
             }
             if (once) {
-                return app.runOnceStandalone();
+                return app.runOnceStandalone(pair);
             }
             app.runDaemon();
             return 0;

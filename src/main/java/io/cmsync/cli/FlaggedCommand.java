@@ -122,6 +122,10 @@ public final class FlaggedCommand implements Callable<Integer> {
             description = "Secrets file (default: .env).")
     Path envFile;
 
+    @Option(names = "--pair", paramLabel = "NAME", scope = ScopeType.INHERIT,
+            description = "The sync pair whose flagged contacts to work on (required when several are declared).")
+    String pair;
+
     @Option(names = "--sandbox", scope = ScopeType.INHERIT,
             description = "Work on the built-in sandbox (the state of --sandbox --once).")
     boolean sandbox;
@@ -151,7 +155,17 @@ public final class FlaggedCommand implements Callable<Integer> {
     }
 
     Settings settings() {
-        return new SettingsLoader(configFile(), envFile(), environment, overrides).load();
+        return new SettingsLoader(configFile(), envFile(), environment, overrides, pair()).load();
+    }
+
+    /** The pair of this call (null: today's single pair), checked against the declared ones. */
+    private String pair() {
+        return io.cmsync.config.Pairs.chosen(configFile(), overrides, pairOption());
+    }
+
+    /** {@code --pair} as given on this command or its parent. */
+    private String pairOption() {
+        return pair;
     }
 
     /**
@@ -166,7 +180,8 @@ public final class FlaggedCommand implements Callable<Integer> {
         try {
             Map<String, String> all = new java.util.HashMap<>(session.overrides());
             all.putAll(overrides);
-            return new Context(new SettingsLoader(configFile(), envFile(), session.environment(), all).load(), session);
+            return new Context(new SettingsLoader(configFile(), envFile(), session.environment(), all, pair()).load(),
+                    session);
         } catch (RuntimeException e) {
             session.close();
             throw e;

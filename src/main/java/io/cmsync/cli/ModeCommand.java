@@ -45,6 +45,10 @@ final class ModeCommand implements java.util.concurrent.Callable<Integer> {
             description = "Settings file (default: ${DEFAULT-VALUE}).")
     Path config;
 
+    @Option(names = "--pair", paramLabel = "NAME", description = "The sync pair whose mode to show or switch "
+            + "(pair.NAME.sync.mode; required to switch when several pairs are declared).")
+    String pair;
+
     @Option(names = "--sandbox", description = "Show the mode the sandbox runs use (the same setting).")
     boolean sandbox;
 
@@ -55,7 +59,8 @@ final class ModeCommand implements java.util.concurrent.Callable<Integer> {
     public Integer call() throws IOException {
         PrintWriter out = spec.commandLine().getOut();
         Messages m = Messages.of(SettingsLoader.languageOf(config, System.getenv()));
-        String current = currentMode(config);
+        String pairName = io.cmsync.config.Pairs.chosen(config, java.util.Map.of(), pair);
+        String current = currentMode(config, pairName);
         if (target == null) {
             out.println(m.get("cli.mode.current", current));
             out.println(describe(m, current));
@@ -90,7 +95,7 @@ final class ModeCommand implements java.util.concurrent.Callable<Integer> {
                 return 1;
             }
         }
-        write(config, wanted);
+        write(config, pairName, wanted);
         out.println(m.get("cli.mode.saved", wanted, config));
         out.println(describe(m, wanted));
         out.println(m.get("cli.mode.daemon-restart"));
@@ -98,7 +103,14 @@ final class ModeCommand implements java.util.concurrent.Callable<Integer> {
     }
 
     static String currentMode(Path config) {
-        String mode = SettingsLoader.readProperties(config).getProperty("sync.mode", "TEST").strip();
+        return currentMode(config, null);
+    }
+
+    /** The mode of {@code pair} ({@code pair.NAME.sync.mode}, else {@code sync.mode}); null: today's single pair. */
+    static String currentMode(Path config, String pair) {
+        var p = SettingsLoader.readProperties(config);
+        String own = pair == null ? null : p.getProperty(io.cmsync.config.Pairs.PREFIX + pair + ".sync.mode");
+        String mode = (own != null && !own.isBlank() ? own : p.getProperty("sync.mode", "TEST")).strip();
         return mode.toUpperCase(Locale.ROOT);
     }
 
@@ -113,19 +125,30 @@ final class ModeCommand implements java.util.concurrent.Callable<Integer> {
 
     /** Replaces the value of the active {@code sync.mode} line (appends one if there is none), atomically. */
     static void write(Path config, String mode) throws IOException {
+        write(config, null, mode);
+    }
+
+    /**
+     * Same for a pair: its own {@code pair.NAME.sync.mode} line (appended if there is none), the other pairs keep
+     * theirs.
+     */
+    static void write(Path config, String pair, String mode) throws IOException {
+        Pattern line = pair == null ? MODE_LINE : Pattern.compile("(?m)^([ \\t]*" + Pattern.quote(
+                io.cmsync.config.Pairs.PREFIX + pair + ".sync.mode") + "[ \\t]*[=:][ \\t]*)([^\\r\\n]*)$");
+        String key = pair == null ? "sync.mode" : io.cmsync.config.Pairs.PREFIX + pair + ".sync.mode";
         String text;
         try {
             text = Files.readString(config, StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new ConfigException(null, config.toString(), "file-unreadable", e.getMessage());
         }
-        Matcher m = MODE_LINE.matcher(text);
+        Matcher m = line.matcher(text);
         String updated;
         if (m.find()) {
             updated = text.substring(0, m.start(2)) + mode + text.substring(m.end(2));
         } else {
             String nl = text.contains("\r\n") ? "\r\n" : "\n";
-            updated = text + (text.isEmpty() || text.endsWith("\n") ? "" : nl) + "sync.mode=" + mode + nl;
+            updated = text + (text.isEmpty() || text.endsWith("\n") ? "" : nl) + key + "=" + mode + nl;
         }
         Path tmp = config.resolveSibling(config.getFileName() + ".tmp");
         Files.writeString(tmp, updated, StandardCharsets.UTF_8);

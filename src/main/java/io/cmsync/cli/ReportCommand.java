@@ -52,6 +52,10 @@ final class ReportCommand implements Callable<Integer> {
         @Option(names = "--reports-dir", paramLabel = "DIR", description = "Reports folder (default: paths.reports-dir).")
         Path reportsDir;
 
+        @Option(names = "--pair", paramLabel = "NAME", description = "The sync pair whose newest report to summarise "
+                + "(its reports folder; required when several pairs are declared).")
+        String pair;
+
         @Option(names = "--sandbox", description = "The sandbox's reports (data/sandbox/reports/).")
         boolean sandbox;
 
@@ -62,7 +66,10 @@ final class ReportCommand implements Callable<Integer> {
         public Integer call() throws IOException {
             PrintWriter out = spec.commandLine().getOut();
             PrintWriter err = spec.commandLine().getErr();
-            Path dir = reportsDir != null ? reportsDir : sandbox ? SandboxSession.reportsDir(config) : reportsDirOf(config);
+            Path dir = reportsDir != null ? reportsDir : sandbox ? SandboxSession.reportsDir(config)
+                    : file == null && Files.isRegularFile(config) ? io.cmsync.config.Pairs.folder(config,
+                    io.cmsync.config.Pairs.chosen(config, java.util.Map.of(), pair), "paths.reports-dir", "reports")
+                    : reportsDirOf(config);
             Optional<Path> report = file != null ? Optional.of(file) : newest(dir);
             Messages m = Messages.of(SettingsLoader.languageOf(config, System.getenv()));
             if (report.isEmpty()) {
@@ -226,6 +233,10 @@ final class ReportCommand implements Callable<Integer> {
         @Option(names = "--days", paramLabel = "N", description = "Retention in days (default: report.retention-days).")
         Integer days;
 
+        @Option(names = "--pair", paramLabel = "NAME", description = "The sync pair whose reports folder to purge "
+                + "(by default: every declared pair's).")
+        String pair;
+
         @Option(names = "--sandbox", description = "The sandbox's reports (data/sandbox/reports/).")
         boolean sandbox;
 
@@ -247,9 +258,23 @@ final class ReportCommand implements Callable<Integer> {
                 throw UsageErrors.said(spec.commandLine(), io.cmsync.i18n.Messages.of(
                         SettingsLoader.languageOf(config, System.getenv())), "cli.usage.days-min");
             }
+            java.util.List<String> names = io.cmsync.config.Pairs.names(config, java.util.Map.of());
+            java.util.List<String> chosen = pair != null
+                    ? java.util.List.of(io.cmsync.config.Pairs.chosen(config, java.util.Map.of(), pair)) : names;
             Path dir = sandbox ? SandboxSession.reportsDir(config) : Summary.reportsDirOf(config);
-            java.util.List<String> removed = new io.cmsync.report.ReportRetention(dir, retention, Summary.zoneOf(config),
-                    java.time.Clock.systemUTC()).purge();
+            java.util.List<String> removed = new java.util.ArrayList<>();
+            if (sandbox || chosen.isEmpty()) {
+                removed.addAll(new io.cmsync.report.ReportRetention(dir, retention, Summary.zoneOf(config),
+                        java.time.Clock.systemUTC()).purge());
+            } else {
+                // each pair's own reports folder (reports/fr, reports/en…)
+                for (String name : chosen) {
+                    Path own = io.cmsync.config.Pairs.folder(config, name, "paths.reports-dir", "reports");
+                    removed.addAll(new io.cmsync.report.ReportRetention(own, retention, Summary.zoneOf(config),
+                            java.time.Clock.systemUTC()).purge());
+                    dir = chosen.size() == 1 ? own : dir;
+                }
+            }
             io.cmsync.i18n.Messages m = io.cmsync.i18n.Messages.of(SettingsLoader.languageOf(config, System.getenv()));
             Path where = dir.toAbsolutePath().normalize();
             out.println(removed.isEmpty() ? m.get("cli.purge.none", retention, where)

@@ -24,6 +24,20 @@ public final class SafetySettings {
         return from(SettingsLoader.readProperties(propertiesFile), propertiesFile.toString());
     }
 
+    /** The limits of sync pair {@code pair}: its own {@code pair.<name>.safety.*} win (null or empty: the file's). */
+    public static SafetyBrake.Limits load(Path propertiesFile, String pair) {
+        Properties p = SettingsLoader.readProperties(propertiesFile);
+        if (pair != null && !pair.isEmpty()) {
+            String prefix = Pairs.PREFIX + pair + ".";
+            for (String key : p.stringPropertyNames()) {
+                if (key.startsWith(prefix + "safety.")) {
+                    p.setProperty(key.substring(prefix.length()), p.getProperty(key));
+                }
+            }
+        }
+        return from(p, propertiesFile.toString());
+    }
+
     static SafetyBrake.Limits from(Properties p, String file) {
         SafetyBrake.Limits d = SafetyBrake.Limits.defaults();
         double ratio = d.maxUpdateRatio();

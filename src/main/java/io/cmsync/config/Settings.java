@@ -66,7 +66,11 @@ public record Settings(
         Path mappingFile,
         boolean createMissingMergeFields,
         // --sandbox: the commands a run recommends must say it too
-        boolean sandbox) {
+        boolean sandbox,
+        // the sync pair these settings belong to ("" = today's single pair, no pairs declared) and its Copper tag
+        // filter (scope.copper-tag, "" = none)
+        String pair,
+        String copperScopeTag) {
 
     /** {@code flagged.mailchimp-action}: what {@code flagged archive} does to the Mailchimp member. */
     public static final String FLAGGED_ARCHIVE = "archive";
@@ -88,6 +92,16 @@ public record Settings(
      */
     public ZoneId zone() {
         return reportZone;
+    }
+
+    /** Today's single pair (no {@code pairs} declared): every file and path as before pairs existed. */
+    public boolean implicitPair() {
+        return pair == null || pair.isEmpty();
+    }
+
+    /** The pair's name for labels (metrics, health, console): {@code default} for the implicit pair. */
+    public String pairLabel() {
+        return implicitPair() ? "default" : pair;
     }
 
     public String modeLabel() {

@@ -57,6 +57,8 @@ public final class SettingsLoader {
     public static final String SANDBOX = "sandbox";
 
     private final Map<String, String> overrides;
+    /** The sync pair whose settings are loaded ({@code pair.<name>.<key>} wins, {@code <NAME>_} secrets), or null. */
+    private final String pair;
     private Properties properties;
 
     /**
@@ -64,10 +66,23 @@ public final class SettingsLoader {
      */
     public SettingsLoader(Path propertiesFile, Path envFile, Map<String, String> environment,
                           Map<String, String> overrides) {
+        this(propertiesFile, envFile, environment, overrides, null);
+    }
+
+    /**
+     * The settings of one declared sync pair (see {@link Pairs}): each {@code pair.<name>.<key>} of the file wins over
+     * {@code <key>}, each secret {@code <NAME>_<KEY>} over {@code <KEY>}, and the data, reports and archive folders
+     * default to a folder of the pair's own.
+     *
+     * @param pair the pair's name, or null for today's single pair
+     */
+    public SettingsLoader(Path propertiesFile, Path envFile, Map<String, String> environment,
+                          Map<String, String> overrides, String pair) {
         this.propertiesFile = propertiesFile;
         this.envFile = envFile;
         this.environment = environment;
         this.overrides = overrides;
+        this.pair = pair == null || pair.isEmpty() ? null : pair;
     }
 
     public static Properties readProperties(Path file) {
@@ -155,7 +170,7 @@ public final class SettingsLoader {
         if (!CronExpression.isValidExpression(fullCron)) {
             throw bad("sync.full-reconciliation-cron", "cron", "0 0 2 * * ?");
         }
-        Path dataDir = Path.of(text("paths.data-dir"));
+        Path dataDir = pairFolder("paths.data-dir", Path.of("pairs"));
         return new Settings(propertiesFile, envFile, secrets, production, text("sync.test-marker"), cron,
                 newStatus, Set.copyOf(importStatuses), bool("sync.create-copper-without-name"),
                 bool("sync.mirror-statuses"), bool("sync.incremental"),
@@ -171,7 +186,7 @@ public final class SettingsLoader {
                         : integer("mailchimp.batch-max-wait-seconds", 1, 86_400),
                 integer("http.connect-timeout-seconds", 1, 600), integer("http.response-timeout-seconds", 1, 600),
                 integer("http.max-attempts", 1, 20),
-                dataDir, Path.of(text("paths.reports-dir")), Path.of(text("paths.archive-dir")),
+                dataDir, pairFolder("paths.reports-dir", Path.of("")), pairFolder("paths.archive-dir", Path.of("")),
                 stateDatabase(jdbcUrl(dataDir)), language(), zone(), integer("report.retention-days", 1, 36_500),
                 flaggedMailchimpAction(),
                 raw("sync.plan-chunk-size") == null ? 2_000 : integer("sync.plan-chunk-size", 1, 100_000),
@@ -179,7 +194,27 @@ public final class SettingsLoader {
                         : integer("report.max-detailed-entries", 1, 1_000_000),
                 raw("mapping.file") == null ? Path.of(DEFAULT_MAPPING_FILE) : Path.of(text("mapping.file")),
                 raw("mapping.create-missing-merge-fields") != null && bool("mapping.create-missing-merge-fields"),
-                "true".equals(overrides.get(SANDBOX)));
+                "true".equals(overrides.get(SANDBOX)), pair == null ? "" : pair, optional(Pairs.COPPER_TAG));
+    }
+
+    /**
+     * A folder setting: for a declared pair, its own {@code pair.<name>.<key>} as written, else the common folder's
+     * {@code <between>/<name>} (data/pairs/en, reports/en, archive/en).
+     */
+    private Path pairFolder(String key, Path between) {
+        if (pair == null || pairValue(key) != null) {
+            return Path.of(text(key));
+        }
+        return Path.of(text(key)).resolve(between).resolve(pair);
+    }
+
+    /** {@code pair.<name>.<key>} of the file, or null. */
+    private String pairValue(String key) {
+        if (pair == null || overrides.containsKey(key)) {
+            return null;
+        }
+        String v = properties.getProperty(Pairs.PREFIX + pair + "." + key);
+        return v == null ? null : v.strip();
     }
 
     private String flaggedMailchimpAction() {
@@ -199,7 +234,11 @@ public final class SettingsLoader {
             throw new ConfigException(Secrets.COPPER_API_EMAIL, envName, "copper-email");
         }
         String mailchimpKey = secret(dotenv, Secrets.MAILCHIMP_API_KEY, envName);
-        String dc = firstNonBlank(environment.get(Secrets.MAILCHIMP_DC), dotenv.get(Secrets.MAILCHIMP_DC));
+        String dc = firstNonBlank(environment.get(prefixed(Secrets.MAILCHIMP_DC)),
+                dotenv.get(prefixed(Secrets.MAILCHIMP_DC)));
+        if (dc == null) {
+            dc = firstNonBlank(environment.get(Secrets.MAILCHIMP_DC), dotenv.get(Secrets.MAILCHIMP_DC));
+        }
         if (dc == null) {
             var m = DC_SUFFIX.matcher(mailchimpKey);
             if (!m.matches()) {
@@ -213,10 +252,19 @@ public final class SettingsLoader {
         return new Secrets(copperKey, copperEmail, mailchimpKey, dc.strip(), listId);
     }
 
+    /** {@code key} with the pair's prefix ({@code EN_COPPER_API_KEY}); {@code key} itself for today's single pair. */
+    private String prefixed(String key) {
+        return pair == null ? key : Pairs.envPrefix(pair) + key;
+    }
+
+    /** A secret: the pair's own (prefixed) first, then the common one (pairs sharing an account write it once). */
     private String secret(Map<String, String> dotenv, String key, String envName) {
-        String value = firstNonBlank(environment.get(key), dotenv.get(key));
+        String value = firstNonBlank(environment.get(prefixed(key)), dotenv.get(prefixed(key)));
         if (value == null) {
-            throw new ConfigException(key, envName, "secret-missing", envName);
+            value = firstNonBlank(environment.get(key), dotenv.get(key));
+        }
+        if (value == null) {
+            throw new ConfigException(prefixed(key), envName, "secret-missing", envName);
         }
         return value.strip();
     }
@@ -234,6 +282,10 @@ public final class SettingsLoader {
     }
 
     private String raw(String key) {
+        String own = pairValue(key);
+        if (own != null) {
+            return own;
+        }
         String v = overrides.containsKey(key) ? overrides.get(key) : properties.getProperty(key);
         return v == null ? null : v.strip();
     }
@@ -316,7 +368,12 @@ public final class SettingsLoader {
         if (user == null && !url.contains("user=")) {
             throw new ConfigException(StateDatabase.USER_ENV, envFile.toString(), "state-user", envFile.toString());
         }
-        return new StateDatabase(url, user == null ? "" : user.strip(), password == null ? "" : password.strip());
+        StateDatabase db = new StateDatabase(url, user == null ? "" : user.strip(),
+                password == null ? "" : password.strip());
+        // pairs sharing one PostgreSQL database: each pair's state in a schema of its own (cmsync_en), unless the
+        // pair names its own URL
+        return pair == null || pairValue("state.jdbc-url") != null || db.schema() != null ? db
+                : db.withSchema(Pairs.SCHEMA_PREFIX + pair);
     }
 
     private String jdbcUrl(Path dataDir) {
@@ -383,6 +440,8 @@ public final class SettingsLoader {
     }
 
     private ConfigException bad(String key, String problem, Object... args) {
-        return new ConfigException(key, propertiesFile.toString(), problem, args);
+        // a value a pair sets itself is named by its own key (pair.en.sync.mode)
+        String named = properties != null && pairValue(key) != null ? Pairs.PREFIX + pair + "." + key : key;
+        return new ConfigException(named, propertiesFile.toString(), problem, args);
     }
 }

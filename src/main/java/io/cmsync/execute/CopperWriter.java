@@ -34,6 +34,16 @@ public final class CopperWriter {
     private final CopperClient client;
     private final TagRules tagRules;
 
+    /** The run's pair's Copper client. */
+    private CopperClient client(SyncRun run) {
+        return run.pair() == null ? client : run.pair().copper();
+    }
+
+    /** The run's pair's tags. */
+    private TagRules tagRules(SyncRun run) {
+        return run.pair() == null ? tagRules : run.pair().planner().settings().tagRules();
+    }
+
     public CopperWriter(CopperClient client, TagRules tagRules) {
         this.client = client;
         this.tagRules = tagRules;
@@ -45,11 +55,14 @@ public final class CopperWriter {
         }
         for (List<Action.CreateCopperPerson> chunk : Chunks.of(batch, CopperClient.BULK_LIMIT)) {
             List<Map<String, Object>> bodies = new ArrayList<>();
-            chunk.forEach(a -> bodies.add(CopperMapping.newPerson(a.email(), a.firstName(), a.lastName(), List.of(),
+            // a pair with a Copper tag filter tags the people it imports, so they stay in its scope
+            String scopeTag = run.pair() == null ? null : run.pair().planner().settings().copperScopeTag();
+            List<String> newTags = scopeTag == null ? List.of() : List.of(scopeTag);
+            chunk.forEach(a -> bodies.add(CopperMapping.newPerson(a.email(), a.firstName(), a.lastName(), newTags,
                     a.fields(), run.mapping())));
             List<CopperClient.BulkItem> results;
             try {
-                results = client.bulkCreate(bodies);
+                results = client(run).bulkCreate(bodies);
             } catch (ApiException e) {
                 chunk.forEach(a -> record(run, a.email(), name(a.firstName(), a.lastName()), CREATE, e.getMessage()));
                 continue;
@@ -77,7 +90,7 @@ public final class CopperWriter {
      */
     private String alreadyThere(SyncRun run, Action.CreateCopperPerson a) {
         try {
-            var found = client.fetchByEmail(a.email());
+            var found = client(run).fetchByEmail(a.email());
             if (found.isEmpty()) {
                 return "e-mail déjà utilisé dans Copper, personne introuvable: " + a.email();
             }
@@ -109,7 +122,7 @@ public final class CopperWriter {
                     run.mapping())));
             List<CopperClient.BulkItem> results;
             try {
-                results = client.bulkUpdate(bodies);
+                results = client(run).bulkUpdate(bodies);
             } catch (ApiException e) {
                 chunk.forEach(a -> record(run, a.email(), name(a.firstName(), a.lastName()), UPDATE, e.getMessage()));
                 continue;
@@ -119,9 +132,9 @@ public final class CopperWriter {
                 String error = results.get(i).error();
                 record(run, a.email(), name(a.firstName(), a.lastName()), UPDATE, List.copyOf(a.fields().keySet()),
                         error);
-                if (error == null && hasResubscribeTag(a.copper().tags()) && !hasResubscribeTag(a.tags())) {
+                if (error == null && hasResubscribeTag(run, a.copper().tags()) && !hasResubscribeTag(run, a.tags())) {
                     run.resubscribed().add(new ResubscribedEntry(a.email()));
-                    run.log().success(run.log().text("report.log.back-on-audience", tagRules.resubscribeTag(),
+                    run.log().success(run.log().text("report.log.back-on-audience", tagRules(run).resubscribeTag(),
                             a.email()));
                 }
             }
@@ -142,7 +155,7 @@ public final class CopperWriter {
             if (c.sideId() == null) {
                 continue;
             }
-            (hasResubscribeTag(c.tags()) ? remembered : toTag).add(c);
+            (hasResubscribeTag(run, c.tags()) ? remembered : toTag).add(c);
         }
         for (List<Contact> chunk : Chunks.of(toTag, CopperClient.BULK_LIMIT)) {
             List<Map<String, Object>> bodies = new ArrayList<>();
@@ -152,32 +165,32 @@ public final class CopperWriter {
                 bodies.add(CopperMapping.personUpdate(Long.parseLong(c.sideId()), null, null, false, tags));
             }
             try {
-                List<CopperClient.BulkItem> results = client.bulkUpdate(bodies);
+                List<CopperClient.BulkItem> results = client(run).bulkUpdate(bodies);
                 for (int i = 0; i < chunk.size(); i++) {
                     if (results.get(i).ok()) {
                         remembered.add(chunk.get(i));
                         run.echo().copperChanged(chunk.get(i).email(), System.currentTimeMillis());
-                        run.log().info(run.log().text("report.log.resubscribe-tag-added", tagRules.resubscribeTag(),
+                        run.log().info(run.log().text("report.log.resubscribe-tag-added", tagRules(run).resubscribeTag(),
                                 chunk.get(i).email()));
                     } else {
-                        run.log().error(run.log().text("report.log.resubscribe-tag-failed", tagRules.resubscribeTag(),
+                        run.log().error(run.log().text("report.log.resubscribe-tag-failed", tagRules(run).resubscribeTag(),
                                 chunk.get(i).email(), results.get(i).error()));
                     }
                 }
             } catch (ApiException e) {
-                run.log().error(run.log().text("report.log.resubscribe-tag-failed-all", tagRules.resubscribeTag(),
+                run.log().error(run.log().text("report.log.resubscribe-tag-failed-all", tagRules(run).resubscribeTag(),
                         e.getMessage()));
             }
         }
         for (Contact c : remembered) {
             Set<String> tags = new java.util.LinkedHashSet<>();
-            c.tags().stream().filter(t -> !tagRules.isProductTag(t)).forEach(tags::add);
+            c.tags().stream().filter(t -> !tagRules(run).isProductTag(t)).forEach(tags::add);
             run.store().save(new SyncedRecord(c.email(), Long.parseLong(c.sideId()), c.firstName(), c.lastName(),
                     tags, Set.of(), Planner.FORGOTTEN_STATUS, java.time.Instant.now()));
         }
     }
 
-    private boolean hasResubscribeTag(List<String> tags) {
+    private boolean hasResubscribeTag(SyncRun run, List<String> tags) {
         return tags != null && tags.stream().anyMatch(tagRules::isResubscribeTag);
     }
 

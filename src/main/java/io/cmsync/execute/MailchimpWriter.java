@@ -45,12 +45,22 @@ public final class MailchimpWriter {
     /** The exchange property that carries a run's {@link Pending} writes from batch to batch. */
     public static final String PENDING = "mailchimpWrites";
 
-    private final MailchimpClient client;
-    private final String newMemberStatus;
+    private final MailchimpClient ownClient;
+    private final String ownNewMemberStatus;
 
+    /** The client and new-member status of a run without a pair; a run's pair brings its own. */
     public MailchimpWriter(MailchimpClient client, String newMemberStatus) {
-        this.client = client;
-        this.newMemberStatus = newMemberStatus;
+        this.ownClient = client;
+        this.ownNewMemberStatus = newMemberStatus;
+    }
+
+    /** The run's pair's audience client. */
+    private MailchimpClient client(SyncRun run) {
+        return run.pair() == null ? ownClient : run.pair().mailchimp();
+    }
+
+    private String newMemberStatus(SyncRun run) {
+        return run.pair() == null ? ownNewMemberStatus : run.pair().settings().newMemberStatus();
     }
 
     /**
@@ -88,7 +98,7 @@ public final class MailchimpWriter {
         }
         List<MailchimpClient.MemberResult> results;
         try {
-            results = client.batchSubscribe(members);
+            results = client(run).batchSubscribe(members);
         } catch (ApiException e) {
             batch.forEach(a -> fail(run, a.email(), a.copper().displayName(), CREATE, e.getMessage()));
             return;
@@ -133,7 +143,7 @@ public final class MailchimpWriter {
             if (a.memberChanged()) {
                 // status_if_new only: an unsubscribed, cleaned or archived member keeps its status
                 try {
-                    error = client.updateMember(a.email(), newMemberStatus, mergeFields(run, a)).error();
+                    error = client(run).updateMember(a.email(), newMemberStatus(run), mergeFields(run, a)).error();
                 } catch (ApiException e) {
                     error = new MailchimpError(e.status(), "HTTP", e.getMessage());
                 }
@@ -150,11 +160,11 @@ public final class MailchimpWriter {
     private void submitNameUpdates(SyncRun run, Pending p, List<Action.UpdateMailchimpMember> named) {
         List<SubmittedNames> submitted = p.submitted;
         List<MailchimpClient.MemberUpdate> updates = named.stream()
-                .map(a -> new MailchimpClient.MemberUpdate(a.email(), newMemberStatus, a.firstName(), a.lastName(),
+                .map(a -> new MailchimpClient.MemberUpdate(a.email(), newMemberStatus(run), a.firstName(), a.lastName(),
                         mergeFields(run, a)))
                 .toList();
         try {
-            submitted.add(new SubmittedNames(client.submitMemberUpdates(updates), named));
+            submitted.add(new SubmittedNames(client(run).submitMemberUpdates(updates), named));
         } catch (ApiException e) {
             named.forEach(a -> settle(run, p, a, new MailchimpError(e.status(), "HTTP", e.getMessage())));
             return;
@@ -170,7 +180,7 @@ public final class MailchimpWriter {
         if (submitted.isEmpty()) {
             return;
         }
-        List<List<MailchimpClient.MemberResult>> results = client.awaitMemberUpdates(
+        List<List<MailchimpClient.MemberResult>> results = client(run).awaitMemberUpdates(
                 submitted.stream().map(SubmittedNames::submission).toList());
         int count = 0;
         for (int i = 0; i < submitted.size(); i++) {
@@ -209,7 +219,7 @@ public final class MailchimpWriter {
             error = null;
             if (!merge.isEmpty()) {
                 try {
-                    error = client.updateMember(a.email(), newMemberStatus, merge).error();
+                    error = client(run).updateMember(a.email(), newMemberStatus(run), merge).error();
                 } catch (ApiException e) {
                     error = new MailchimpError(e.status(), "HTTP", e.getMessage());
                 }
@@ -279,7 +289,7 @@ public final class MailchimpWriter {
         }
         List<MailchimpClient.MemberResult> out = new ArrayList<>(results);
         try {
-            List<MailchimpClient.MemberResult> retried = client.batchSubscribe(bodies);
+            List<MailchimpClient.MemberResult> retried = client(run).batchSubscribe(bodies);
             for (int k = 0; k < again.size(); k++) {
                 out.set(again.get(k), retried.get(k));
             }
@@ -310,7 +320,7 @@ public final class MailchimpWriter {
         }
         MailchimpClient.MemberResult r;
         try {
-            r = client.restoreMember(a.email(), a.status(), MailchimpMapping.mergeFields(a.copper().firstName(),
+            r = client(run).restoreMember(a.email(), a.status(), MailchimpMapping.mergeFields(a.copper().firstName(),
                     a.copper().lastName(), a.fields(), run.mapping()));
         } catch (ApiException e) {
             r = new MailchimpClient.MemberResult(a.email(), new MailchimpError(e.status(), "HTTP", e.getMessage()));
@@ -354,7 +364,7 @@ public final class MailchimpWriter {
         if (p.deferred.isEmpty()) {
             return;
         }
-        Map<String, String> tagFailures = applyTags(p, p.adds, p.removes);
+        Map<String, String> tagFailures = applyTags(run, p, p.adds, p.removes);
         for (Deferred d : p.deferred) {
             // the member was written whatever became of its tags: a failed tag call fails the tags alone, and the
             // e-mail is held back from the synced state, so the next run sends them again
@@ -370,14 +380,14 @@ public final class MailchimpWriter {
     }
 
     /** Tag changes grouped by tag: one segment call per tag and 500 members; returns e-mail → failure. */
-    private Map<String, String> applyTags(Pending p, Map<String, List<String>> adds, Map<String, List<String>> removes) {
+    private Map<String, String> applyTags(SyncRun run, Pending p, Map<String, List<String>> adds, Map<String, List<String>> removes) {
         Map<String, String> failures = new LinkedHashMap<>();
         if (adds.isEmpty() && removes.isEmpty()) {
             return failures;
         }
         try {
             if (p.segments == null) {
-                p.segments = client.tagSegments();
+                p.segments = client(run).tagSegments();
             }
         } catch (ApiException e) {
             adds.values().forEach(l -> l.forEach(m -> failures.put(m, "tags: " + e.getMessage())));
@@ -398,13 +408,13 @@ public final class MailchimpWriter {
                     // creating the tag takes its first 500 members in the same call
                     List<String> first = add.subList(0, Math.min(MailchimpClient.BATCH_LIMIT, add.size()));
                     try {
-                        id = client.createTag(tag, first);
+                        id = client(run).createTag(tag, first);
                         add = add.subList(first.size(), add.size());
                     } catch (ApiException e) {
                         // the create may have landed with its answer lost (a retry is then refused, in words the
                         // contract does not document): look the tag up rather than read the error; if it is there,
                         // its first members are added again below, which changes nothing for those already in it
-                        id = client.tagSegments().get(tag.toLowerCase(Locale.ROOT));
+                        id = client(run).tagSegments().get(tag.toLowerCase(Locale.ROOT));
                         if (id == null) {
                             throw e;
                         }
@@ -415,7 +425,7 @@ public final class MailchimpWriter {
                 List<List<String>> removeChunks = Chunks.of(remove, MailchimpClient.BATCH_LIMIT);
                 // one call carries up to 500 additions and 500 removals
                 for (int i = 0; i < Math.max(addChunks.size(), removeChunks.size()); i++) {
-                    client.updateTag(id, i < addChunks.size() ? addChunks.get(i) : List.of(),
+                    client(run).updateTag(id, i < addChunks.size() ? addChunks.get(i) : List.of(),
                                     i < removeChunks.size() ? removeChunks.get(i) : List.of())
                             .forEach((email, why) -> failures.put(email, "tag " + tag + ": " + why));
                 }
@@ -442,7 +452,7 @@ public final class MailchimpWriter {
         }
         if (p.subscribeUrl == null) {
             try {
-                p.subscribeUrl = client.list().subscribeUrlLong();
+                p.subscribeUrl = client(run).list().subscribeUrlLong();
                 if (!run.dryRun() && run.store() != null) {
                     run.store().putMeta(SUBSCRIBE_URL, p.subscribeUrl);
                 }

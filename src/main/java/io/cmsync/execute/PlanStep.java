@@ -74,6 +74,11 @@ public final class PlanStep {
         this.chunkSize = chunkSize;
     }
 
+    /** The run's pair's chunk size (this step's own for a run without a pair). */
+    private int chunkSizeOf(SyncRun run) {
+        return run.pair() == null ? chunkSize : run.pair().settings().planChunkSize();
+    }
+
     /**
      * First planning pass, before anything is written: plans every chunk of e-mails only to count (the safety brake
      * needs the whole plan's figures), then checks the brake. The plan is deterministic, so {@link #chunks} (the
@@ -83,6 +88,7 @@ public final class PlanStep {
     public void plan(@ExchangeProperty(SyncRun.PROPERTY) SyncRun run) {
         RunStaging staging = run.staging();
         Instant now = clock.instant();
+        int chunkSize = chunkSizeOf(run);
         List<String> bounds = staging.chunkBounds(chunkSize);
         PlanTotals totals = new PlanTotals();
         // writes that finish a killed run's plan are the product's own: the brake judges the others
@@ -165,11 +171,12 @@ public final class PlanStep {
         // records made for another account or audience describe none of these contacts: planned as a first sync
         java.util.function.Function<String, java.util.Optional<io.cmsync.sync.SyncedRecord>> synced =
                 run.otherBase() ? email -> java.util.Optional.empty() : run.store()::find;
-        return planner.withFieldRules(run.fieldRules())
+        return (run.pair() == null ? planner : run.pair().planner()).withFieldRules(run.fieldRules())
                 .plan(staging.copperBetween(after, upTo), staging.mailchimpBetween(after, upTo), synced, now);
     }
 
     private void checkBrake(SyncRun run, PlanTotals plan, long copperRead, long mailchimpRead) {
+        io.cmsync.sync.SafetyBrake brake = run.pair() == null ? this.brake : run.pair().brake();
         if (brake == null || run.dryRun()) {
             return;
         }

@@ -52,8 +52,20 @@ public final class LastRuns {
     public void ended(SyncRun run) {
         int exit = run.exitCode();
         Instant finished = run.finishedAt() == null ? run.startedAt() : run.finishedAt();
-        ended(new Summary(run.runId(), exit, outcome(exit), run.startedAt(), finished, run.dryRun(),
-                Secretless.mask(run.fatalError(), secrets)));
+        Summary s = new Summary(run.runId(), exit, outcome(exit), run.startedAt(), finished, run.dryRun(),
+                Secretless.mask(run.fatalError(), secrets));
+        ended(s);
+        if (run.pair() != null && !run.pair().implicit()) {
+            byPair.put(run.pair().name(), s);
+        }
+    }
+
+    /** The last run of each declared sync pair (empty with today's single pair). */
+    private final java.util.Map<String, Summary> byPair = new java.util.concurrent.ConcurrentSkipListMap<>();
+
+    /** The last run of each declared pair, by name (empty without declared pairs). */
+    public java.util.Map<String, Summary> byPair() {
+        return java.util.Collections.unmodifiableMap(byPair);
     }
 
     void ended(Summary s) {

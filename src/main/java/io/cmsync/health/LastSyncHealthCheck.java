@@ -70,6 +70,13 @@ public final class LastSyncHealthCheck extends AbstractHealthCheck {
             builder.detail("last.run.age.seconds", Duration.between(r.finishedAt(), now).toSeconds());
             builder.detail("last.run.dry.run", r.dryRun());
         });
+        // with declared sync pairs: each pair's last run (entry "pair.<name>.…")
+        runs.byPair().forEach((pair, r) -> {
+            builder.detail("pair." + pair + ".last.run.id", r.runId());
+            builder.detail("pair." + pair + ".last.run.outcome", r.outcome());
+            builder.detail("pair." + pair + ".last.run.exit.code", r.exitCode());
+            builder.detail("pair." + pair + ".last.run.finished", r.finishedAt().toString());
+        });
         Instant reference = runs.lastCompleted().map(LastRuns.Summary::finishedAt).orElse(runs.since());
         var clusterFire = clusterLastFire.get();
         if (clusterFire.isPresent()) {

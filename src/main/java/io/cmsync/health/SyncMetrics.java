@@ -46,6 +46,14 @@ public final class SyncMetrics implements CallListener {
     public static final String API_RATE_LIMITED = "cmsync.api.rate.limited";
     public static final String LAST_RUN_EXIT_CODE = "cmsync.last.run.exit.code";
     public static final String LAST_SUCCESS_AGE = "cmsync.last.success.age";
+    /** With declared sync pairs: runs ended per pair and outcome (label {@code pair}). */
+    public static final String PAIR_RUNS = "cmsync.pair.runs";
+    /** With declared sync pairs: each pair's last exit code (label {@code pair}). */
+    public static final String PAIR_LAST_RUN_EXIT_CODE = "cmsync.pair.last.run.exit.code";
+    /** With declared sync pairs: contacts written per pair and direction (label {@code pair}). */
+    public static final String PAIR_CONTACTS_WRITTEN = "cmsync.pair.contacts.written";
+    private final java.util.Map<String, java.util.concurrent.atomic.AtomicInteger> pairExitCodes =
+            new java.util.concurrent.ConcurrentHashMap<>();
 
     private final MeterRegistry registry;
     private final LastRuns lastRuns;
@@ -90,6 +98,9 @@ public final class SyncMetrics implements CallListener {
     public void runEnded(SyncRun run) {
         String outcome = LastRuns.outcome(run.exitCode());
         runs(outcome).increment();
+        if (run.pair() != null && !run.pair().implicit()) {
+            pairEnded(run, run.pair().name(), outcome);
+        }
         Instant finished = run.finishedAt() == null ? clock.instant() : run.finishedAt();
         Timer.builder(RUN_DURATION).description("Duration of sync runs").tag("outcome", outcome)
                 .register(registry).record(Duration.between(run.startedAt(), finished));
@@ -110,6 +121,28 @@ public final class SyncMetrics implements CallListener {
                 Counter.builder(CONTACTS_FAILED).description("Contact writes that failed, by direction")
                         .tag("direction", direction).register(registry).increment(n);
                 errors("contact").increment(n);
+            }
+        }
+    }
+
+    /**
+     * A declared pair's run: meters of their own names with a {@code pair} label (the product's other meters keep
+     * their labels, so dashboards made before pairs still read them).
+     */
+    private void pairEnded(SyncRun run, String pair, String outcome) {
+        Counter.builder(PAIR_RUNS).description("Sync runs ended, by pair and outcome").tag("pair", pair)
+                .tag("outcome", outcome).register(registry).increment();
+        pairExitCodes.computeIfAbsent(pair, p -> {
+            var code = new java.util.concurrent.atomic.AtomicInteger(-1);
+            Gauge.builder(PAIR_LAST_RUN_EXIT_CODE, code, java.util.concurrent.atomic.AtomicInteger::get)
+                    .description("Exit code of each pair's last run").tag("pair", p).register(registry);
+            return code;
+        }).set(run.exitCode());
+        for (var tally : run.operationTally().entrySet()) {
+            if (tally.getKey().success() && !run.dryRun()) {
+                Counter.builder(PAIR_CONTACTS_WRITTEN).description("Contacts written, by pair and direction")
+                        .tag("pair", pair).tag("direction", tally.getKey().direction().name().toLowerCase(Locale.ROOT))
+                        .register(registry).increment(tally.getValue());
             }
         }
     }

@@ -45,6 +45,9 @@ public final class CopperReader {
     /** One run's reading position. */
     private final class Pages extends StepIterator<List<Contact>> {
         private final SyncRun run;
+        /** The run's pair's client and page size (this bean's own for a run without a pair). */
+        private final CopperClient client;
+        private final int pageSize;
         private Long cursor;
         private int page;
         /** Pages read in all (page restarts at 1 with each new search past the cap). */
@@ -57,6 +60,8 @@ public final class CopperReader {
 
         Pages(SyncRun run) {
             this.run = run;
+            this.client = run.pair() == null ? CopperReader.this.client : run.pair().copper();
+            this.pageSize = run.pair() == null ? CopperReader.this.pageSize : run.pair().settings().copperPageSize();
             this.cursor = run.copperSince();
         }
 

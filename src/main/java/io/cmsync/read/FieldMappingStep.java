@@ -50,7 +50,7 @@ public final class FieldMappingStep {
      * (names in FNAME and LNAME) reads nothing here: see {@link #beforeWrites}.
      */
     public void resolve(@ExchangeProperty(SyncRun.PROPERTY) SyncRun run) {
-        if (!isDefault()) {
+        if (!mappingOf(run).isDefault()) {
             check(run);
         }
     }
@@ -70,7 +70,24 @@ public final class FieldMappingStep {
         return mapping.isDefault();
     }
 
+    /** The run's pair's mapping (this step's own for a run without a pair). */
+    private FieldMapping mappingOf(SyncRun run) {
+        return run.pair() == null ? mapping : run.pair().mapping();
+    }
+
+    private static boolean needsCustomFields(FieldMapping mapping) {
+        return mapping.entries().stream().map(MappingEntry::copper)
+                .anyMatch(c -> c != null && c.strip().startsWith("custom:"));
+    }
+
     private void check(SyncRun run) {
+        var pair = run.pair();
+        FieldMapping mapping = mappingOf(run);
+        CopperClient copper = pair == null ? this.copper : pair.copper();
+        MailchimpClient mailchimp = pair == null ? this.mailchimp : pair.mailchimp();
+        Path file = pair == null ? this.file : pair.settings().mappingFile();
+        boolean createMissing = pair == null ? this.createMissing : pair.settings().createMissingMergeFields();
+        boolean needsCustomFields = pair == null ? this.needsCustomFields : needsCustomFields(mapping);
         // Copper's definitions only when a custom field is mapped: the default mapping costs one read, not two
         List<Definitions.CustomFieldDef> custom = needsCustomFields ? copper.customFieldDefinitions() : List.of();
         Definitions definitions = new Definitions(mailchimp.mergeFields(), custom);

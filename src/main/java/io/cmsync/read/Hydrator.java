@@ -83,7 +83,7 @@ public final class Hydrator {
         int fetched = 0;
         for (List<Long> chunk : Chunks.of(ids, IDS_PER_CALL)) {
             // a failure here stops the run: without the Copper side the plan would be wrong
-            List<CopperPerson> people = copper.byIds(chunk);
+            List<CopperPerson> people = (run.pair() == null ? copper : run.pair().copper()).byIds(chunk);
             for (CopperPerson p : people) {
                 Contact c = CopperMapping.toContact(p, run.mapping());
                 if (scope.inScope(run, c) && !copperEmails.contains(c.email())) {

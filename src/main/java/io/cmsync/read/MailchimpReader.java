@@ -42,12 +42,18 @@ public final class MailchimpReader {
     /** One run's reading position. */
     private final class Pages extends StepIterator<List<Contact>> {
         private final SyncRun run;
+        /** The run's pair's client and page size (this bean's own for a run without a pair). */
+        private final MailchimpClient client;
+        private final int pageSize;
         private int pass;
         private int offset;
         private long read;
 
         Pages(SyncRun run) {
             this.run = run;
+            this.client = run.pair() == null ? MailchimpReader.this.client : run.pair().mailchimp();
+            this.pageSize = run.pair() == null ? MailchimpReader.this.pageSize
+                    : run.pair().settings().mailchimpPageSize();
         }
 
         @Override

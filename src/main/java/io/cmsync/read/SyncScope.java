@@ -21,7 +21,14 @@ public final class SyncScope {
 
     /** True when the contact is in scope; a contact left out is counted on the run. */
     public boolean inScope(@ExchangeProperty(SyncRun.PROPERTY) SyncRun run, @Body Contact contact) {
-        if (productionMode || contact.email().contains(testMarker)) {
+        boolean production = productionMode;
+        String marker = testMarker;
+        if (run.pair() != null) {
+            // the run's pair's mode and marker
+            production = run.pair().settings().productionMode();
+            marker = run.pair().settings().testMarker().toLowerCase(Locale.ROOT);
+        }
+        if (production || contact.email().contains(marker)) {
             return true;
         }
         run.countOutsideTestMarker();

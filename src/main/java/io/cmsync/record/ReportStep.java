@@ -27,10 +27,38 @@ import io.cmsync.sync.Direction;
  * writes each with the file component. Secrets are masked in every text before it leaves. Stateless.
  */
 public final class ReportStep {
-    private final Settings settings;
+    private final Settings ownSettings;
+    /** The folder the write-reports route writes into ({@code paths.reports-dir} of the routes). */
+    private final Path root;
 
     public ReportStep(Settings settings) {
-        this.settings = settings;
+        this(settings, settings.reportsDir());
+    }
+
+    /**
+     * @param root the folder the write-reports route writes into: a run's files are named relative to it, so each
+     *             pair's land in its own reports folder (reports/en/…)
+     */
+    public ReportStep(Settings settings, Path root) {
+        this.ownSettings = settings;
+        this.root = root;
+    }
+
+    /** The run's pair's settings (this step's own for a run without a pair). */
+    private Settings settings(SyncRun run) {
+        return run.pair() == null ? ownSettings : run.pair().settings();
+    }
+
+    /** A file of the run, as the route names it: relative to the route's folder, or absolute outside it. */
+    private String routeName(Settings settings, String file) {
+        Path dir = settings.reportsDir();
+        if (dir.equals(root)) {
+            return file;
+        }
+        Path absoluteRoot = root.toAbsolutePath().normalize();
+        Path absoluteDir = dir.toAbsolutePath().normalize();
+        return absoluteDir.startsWith(absoluteRoot) ? absoluteRoot.relativize(absoluteDir).resolve(file).toString()
+                : absoluteDir.resolve(file).toString();
     }
 
     /**
@@ -42,6 +70,7 @@ public final class ReportStep {
 
     /** The run's files, in the order they are written: import report, JSON, sync log. */
     public List<ReportFile> files(@ExchangeProperty(SyncRun.PROPERTY) SyncRun run) throws IOException {
+        Settings settings = settings(run);
         ReportFileNames names = ReportFileNames.of(run.startedAt(), settings.reportZone());
         if (run.fatalError() == null) {
             run.log().say(io.cmsync.report.RunLog.Level.INFO, "report.log.end", run.operationCount(),
@@ -61,9 +90,9 @@ public final class ReportStep {
         if (run.refusedValues().total() > 0) {
             report = report.withRefused(run.refusedValues().snapshot(), run.refusedValues().total());
         }
-        return List.of(new ReportFile(names.importReport(), importReportText(run, report)),
-                new ReportFile(names.json(), jsonText(run, report)),
-                new ReportFile(names.syncLog(), syncLog(run)));
+        return List.of(new ReportFile(routeName(settings, names.importReport()), importReportText(run, report)),
+                new ReportFile(routeName(settings, names.json()), jsonText(run, report)),
+                new ReportFile(routeName(settings, names.syncLog()), syncLog(run)));
     }
 
     /** A list of the run holds only its first entries (report.max-detailed-entries): the counts come apart. */
@@ -85,9 +114,10 @@ public final class ReportStep {
     }
 
     private String importReportText(SyncRun run, RunReport report) {
+        Settings settings = settings(run);
         ReportContext context = new ReportContext(run.brakeReason(), run.resumed(),
                 String.valueOf(settings.propertiesFile()), Commands.of(settings.sandbox()));
-        return mask(TextReportFormatter.format(report, language(), settings.reportZone(),
+        return mask(run, TextReportFormatter.format(report, language(run), settings.reportZone(),
                 TextReportFormatter.DEFAULT_MAX_LISTED, context));
     }
 
@@ -103,7 +133,7 @@ public final class ReportStep {
                 // the text report carries the reason anyway
             }
         }
-        return mask(json);
+        return mask(run, json);
     }
 
     /**
@@ -114,16 +144,16 @@ public final class ReportStep {
         Path masked = Files.createTempFile("cmsync-sync-log-masked-", ".txt");
         masked.toFile().deleteOnExit();
         try (var out = Files.newBufferedWriter(masked, StandardCharsets.UTF_8)) {
-            run.log().writeTo(out, this::mask);
+            run.log().writeTo(out, text -> mask(run, text));
         }
         return Files.newInputStream(masked, StandardOpenOption.DELETE_ON_CLOSE);
     }
 
-    private ReportLanguage language() {
-        return ReportLanguage.parse(settings.reportLanguage());
+    private ReportLanguage language(SyncRun run) {
+        return ReportLanguage.parse(settings(run).reportLanguage());
     }
 
-    private String mask(String text) {
-        return Secretless.mask(text, settings.secrets());
+    private String mask(SyncRun run, String text) {
+        return Secretless.mask(text, settings(run).secrets());
     }
 }

@@ -70,14 +70,34 @@ public final class Watermarks {
     private final CopperClient copper;
     private final MailchimpClient mailchimp;
 
+    /** The same decisions for each pair, made with that pair's settings and clients (see {@link #of}). */
+    private final java.util.Map<io.cmsync.run.Pair, Watermarks> perPair = new java.util.concurrent.ConcurrentHashMap<>();
+
     public Watermarks(Settings settings, CopperClient copper, MailchimpClient mailchimp) {
         this.settings = settings;
         this.copper = copper;
         this.mailchimp = mailchimp;
     }
 
+    /**
+     * The watermarks of the run's pair: the pair's settings (incremental, overlap, full reconciliation, scope) and
+     * clients; this one for a run without a pair. Holds no run, like this bean.
+     */
+    private Watermarks of(SyncRun run) {
+        var pair = run.pair();
+        if (pair == null || (pair.settings() == settings && pair.copper() == copper)) {
+            return this;
+        }
+        return perPair.computeIfAbsent(pair, p -> new Watermarks(p.settings(), p.copper(), p.mailchimp()));
+    }
+
     /** Start of a run: full read, or incremental from the stored watermarks. */
     public void decide(@ExchangeProperty(SyncRun.PROPERTY) SyncRun run) {
+        Watermarks pairs = of(run);
+        if (pairs != this) {
+            pairs.decide(run);
+            return;
+        }
         StateStore store = run.store();
         if (store == null) {
             return;
@@ -134,7 +154,10 @@ public final class Watermarks {
     public StateScope scope(io.cmsync.mapping.ResolvedMapping mapping) {
         return new StateScope(settings.productionMode() ? "PRODUCTION" : "TEST", settings.testMarker(),
                 settings.secrets().copperApiEmail(), settings.secrets().mailchimpListId(),
-                isDefault(mapping) ? "" : mapping.fingerprint());
+                (isDefault(mapping) ? "" : mapping.fingerprint())
+                        // a pair's Copper tag filter is part of its scope (none: states made before pairs keep theirs)
+                        + (settings.copperScopeTag() == null || settings.copperScopeTag().isEmpty() ? ""
+                        : "|copper-tag=" + settings.copperScopeTag()));
     }
 
     /** Names in FNAME and LNAME and nothing else: what every state before field mappings was made with. */
@@ -180,6 +203,11 @@ public final class Watermarks {
      * contacts, a dry run or an interrupted run leaves them where they were.
      */
     public void advance(@ExchangeProperty(SyncRun.PROPERTY) SyncRun run) {
+        Watermarks pairs = of(run);
+        if (pairs != this) {
+            pairs.advance(run);
+            return;
+        }
         if (run.dryRun() || run.fatalError() != null || run.errorCount() > 0 || run.store() == null
                 || !settings.incremental()) {
             return;

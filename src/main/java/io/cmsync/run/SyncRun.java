@@ -142,6 +142,23 @@ public final class SyncRun {
         this.conflicts = new CappedList<>(detailCap);
     }
 
+    /** The pair this run syncs, with its collaborators; null in tests that build a run without one. */
+    private volatile Pair pair;
+
+    /** The pair this run syncs (null: a run built without one, whose steps use their own collaborators). */
+    public Pair pair() {
+        return pair;
+    }
+
+    void pair(Pair pair) {
+        this.pair = pair;
+    }
+
+    /** The pair's label for metrics, health and console ({@code default} for today's single pair). */
+    public String pairLabel() {
+        return pair == null ? "default" : pair.label();
+    }
+
     public int detailCap() {
         return detailCap;
     }

@@ -55,11 +55,56 @@ public final class SyncRuns {
     private final List<java.util.function.BiConsumer<SyncRun, Exchange>> beginListeners = new CopyOnWriteArrayList<>();
     private final List<Consumer<Exchange>> skipListeners = new CopyOnWriteArrayList<>();
     private volatile RunConsole console = RunConsole.NONE;
+    /** The deployment's pairs by name ("" for today's single pair); empty: runs carry no pair (tests of steps). */
+    private final java.util.Map<String, Pair> pairs = new java.util.concurrent.ConcurrentHashMap<>();
 
     public SyncRuns(Settings settings, Clock clock, boolean dryRun) {
         this.settings = settings;
         this.clock = clock;
         this.dryRun = dryRun;
+    }
+
+    /** The pairs runs are started for: a run's exchange names its pair (property {@value Pair#PROPERTY}). */
+    public void pairs(java.util.Collection<Pair> all) {
+        for (Pair p : all) {
+            pairs.put(p.name(), p);
+        }
+    }
+
+    /** The deployment's pairs, in no particular order. */
+    public java.util.Collection<Pair> pairs() {
+        return java.util.List.copyOf(pairs.values());
+    }
+
+    /**
+     * The pair named {@code name}: null or empty names the single pair (today's implicit one, or the only one
+     * declared). Null when no pair is known (runs then use the settings given at construction).
+     */
+    public Pair pair(String name) {
+        if (pairs.isEmpty()) {
+            return null;
+        }
+        if (name == null || name.isEmpty()) {
+            Pair implicit = pairs.get("");
+            if (implicit != null) {
+                return implicit;
+            }
+            if (pairs.size() == 1) {
+                return pairs.values().iterator().next();
+            }
+            throw new IllegalArgumentException("several sync pairs are declared: the run must name its pair ("
+                    + String.join(", ", new java.util.TreeSet<>(pairs.keySet())) + ")");
+        }
+        Pair p = pairs.get(name);
+        if (p == null) {
+            throw new IllegalArgumentException("no sync pair named " + name);
+        }
+        return p;
+    }
+
+    /** The settings a run of {@code pair} is made with. */
+    private Settings settingsOf(Pair pair) {
+        return pair == null ? settings : pair.settings();
     }
 
     /** Where runs tell a person watching how they go (the application's console). */
@@ -80,6 +125,8 @@ public final class SyncRuns {
      * it has just started (thrown, so the route's error handling reports it).
      */
     public void begin(Exchange exchange) {
+        Pair pair = pair(exchange.getProperty(Pair.PROPERTY, String.class));
+        Settings settings = settingsOf(pair);
         Optional<RunLock> acquired;
         StateException unusableLock = null;
         try {
@@ -97,7 +144,7 @@ public final class SyncRuns {
             tell(skipListeners, l -> l.accept(exchange));
             return;
         }
-        Started started = start(acquired.orElse(null));
+        Started started = start(acquired.orElse(null), pair);
         SyncRun run = started.run();
         exchange.setProperty(SyncRun.PROPERTY, run);
         exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
@@ -119,7 +166,8 @@ public final class SyncRuns {
     }
 
     /** @param lock the run's lock, or null when it could not be taken (the run then fails at once) */
-    private Started start(RunLock lock) {
+    private Started start(RunLock lock, Pair pair) {
+        Settings settings = settingsOf(pair);
         Instant now = clock.instant();
         String runId = runId(now, settings.zone());
         RunLog log = new RunLog(clock.withZone(settings.reportZone()), runId, ReportLanguage.parse(settings.reportLanguage()));
@@ -132,6 +180,7 @@ public final class SyncRuns {
         }
         SyncRun run = new SyncRun(runId, now, dryRun, settings.productionMode(), log, store,
                 settings.reportMaxDetailedEntries(), settings.incrementalOverlapSeconds(), lock);
+        run.pair(pair);
         run.console(console);
         log.say(RunLog.Level.INFO, dryRun ? "report.log.start-dry-run" : "report.log.start", runId,
                 settings.modeLabel());
@@ -142,9 +191,16 @@ public final class SyncRuns {
      * Starts a run outside any route (tests of single steps); end it with {@link #end}. Empty when the lock is held.
      */
     public Optional<SyncRun> beginDetached() {
+        return beginDetached(null);
+    }
+
+    /** Same, for the pair named {@code pairName} (null: the single pair). */
+    public Optional<SyncRun> beginDetached(String pairName) {
+        Pair pair = pair(pairName);
+        Settings settings = settingsOf(pair);
         Optional<RunLock> acquired = RunLock.tryAcquire(settings.stateDatabase(), settings.lockFile());
         return acquired.map(lock -> {
-            Started started = start(lock);
+            Started started = start(lock, pair);
             if (started.unreadable() != null) {
                 end(started.run());
                 throw started.unreadable();
@@ -188,6 +244,7 @@ public final class SyncRuns {
      * after a line saying what happened.
      */
     public void fail(@ExchangeProperty(SyncRun.PROPERTY) SyncRun run, Exception e) {
+        Settings settings = settingsOf(run.pair());
         RunLog log = run.log();
         String message;
         if (e instanceof ApiException api && api.authenticationFailure()) {
@@ -232,6 +289,7 @@ public final class SyncRuns {
         if (run == null) {
             return;
         }
+        Settings settings = settingsOf(run.pair());
         String why = Secretless.mask(e.getMessage(), settings.secrets());
         if (run.reportsLost() == null) {
             LOG.error("❌ Rapports de la synchronisation non écrits dans {}: {} (code de sortie {})",

@@ -39,7 +39,11 @@ final class SchemaMigrations {
         if (handMade && !db.postgres()) {
             completeHandMade(connection);
         }
-        Flyway flyway = Flyway.configure()
+        var configuration = Flyway.configure();
+        if (db.schema() != null) {
+            configuration = configuration.schemas(db.schema()); // a sync pair's own schema (history included)
+        }
+        Flyway flyway = configuration
                 .dataSource(db.jdbcUrl(), db.user(), db.password())
                 .locations("classpath:db/migration/" + (db.postgres() ? "postgresql" : "h2"))
                 .table(HISTORY)

@@ -39,6 +39,24 @@ public record StateDatabase(String jdbcUrl, String user, String password) {
         return q < 0 ? jdbcUrl : jdbcUrl.substring(0, q) + "?…";
     }
 
+    /**
+     * The same PostgreSQL database with the state in schema {@code schema} (a sync pair's own tables, lock and
+     * Flyway history), created on first use.
+     */
+    public StateDatabase withSchema(String schema) {
+        if (!postgres() || !schema.matches("[a-z][a-z0-9_]*")) {
+            throw new IllegalArgumentException("a PostgreSQL schema name is expected: " + schema);
+        }
+        return new StateDatabase(jdbcUrl + (jdbcUrl.contains("?") ? "&" : "?") + "currentSchema=" + schema, user,
+                password);
+    }
+
+    /** The schema named by the URL's {@code currentSchema=} (a sync pair's), or null. */
+    public String schema() {
+        var m = java.util.regex.Pattern.compile("[?&]currentSchema=([a-z][a-z0-9_]*)(&|$)").matcher(jdbcUrl);
+        return postgres() && m.find() ? m.group(1) : null;
+    }
+
     public Connection connect() throws SQLException {
         Properties p = new Properties();
         // empty: the URL's own user= / password= (if any) apply
@@ -54,7 +72,18 @@ public record StateDatabase(String jdbcUrl, String user, String password) {
             // the staging tables take a million rows per side in JDBC batches: one multi-row INSERT per batch
             p.setProperty("reWriteBatchedInserts", "true");
         }
-        return DriverManager.getConnection(jdbcUrl, p);
+        Connection c = DriverManager.getConnection(jdbcUrl, p);
+        String schema = schema();
+        if (schema != null) {
+            // a pair's schema: made on first use (the server keeps the search path on it once it exists)
+            try (var s = c.createStatement()) {
+                s.execute("CREATE SCHEMA IF NOT EXISTS " + schema);
+            } catch (SQLException e) {
+                c.close();
+                throw e;
+            }
+        }
+        return c;
     }
 
     @Override

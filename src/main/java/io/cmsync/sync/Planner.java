@@ -172,6 +172,12 @@ public final class Planner {
                 outside++;
                 continue;
             }
+            if (!settings.inCopperScope(person.tags())) {
+                // outside the pair's Copper tag: this e-mail is another pair's (or no pair's); its member is left alone
+                outside++;
+                blocked.add(key);
+                continue;
+            }
             copperInScope.add(person);
             if (!key.isEmpty()) {
                 copperCount.merge(key, 1, Integer::sum);

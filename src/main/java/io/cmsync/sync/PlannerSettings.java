@@ -18,10 +18,19 @@ import java.util.Set;
  *                                using the e-mail's local part as first name (default false: listed as not synced)
  * @param mirrorStatuses          mirror Mailchimp {@code unsubscribed}/{@code cleaned} into Copper tags (default true)
  * @param tagRules                the product's tags
+ * @param copperScopeTag          a sync pair's Copper tag filter ({@code scope.copper-tag}), or null: only Copper
+ *                                people with this tag are in scope; a member whose Copper person lacks it is left
+ *                                alone, and members imported into Copper get it
  */
 public record PlannerSettings(boolean testMode, String testMarker, Set<String> importStatuses,
                               String newMemberStatus, boolean createCopperWithoutName, boolean mirrorStatuses,
-                              TagRules tagRules) {
+                              TagRules tagRules, String copperScopeTag) {
+
+    public PlannerSettings(boolean testMode, String testMarker, Set<String> importStatuses, String newMemberStatus,
+                           boolean createCopperWithoutName, boolean mirrorStatuses, TagRules tagRules) {
+        this(testMode, testMarker, importStatuses, newMemberStatus, createCopperWithoutName, mirrorStatuses, tagRules,
+                null);
+    }
 
     public static final String DEFAULT_TEST_MARKER = "@exemple";
     public static final Set<String> DEFAULT_IMPORT_STATUSES = Set.of("subscribed", "pending");
@@ -47,6 +56,25 @@ public record PlannerSettings(boolean testMode, String testMarker, Set<String> i
                     + ", not '" + newMemberStatus + "'");
         }
         tagRules = tagRules == null ? TagRules.defaults() : tagRules;
+        copperScopeTag = copperScopeTag == null || copperScopeTag.isBlank() ? null : copperScopeTag.strip();
+    }
+
+    public PlannerSettings withCopperScopeTag(String tag) {
+        return new PlannerSettings(testMode, testMarker, importStatuses, newMemberStatus, createCopperWithoutName,
+                mirrorStatuses, tagRules, tag);
+    }
+
+    /** Whether a Copper person with these tags is in the pair's Copper tag filter (always true without one). */
+    public boolean inCopperScope(java.util.List<String> tags) {
+        if (copperScopeTag == null) {
+            return true;
+        }
+        for (String t : tags == null ? java.util.List.<String>of() : tags) {
+            if (TagRules.same(t, copperScopeTag)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** PRODUCTION mode, every default. */
@@ -57,37 +85,37 @@ public record PlannerSettings(boolean testMode, String testMarker, Set<String> i
 
     public PlannerSettings withTestMode(boolean testMode) {
         return new PlannerSettings(testMode, testMarker, importStatuses, newMemberStatus, createCopperWithoutName,
-                mirrorStatuses, tagRules);
+                mirrorStatuses, tagRules, copperScopeTag);
     }
 
     public PlannerSettings withTestMarker(String testMarker) {
         return new PlannerSettings(testMode, testMarker, importStatuses, newMemberStatus, createCopperWithoutName,
-                mirrorStatuses, tagRules);
+                mirrorStatuses, tagRules, copperScopeTag);
     }
 
     public PlannerSettings withImportStatuses(Set<String> importStatuses) {
         return new PlannerSettings(testMode, testMarker, importStatuses, newMemberStatus, createCopperWithoutName,
-                mirrorStatuses, tagRules);
+                mirrorStatuses, tagRules, copperScopeTag);
     }
 
     public PlannerSettings withNewMemberStatus(String newMemberStatus) {
         return new PlannerSettings(testMode, testMarker, importStatuses, newMemberStatus, createCopperWithoutName,
-                mirrorStatuses, tagRules);
+                mirrorStatuses, tagRules, copperScopeTag);
     }
 
     public PlannerSettings withCreateCopperWithoutName(boolean createCopperWithoutName) {
         return new PlannerSettings(testMode, testMarker, importStatuses, newMemberStatus, createCopperWithoutName,
-                mirrorStatuses, tagRules);
+                mirrorStatuses, tagRules, copperScopeTag);
     }
 
     public PlannerSettings withMirrorStatuses(boolean mirrorStatuses) {
         return new PlannerSettings(testMode, testMarker, importStatuses, newMemberStatus, createCopperWithoutName,
-                mirrorStatuses, tagRules);
+                mirrorStatuses, tagRules, copperScopeTag);
     }
 
     public PlannerSettings withTagRules(TagRules tagRules) {
         return new PlannerSettings(testMode, testMarker, importStatuses, newMemberStatus, createCopperWithoutName,
-                mirrorStatuses, Objects.requireNonNull(tagRules, "tagRules"));
+                mirrorStatuses, Objects.requireNonNull(tagRules, "tagRules"), copperScopeTag);
     }
 
     /** Whether a normalised e-mail is inside the sync's scope (always true outside TEST mode). */
