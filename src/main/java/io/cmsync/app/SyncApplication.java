@@ -161,12 +161,22 @@ public final class SyncApplication {
         main.bind("syncedState", new SyncedState());
         main.bind("watermarks", new Watermarks(settings, copper, mailchimp));
         main.bind("reports", new ReportStep(settings, reportsRoot));
-        var retention = new io.cmsync.report.ReportRetention(settings.reportsDir(), settings.reportRetentionDays(),
-                settings.reportZone(), clock);
-        // the report-retention route's file consumer deletes exactly the files this filter accepts
+        // one retention per pair (its reports folder, its retention days); the report-retention route's file consumer
+        // walks down from the pairs' common folder to each pair's, and deletes exactly the files this filter accepts
+        java.util.Map<Path, io.cmsync.report.ReportRetention> retentions = new java.util.LinkedHashMap<>();
+        for (Settings pair : pairSettings) {
+            Path dir = pair.reportsDir().toAbsolutePath().normalize();
+            retentions.putIfAbsent(dir, new io.cmsync.report.ReportRetention(pair.reportsDir(),
+                    pair.reportRetentionDays(), pair.reportZone(), clock));
+        }
         main.bind("expiredReports", (org.apache.camel.component.file.GenericFileFilter<java.io.File>) f -> {
+            Path path = f.getFile().toPath().toAbsolutePath().normalize();
+            if (f.isDirectory()) {
+                return retentions.keySet().stream().anyMatch(dir -> dir.startsWith(path));
+            }
+            var retention = retentions.get(path.getParent());
             try {
-                return !f.isDirectory() && retention.expired(f.getFile().toPath());
+                return retention != null && retention.expired(f.getFile().toPath());
             } catch (java.io.IOException e) {
                 return false;
             }

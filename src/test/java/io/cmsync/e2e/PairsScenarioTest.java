@@ -195,6 +195,36 @@ class PairsScenarioTest {
     }
 
     @Test
+    void theDaemonsReportRetentionCleansEachPairsReportsFolderAndNothingElse() throws Exception {
+        h = new SyncHarness(dir, seed());
+        declarePairs();
+        // the schedules far away; the retention consumer polls 100 ms after start
+        Files.writeString(h.dir.resolve("config/application.properties"),
+                "\nsync.cron=0 0 3 1 1 ? 2099\nreport.retention-start-delay-ms=100\n", StandardCharsets.UTF_8,
+                java.nio.file.StandardOpenOption.APPEND);
+        String old = "sync_log_2020-01-01_00-00-00.txt";
+        java.util.List<Path> expired = new java.util.ArrayList<>();
+        for (String folder : java.util.List.of("reports/fr", "reports/en")) {
+            Files.createDirectories(dir.resolve(folder));
+            expired.add(Files.writeString(dir.resolve(folder).resolve(old), "old"));
+        }
+        Path recent = Files.writeString(dir.resolve("reports/en").resolve("sync_log_2099-01-01_00-00-00.txt"), "new");
+        Files.createDirectories(dir.resolve("reports/other"));
+        Path elsewhere = Files.writeString(dir.resolve("reports/other").resolve(old), "not a pair's");
+
+        SyncApplication app = new SyncApplication(pairs(), true, false, false);
+        app.start();
+        try {
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20))
+                    .until(() -> expired.stream().noneMatch(Files::exists));
+        } finally {
+            app.stop();
+        }
+        assertThat(recent).as("within the retention").exists();
+        assertThat(elsewhere).as("a folder that is no pair's is not walked").exists();
+    }
+
+    @Test
     void theImplicitPairKeepsTodaysSchedule() throws Exception {
         h = new SyncHarness(dir, seed());
         SyncApplication app = new SyncApplication(h.settings(), true, false);
