@@ -45,7 +45,7 @@ import io.cmsync.sandbox.SandboxServer;
  * to {@code target/benchmark-results.md}.
  *
  * <pre>Benchmark [SCENARIOS] [--timeout-minutes N] [--size1 N] [--size3 N] [--size4 N] [--product-xmx SIZE] [--jar FILE] [--out FILE]</pre>
- * SCENARIOS: comma-separated numbers 1..5 or {@code all}; default {@code 1,2,3,5} (scenario 4 only on request).
+ * SCENARIOS: comma-separated numbers 1..6 or {@code all}; default {@code 1,2,3,5} (scenarios 4 and 6 only on request).
  */
 public final class Benchmark {
     static final long SEED = 20_250_101L;
@@ -85,7 +85,7 @@ public final class Benchmark {
             return;
         }
         Set<Integer> wanted = new LinkedHashSet<>();
-        for (String s : (scenarios.equalsIgnoreCase("all") ? "1,2,3,4,5" : scenarios).split(",")) {
+        for (String s : (scenarios.equalsIgnoreCase("all") ? "1,2,3,4,5,6" : scenarios).split(",")) {
             if (!s.isBlank()) {
                 wanted.add(Integer.parseInt(s.strip()));
             }
@@ -113,6 +113,9 @@ public final class Benchmark {
         }
         if (wanted.contains(5)) {
             scenario5();
+        }
+        if (wanted.contains(6)) {
+            scenario6();
         }
         String table = table();
         System.out.println();
@@ -288,6 +291,143 @@ public final class Benchmark {
                 Files.copy(f, to.resolve(f.getFileName()));
             }
         }
+    }
+
+    /**
+     * Scenario 6 (issue 16): three sync pairs sharing one Copper account under Copper's real limits (180 requests per
+     * rolling minute, 3 bulk calls a second, 100 ms latency; Mailchimp 10 connections). Copper holds 3 × {@code size6}
+     * people, a third tagged « Newsletter A », « … B », « … C »; each pair syncs its tag with its own audience, which
+     * holds half its pair's people and as many members of its own. {@code --once} runs the three pairs in turn in one
+     * process, whose Copper limiter they share. Target: no 429, wall ≤ 1.15 × the floor of their combined Copper calls.
+     */
+    private void scenario6() throws Exception {
+        int n = Integer.parseInt(opts.getOrDefault("size6", "2000"));
+        String[] pairs = {"a", "b", "c"};
+        String[] lists = {SandboxServer.LIST_ID, "b1b2b3b4b5", "c1c2c3c4c5"};
+        DataGenerator names = new DataGenerator(3 * n, 0, SEED, SandboxServer.LIST_ID);
+        Path seed = work.resolve("seed-pairs-" + n + ".json");
+        writePairsSeed(seed, names, n, pairs, lists);
+        try (Sandbox sb = startSandbox(seed, "s6")) {
+            Path wd = workDir("s6", true);
+            Files.delete(wd.resolve("config/mapping.yaml")); // names only: the pairs are what is measured here
+            StringBuilder props = new StringBuilder("\npairs=a,b,c\n");
+            StringBuilder env = new StringBuilder();
+            for (int p = 0; p < pairs.length; p++) {
+                props.append("pair.").append(pairs[p]).append(".scope.copper-tag=Newsletter ")
+                        .append(pairs[p].toUpperCase(Locale.ROOT)).append('\n');
+                env.append(pairs[p].toUpperCase(Locale.ROOT)).append("_MAILCHIMP_LIST_ID=").append(lists[p]).append('\n');
+            }
+            Files.writeString(wd.resolve("config/application.properties"), props, StandardCharsets.UTF_8,
+                    java.nio.file.StandardOpenOption.APPEND);
+            Files.writeString(wd.resolve(".env"), env, StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.APPEND);
+            sb.faults("{\"latencyMs\":100,\"copperRequestsPerMinute\":180,\"mailchimpMaxConcurrent\":10}");
+            sb.resetCalls();
+            log("scenario 6: three pairs on one Copper account (" + 3 * n + " people), 100 ms latency, Copper 180/min");
+            Run r = runProduct(wd, sb, null);
+            Map<String, Long> calls = sb.calls();
+            sb.faults("{}");
+            long copperCalls = calls.entrySet().stream().filter(e -> e.getKey().contains("/developer_api/"))
+                    .mapToLong(Map.Entry::getValue).sum();
+            double floor = copperCalls * 60.0 / LowerBound.COPPER_PER_MINUTE;
+            Verification v = verifyPairs(sb, names, n, lists);
+            boolean met = r.completed() && r.wallMillis() <= 1.15 * floor * 1000 && r.count429() == 0 && v.ok();
+            rows.add(new Row("6 three pairs, one Copper account", 3 * n, calls, null, r,
+                    String.format(Locale.ROOT, "wall ≤ 1.15 × %.0f s floor (%d Copper calls), no 429", floor,
+                            copperCalls), met,
+                    r.notes() + String.format(Locale.ROOT, "; wall/floor %.2f; ", r.wallMillis() / 1000.0 / floor) + v));
+        }
+    }
+
+    /** Person i has pair i % 3's tag; the even ones of each pair are members of its audience too, beside as many members of its own. */
+    private static void writePairsSeed(Path file, DataGenerator names, int n, String[] pairs, String[] lists)
+            throws IOException {
+        ObjectNode root = JSON.createObjectNode();
+        ObjectNode copper = root.putObject("copper");
+        copper.put("next_id", 1_000_001L + 3L * n);
+        com.fasterxml.jackson.databind.node.ArrayNode people = copper.putArray("people");
+        for (int i = 0; i < 3 * n; i++) {
+            ObjectNode p = people.addObject();
+            p.put("id", 1_000_001L + i);
+            p.put("name", names.firstName(i) + " " + names.lastName(i));
+            p.put("first_name", names.firstName(i));
+            p.put("last_name", names.lastName(i));
+            p.putArray("emails").addObject().put("email", names.email(i)).put("category", "work");
+            p.putArray("tags").add("Newsletter " + pairs[i % 3].toUpperCase(Locale.ROOT));
+            p.put("date_created", DataGenerator.SEED_EPOCH + i / 50);
+            p.put("date_modified", DataGenerator.SEED_EPOCH + i / 50);
+        }
+        com.fasterxml.jackson.databind.node.ArrayNode ls = root.putObject("mailchimp").putArray("lists");
+        for (int p = 0; p < pairs.length; p++) {
+            ObjectNode list = ls.addObject();
+            list.put("id", lists[p]);
+            list.put("name", "Audience " + pairs[p].toUpperCase(Locale.ROOT));
+            list.put("date_created", DataGenerator.SEED_ISO);
+            com.fasterxml.jackson.databind.node.ArrayNode members = list.putArray("members");
+            for (int i = p; i < 3 * n; i += 3) {
+                if ((i / 3) % 2 == 0) {
+                    member(members, names.email(i), names.firstName(i), names.lastName(i));
+                }
+            }
+            for (int k = 0; k < n / 2; k++) {
+                member(members, "abonne." + pairs[p] + "." + k + "@bench-mc.fr", names.firstName(k), names.lastName(k));
+            }
+        }
+        ((ObjectNode) root.path("mailchimp")).putArray("forgotten");
+        JSON.writeValue(file.toFile(), root);
+    }
+
+    private static void member(com.fasterxml.jackson.databind.node.ArrayNode members, String email, String first,
+                               String last) {
+        ObjectNode m = members.addObject();
+        m.put("email_address", email);
+        m.put("status", "subscribed");
+        m.putObject("merge_fields").put("FNAME", first).put("LNAME", last);
+        m.put("last_changed", DataGenerator.SEED_ISO);
+        m.put("timestamp_signup", DataGenerator.SEED_ISO);
+        m.put("timestamp_opt", DataGenerator.SEED_ISO);
+    }
+
+    /** Each audience holds its pair's people and its own members, and nobody else's; Copper holds everyone once. */
+    private Verification verifyPairs(Sandbox sb, DataGenerator names, int n, String[] lists) throws Exception {
+        HttpResponse<InputStream> r = sb.http.send(HttpRequest.newBuilder(URI.create(sb.base + "/_sandbox/state"))
+                .timeout(Duration.ofMinutes(5)).GET().build(), HttpResponse.BodyHandlers.ofInputStream());
+        JsonNode state;
+        try (InputStream in = r.body()) {
+            state = JSON.readTree(in);
+        }
+        Map<String, Integer> copperCount = new HashMap<>();
+        for (JsonNode p : state.path("copper").path("people")) {
+            for (JsonNode e : p.path("emails")) {
+                copperCount.merge(e.path("email").asText().toLowerCase(Locale.ROOT), 1, Integer::sum);
+            }
+        }
+        long wrongCopper = 0;
+        long wrongMailchimp = 0;
+        for (int p = 0; p < lists.length; p++) {
+            Set<String> audience = new HashSet<>();
+            for (JsonNode l : state.path("mailchimp").path("lists")) {
+                if (l.path("id").asText().equals(lists[p])) {
+                    l.path("members").forEach(m -> audience.add(m.path("email_address").asText().toLowerCase(Locale.ROOT)));
+                }
+            }
+            Set<String> want = new HashSet<>();
+            for (int i = p; i < 3 * n; i += 3) {
+                want.add(names.email(i));
+            }
+            String pair = new String[] {"a", "b", "c"}[p];
+            for (int k = 0; k < n / 2; k++) {
+                want.add("abonne." + pair + "." + k + "@bench-mc.fr");
+            }
+            wrongMailchimp += want.stream().filter(e -> !audience.contains(e)).count()
+                    + audience.stream().filter(e -> !want.contains(e)).count();
+            wrongCopper += want.stream().filter(e -> copperCount.getOrDefault(e, 0) != 1).count();
+        }
+        long people = copperCount.size();
+        long members = 0;
+        for (JsonNode l : state.path("mailchimp").path("lists")) {
+            members += l.path("members").size();
+        }
+        return new Verification(3L * n + 3L * (n / 2), wrongCopper, wrongMailchimp, people, members);
     }
 
     // ------------------------------------------------------------------ processes
