@@ -111,7 +111,8 @@ public final class SyncApplication {
                 io.cmsync.report.Commands.of(settings.sandbox()));
         runs.console(console);
         // health checks and metrics (docs/operations-health.md); the HTTP server is the daemon's only
-        observability = io.cmsync.health.ObservabilitySetup.install(main, settings, runs, this::template, daemon, clock);
+        observability = io.cmsync.health.ObservabilitySetup.install(main, pairSettings, runs, this::template, daemon,
+                clock);
         // the daemon's schedule: Quartz in memory (H2 state), or Quartz's clustered job store (PostgreSQL state)
         node = daemon ? SchedulerCluster.install(main, settings, runs, clock) : null;
         if (node != null) {
