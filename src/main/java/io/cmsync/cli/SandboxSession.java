@@ -170,5 +170,14 @@ final class SandboxSession implements AutoCloseable {
                 Files.deleteIfExists(f);
             }
         }
+        // each pair's synced state (data/sandbox/pairs/<name>): its audience starts empty again with the demo data
+        Path pairs = sandboxDir.resolve("pairs");
+        if (Files.isDirectory(pairs)) {
+            try (var folders = Files.list(pairs)) {
+                for (Path folder : folders.filter(Files::isDirectory).toList()) {
+                    deleteSyncedState(folder);
+                }
+            }
+        }
     }
 }

@@ -93,7 +93,12 @@ class SandboxPairsTest {
         assertThat(after.path("mailchimp").path("lists").size()).isEqualTo(state.path("mailchimp").path("lists").size());
         assertThat(newestJson("en").path("summary").toString()).doesNotContain("\"mailchimpCreated\":1");
 
-        // a pair's own commands work in the sandbox too
+        // --reset: the demo data again, each pair's audience empty again and its synced state forgotten
+        Result reset = run("--sandbox", "--reset", "--once", "--config", config.toString());
+        assertThat(reset.code()).as(reset.err()).isZero();
+        assertThat(newestJson("fr").path("summary").path("copperToMailchimp").asLong()).isEqualTo(fr.size());
+
+                // a pair's own commands work in the sandbox too
         Result flagged = run("flagged", "list", "--sandbox", "--pair", "fr", "--config", config.toString());
         assertThat(flagged.code()).as(flagged.err()).isZero();
     }
