@@ -193,8 +193,13 @@ fi
 newest_report() { ls -1 "${1:-$REPORTS_DIR}"/import_report_*.json 2>/dev/null | sort | tail -n 1; }
 # the pairs this run syncs, and each one's reports folder (its own pair.NOM.paths.reports-dir, else REPORTS_DIR/NOM)
 RUN_PAIRS=""
-if [ "$SANDBOX" = 0 ] && [ -n "$PAIRS" ]; then RUN_PAIRS="${PAIR:-$PAIRS}"; fi
-pair_reports_dir() { local own; own="$(conf_value "pair\\.$1\\.paths\\.reports-dir")"; echo "${own:-$REPORTS_DIR/$1}"; }
+if [ -n "$PAIRS" ]; then RUN_PAIRS="${PAIR:-$PAIRS}"; fi
+# (the sandbox keeps every pair's reports in its own folder: data/sandbox/reports/NOM, whatever the file says)
+pair_reports_dir() {
+    local own=""
+    [ "$SANDBOX" = 1 ] || own="$(conf_value "pair\\.$1\\.paths\\.reports-dir")"
+    echo "${own:-$REPORTS_DIR/$1}"
+}
 declare -A BEFORE_PAIR=()
 for p in $RUN_PAIRS; do BEFORE_PAIR[$p]="$(newest_report "$(pair_reports_dir "$p")")"; done
 BEFORE="$(newest_report)"
@@ -239,6 +244,15 @@ case "$CODE" in
        echo "   (disque plein ? dossier protégé ?). Les contacts, eux, sont à jour. Journal : $RUN_LOG" ;;
     *) echo "❌ Le programme s'est arrêté de façon inattendue (code $CODE). Journal : $RUN_LOG" ;;
 esac
+if [ -n "$RUN_PAIRS" ]; then
+    # the message above is the worst pair's: each pair's own result, as the program said it (in its language)
+    echo "   Résultat par paire :"
+    THIS_RUN="$(awk -v m="===== $START_MARK" 'index($0, m) == 1 { keep = 1 } keep' "$RUN_LOG")"
+    for p in $RUN_PAIRS; do
+        LINE="$(printf '%s\n' "$THIS_RUN" | grep -v '━━' | grep -oE "Pair(e $p :| $p:) .*" | tail -n 1)"
+        echo "   • ${LINE:-Paire $p : pas de résultat (voir le journal $RUN_LOG)}"
+    done
+fi
 echo
 
 # Résumé du rapport de cette exécution (s'il y en a un) : un par paire quand plusieurs audiences sont déclarées

@@ -111,7 +111,8 @@ public final class SyncApplication {
                 io.cmsync.report.Commands.of(settings.sandbox()));
         runs.console(console);
         // health checks and metrics (docs/operations-health.md); the HTTP server is the daemon's only
-        observability = io.cmsync.health.ObservabilitySetup.install(main, settings, runs, this::template, daemon, clock);
+        observability = io.cmsync.health.ObservabilitySetup.install(main, pairSettings, runs, this::template, daemon,
+                clock);
         // the daemon's schedule: Quartz in memory (H2 state), or Quartz's clustered job store (PostgreSQL state)
         node = daemon ? SchedulerCluster.install(main, settings, runs, clock) : null;
         if (node != null) {
@@ -351,7 +352,9 @@ public final class SyncApplication {
             public void afterStart(org.apache.camel.main.BaseMainSupport started) {
                 // one line once the schedule and the health page are really up; Camel's own summary says
                 // http://0.0.0.0 whatever the host (silenced in log4j2.xml): this line gives the true address
-                console.say("console.daemon.start", settings.modeLabel(), settings.cron(), pages == null ? "" : pages);
+                for (String line : daemonStartLines(pages)) {
+                    console.line(line);
+                }
                 if (node != null) {
                     io.cmsync.health.NodeHealthCheck.registerInfo(observability.metrics().registry(), node);
                     if (node.clustered()) {
@@ -365,6 +368,22 @@ public final class SyncApplication {
             }
         });
         main.run();
+    }
+
+    /** What the daemon's console says once it has started ({@code pages}: where health is, or null). */
+    public java.util.List<String> daemonStartLines(String pages) {
+        String health = pages == null ? "" : pages;
+        if (pairSettings.size() == 1 && pairSettings.get(0).implicitPair()) {
+            return java.util.List.of(console.text("console.daemon.start", settings.modeLabel(), settings.cron(),
+                    health));
+        }
+        // several pairs: each its own mode and schedule, one line each under the start line
+        java.util.List<String> lines = new java.util.ArrayList<>();
+        lines.add(console.text("console.daemon.start.pairs", pairSettings.size(), health));
+        for (Settings pair : pairSettings) {
+            lines.add(console.text("console.daemon.start.pair", pair.pair(), pair.modeLabel(), pair.cron()));
+        }
+        return lines;
     }
 
     /**

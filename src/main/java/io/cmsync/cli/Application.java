@@ -182,7 +182,8 @@ public final class Application implements Callable<Integer> {
             io.cmsync.console.LogSetup.apply(settings.reportZone(), verbose);
             SyncApplication app = new SyncApplication(pairs, !once, dryRun, confirmPlan);
             if (sandbox) {
-                app.console().say("console.sandbox", settings.dataDir());
+                // one sandbox folder for every pair (each pair's state is in a folder of it)
+                app.console().say("console.sandbox", SandboxSession.dir(config));
                 if (demoMapping) {
                     app.console().say("console.sandbox-mapping", SANDBOX_MAPPING);
                 }

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 import io.cmsync.config.Secrets;
@@ -78,7 +79,40 @@ final class SandboxSession implements AutoCloseable {
         env.remove(Secrets.MAILCHIMP_DC);
         env.put(SettingsLoader.COPPER_BASE_URL_ENV, server.copperBaseUrl());
         env.put(SettingsLoader.MAILCHIMP_BASE_URL_ENV, server.mailchimpBaseUrl());
+        // several pairs declared: each its own audience in the sandbox (two pairs never share one), created empty the
+        // first time and kept in the sandbox's state; every prefixed key is the sandbox's, never a real account's
+        java.util.List<String> pairs = List.of();
+        try {
+            pairs = Files.isRegularFile(config) ? io.cmsync.config.Pairs.names(config, Map.of()) : List.of();
+        } catch (io.cmsync.config.ConfigException e) {
+            // a bad pairs= line is said by the settings' own check, with the file and the key
+        }
+        for (String pair : pairs) {
+            String prefix = io.cmsync.config.Pairs.envPrefix(pair);
+            server.ensureList(pairListId(pair), pairListName(pair));
+            env.put(prefix + Secrets.COPPER_API_KEY, SandboxServer.COPPER_API_KEY);
+            env.put(prefix + Secrets.COPPER_API_EMAIL, SandboxServer.COPPER_USER_EMAIL);
+            env.put(prefix + Secrets.MAILCHIMP_API_KEY, SandboxServer.MAILCHIMP_API_KEY);
+            env.put(prefix + Secrets.MAILCHIMP_LIST_ID, pairListId(pair));
+            env.remove(prefix + Secrets.MAILCHIMP_DC);
+        }
         return new SandboxSession(lock, server, env, overrides(config));
+    }
+
+    /** The sandbox audience of the pair {@code pair}: a Mailchimp-like id of 10 hex digits, the same every time. */
+    static String pairListId(String pair) {
+        try {
+            byte[] digest = java.security.MessageDigest.getInstance("MD5")
+                    .digest(("sandbox-pair-" + pair).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return java.util.HexFormat.of().formatHex(digest).substring(0, 10);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The name of a pair's sandbox audience, as the sandbox's state file shows it. */
+    static String pairListName(String pair) {
+        return "Sandbox audience of pair " + pair;
     }
 
     /** {@code <paths.data-dir>/sandbox}: the emulators' state and everything the sandbox runs write. */
@@ -134,6 +168,15 @@ final class SandboxSession implements AutoCloseable {
         try (var files = Files.list(sandboxDir)) {
             for (Path f : files.filter(p -> p.getFileName().toString().startsWith("sync-state")).toList()) {
                 Files.deleteIfExists(f);
+            }
+        }
+        // each pair's synced state (data/sandbox/pairs/<name>): its audience starts empty again with the demo data
+        Path pairs = sandboxDir.resolve("pairs");
+        if (Files.isDirectory(pairs)) {
+            try (var folders = Files.list(pairs)) {
+                for (Path folder : folders.filter(Files::isDirectory).toList()) {
+                    deleteSyncedState(folder);
+                }
             }
         }
     }

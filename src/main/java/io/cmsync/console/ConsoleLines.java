@@ -97,6 +97,11 @@ public final class ConsoleLines implements RunConsole {
         line(true, messages.get(key, args));
     }
 
+    /** A line already in the person's words (console and technical log). */
+    public synchronized void line(String text) {
+        line(true, text);
+    }
+
     /** A text of the console's language. */
     public String text(String key, Object... args) {
         return messages.get(key, args);
@@ -111,7 +116,7 @@ public final class ConsoleLines implements RunConsole {
                 DateTimeFormatter.ofPattern(messages.get("console.date-pattern")).format(run.startedAt().atZone(zone)),
                 run.productionMode() ? "PRODUCTION" : "TEST"));
         line.append(run.productionMode() ? messages.get("console.start.all-contacts")
-                : messages.get("console.start.test-contacts", testMarker));
+                : messages.get("console.start.test-contacts", testMarker(run)));
         line.append(messages.get(run.fullSync() ? "console.start.full" : "console.start.incremental"));
         if (run.dryRun()) {
             line.append(messages.get("console.start.dry-run"));
@@ -171,19 +176,21 @@ public final class ConsoleLines implements RunConsole {
             // one line per run: when, what happened, where to read more
             String report = run.reportsLost() == null
                     ? messages.get("console.daemon.report", importReport(run)) : "";
-            line(true, messages.get("console.daemon.run",
-                    DateTimeFormatter.ofPattern("HH:mm").format(Instant.now().atZone(zone)), summary + report));
+            String time = DateTimeFormatter.ofPattern("HH:mm").format(Instant.now().atZone(zone));
+            // several pairs: which pair this run was, or the lines of two audiences read alike
+            line(true, declaredPair(run) == null ? messages.get("console.daemon.run", time, summary + report)
+                    : messages.get("console.daemon.run-pair", time, declaredPair(run), summary + report));
             return;
         }
         // what the exit code means is in the summary; its number, for scripts' readers, when it is not 0
         line(true, run.exitCode() == SyncRun.SUCCESS ? summary
                 : summary + messages.get("console.exit-code", run.exitCode()));
         if (run.reportsLost() != null) {
-            line(true, messages.get("console.reports-lost", reportsDir, run.reportsLost()));
+            line(true, messages.get("console.reports-lost", reportsDir(run), run.reportsLost()));
         } else {
             line(true, messages.get("console.report", importReport(run)));
             line(true, messages.get("console.sync-log",
-                    reportsDir.resolve(ReportFileNames.of(run.startedAt(), zone).syncLog())));
+                    reportsDir(run).resolve(ReportFileNames.of(run.startedAt(), zone).syncLog())));
         }
     }
 
@@ -221,7 +228,24 @@ public final class ConsoleLines implements RunConsole {
     }
 
     private Path importReport(SyncRun run) {
-        return reportsDir.resolve(ReportFileNames.of(run.startedAt(), zone).importReport());
+        return reportsDir(run).resolve(ReportFileNames.of(run.startedAt(), zone).importReport());
+    }
+
+    /**
+     * The run's own pair speaks in its lines: its reports folder, its TEST marker (one console serves every pair of
+     * the process); a run built without a pair (tests) uses the console's.
+     */
+    private Path reportsDir(SyncRun run) {
+        return run.pair() == null ? reportsDir : run.pair().settings().reportsDir();
+    }
+
+    private String testMarker(SyncRun run) {
+        return run.pair() == null ? testMarker : run.pair().settings().testMarker();
+    }
+
+    /** The name of the run's declared pair, null for today's single pair (its lines stay as they were). */
+    private static String declaredPair(SyncRun run) {
+        return run.pair() == null || run.pair().implicit() ? null : run.pair().name();
     }
 
     /** What the run did and what its exit code means, in one line. */

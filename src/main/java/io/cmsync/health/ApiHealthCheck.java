@@ -33,12 +33,39 @@ public final class ApiHealthCheck extends AbstractHealthCheck {
         void call() throws Exception;
     }
 
-    private record Outcome(HealthCheck.State state, String message, int httpStatus, Instant at) {
+    /**
+     * One account (or audience) to probe, and the sync pairs that use it.
+     *
+     * @param pairs    the pairs' names, empty for today's single pair (the check's output is then as before pairs)
+     * @param what     what is probed besides the account, as the message names it ("audience a1b2c3"), or null
+     * @param keyNames the settings a person checks when the credentials are refused
+     * @param whatKey  the setting that names {@code what} (checked when the API answers 404), or null
+     */
+    public record Target(java.util.List<String> pairs, String what, String whatKey, String keyNames, Probe probe,
+                         Secrets secrets) {
+        public Target {
+            pairs = java.util.List.copyOf(pairs);
+        }
+
+        /** « (pair en) », « (audience a1b2c3, pairs fr, en) »; empty for today's single pair. */
+        String suffix() {
+            if (pairs.isEmpty()) {
+                return "";
+            }
+            String named = (pairs.size() == 1 ? "pair " : "pairs ") + String.join(", ", pairs);
+            return " (" + (what == null ? "" : what + ", ") + named + ")";
+        }
+    }
+
+    private record Outcome(HealthCheck.State state, String message, int httpStatus, Instant at,
+                           Map<String, HealthCheck.State> byPair) {
+        Outcome(HealthCheck.State state, String message, int httpStatus, Instant at) {
+            this(state, message, httpStatus, at, Map.of());
+        }
     }
 
     private final String side;
-    private final String keyNames;
-    private final Probe probe;
+    private final java.util.List<Target> targets;
     private final Supplier<Duration> cacheTtlSetting;
     private final Supplier<Duration> timeoutSetting;
     private volatile Duration cacheTtl;
@@ -54,18 +81,40 @@ public final class ApiHealthCheck extends AbstractHealthCheck {
         this(id, side, keyNames, probe, () -> cacheTtl, () -> timeout, clock, secrets);
     }
 
+    /**
+     * Several accounts or audiences (several sync pairs): each probed once per cache period, the check DOWN when one
+     * is; its message and details name each one's pairs.
+     */
+    public ApiHealthCheck(String id, String side, java.util.List<Target> targets, Supplier<Duration> cacheTtl,
+                          Supplier<Duration> timeout, Clock clock) {
+        super(ObservabilitySetup.GROUP, id);
+        if (targets.isEmpty()) {
+            throw new IllegalArgumentException("nothing to probe");
+        }
+        this.side = side;
+        this.targets = java.util.List.copyOf(targets);
+        this.cacheTtlSetting = cacheTtl;
+        this.timeoutSetting = timeout;
+        this.clock = clock;
+        this.secrets = targets.get(0).secrets();
+        this.executor = executor(id);
+    }
+
     /** Same, with the durations read on the first check (from settings only known once Camel has started). */
     public ApiHealthCheck(String id, String side, String keyNames, Probe probe, Supplier<Duration> cacheTtl,
                           Supplier<Duration> timeout, Clock clock, Secrets secrets) {
         super(ObservabilitySetup.GROUP, id);
         this.side = side;
-        this.keyNames = keyNames;
-        this.probe = probe;
+        this.targets = java.util.List.of(new Target(java.util.List.of(), null, null, keyNames, probe, secrets));
         this.cacheTtlSetting = cacheTtl;
         this.timeoutSetting = timeout;
         this.clock = clock;
         this.secrets = secrets;
-        this.executor = Executors.newSingleThreadExecutor(r -> {
+        this.executor = executor(id);
+    }
+
+    private static ExecutorService executor(String id) {
+        return Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "health-" + id);
             t.setDaemon(true);
             return t;
@@ -87,6 +136,10 @@ public final class ApiHealthCheck extends AbstractHealthCheck {
         builder.detail("cache.seconds", cacheTtl.toSeconds());
         if (o.httpStatus() > 0) {
             builder.detail(HealthCheck.HTTP_RESPONSE_CODE, o.httpStatus());
+        }
+        if (!o.byPair().isEmpty()) {
+            builder.detail("pairs", String.join(", ", o.byPair().keySet()));
+            o.byPair().forEach((pair, state) -> builder.detail("pair." + pair, state.name()));
         }
     }
 
@@ -121,29 +174,63 @@ public final class ApiHealthCheck extends AbstractHealthCheck {
         }
     }
 
+    /** Every target in turn: one outcome, DOWN when one is, naming each target's pairs. */
     private Outcome probeNow() {
-        Instant at = clock.instant();
-        try {
-            probe.call();
-            Outcome o = new Outcome(State.UP, side + " answered with valid credentials", 200, at);
+        if (targets.size() == 1 && targets.get(0).pairs().isEmpty()) {
+            Outcome o = probe(targets.get(0));
             cached = o;
             return o;
+        }
+        Instant at = clock.instant();
+        Map<String, HealthCheck.State> byPair = new java.util.LinkedHashMap<>();
+        java.util.List<String> down = new java.util.ArrayList<>();
+        java.util.List<String> up = new java.util.ArrayList<>();
+        int status = 200; // the first problem's, if any
+        for (Target target : targets) {
+            Outcome o = probe(target);
+            String message = o.message() + target.suffix();
+            if (o.state() == State.UP) {
+                up.add(message);
+            } else {
+                if (down.isEmpty()) {
+                    status = o.httpStatus();
+                }
+                down.add(message);
+            }
+            for (String pair : target.pairs()) {
+                byPair.put(pair, o.state());
+            }
+        }
+        java.util.List<String> all = new java.util.ArrayList<>(down);
+        all.addAll(up); // a problem first: the message is read from its start
+        Outcome o = new Outcome(down.isEmpty() ? State.UP : State.DOWN, String.join("; ", all), status, at, byPair);
+        cached = o;
+        return o;
+    }
+
+    private Outcome probe(Target target) {
+        Instant at = clock.instant();
+        Probe probe = target.probe();
+        String keyNames = target.keyNames();
+        Secrets secrets = target.secrets();
+        try {
+            probe.call();
+            return new Outcome(State.UP, side + " answered with valid credentials", 200, at);
         } catch (ApiException e) {
             String message;
             if (e.authenticationFailure()) {
                 message = side + " refused the credentials (HTTP " + e.status() + "): check " + keyNames;
             } else if (e.status() == 0) {
                 message = side + ": " + withoutEndpoint(Secretless.mask(String.valueOf(e.getMessage()), secrets));
+            } else if (e.status() == 404 && target.whatKey() != null) {
+                // the account answered, but does not know what the pair names (its audience id)
+                message = side + " answered HTTP 404 for the " + target.what() + ": check " + target.whatKey();
             } else {
                 message = side + " answered HTTP " + e.status();
             }
-            Outcome o = new Outcome(State.DOWN, Secretless.mask(message, secrets), e.status(), at);
-            cached = o;
-            return o;
+            return new Outcome(State.DOWN, Secretless.mask(message, secrets), e.status(), at);
         } catch (Exception e) {
-            Outcome o = new Outcome(State.DOWN, side + ": " + e.getClass().getSimpleName(), 0, at);
-            cached = o;
-            return o;
+            return new Outcome(State.DOWN, side + ": " + e.getClass().getSimpleName(), 0, at);
         }
     }
 

@@ -55,6 +55,16 @@ public final class ObservabilitySetup {
      */
     public static ObservabilitySetup install(Main main, Settings settings, SyncRuns runs,
                                              Supplier<ProducerTemplate> template, boolean daemon, Clock clock) {
+        return install(main, java.util.List.of(settings), runs, template, daemon, clock);
+    }
+
+    /**
+     * Same, for every sync pair of the deployment: the API checks probe each distinct Copper account and each pair's
+     * Mailchimp audience once, naming the pairs (today's single pair: the checks as before pairs).
+     */
+    public static ObservabilitySetup install(Main main, java.util.List<Settings> pairs, SyncRuns runs,
+                                             Supplier<ProducerTemplate> template, boolean daemon, Clock clock) {
+        Settings settings = pairs.get(0);
         Secrets secrets = settings.secrets();
         LastRuns lastRuns = new LastRuns(clock, secrets);
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -69,21 +79,64 @@ public final class ObservabilitySetup {
         }
 
         Supplier<CamelContext> camel = main::getCamelContext;
-        // the probes make one attempt each: a health check reports, it does not retry
-        ApiClients probes = ApiClients.create(settings, template, metrics, 1);
         // read when first needed: the properties (file and overrides) are Camel's once it has started
         Supplier<Duration> cache = () -> Duration.ofSeconds(intProperty(camel, API_CACHE_SECONDS, 60));
         Supplier<Duration> timeout = () -> Duration.ofSeconds(intProperty(camel, API_TIMEOUT_SECONDS, 10));
-        main.bind("copperApiHealthCheck", new ApiHealthCheck("copper-api", CopperClient.SIDE,
-                Secrets.COPPER_API_KEY + " / " + Secrets.COPPER_API_EMAIL, () -> probes.copper().account(),
-                cache, timeout, clock, secrets));
-        main.bind("mailchimpApiHealthCheck", new ApiHealthCheck("mailchimp-api", MailchimpClient.SIDE,
-                Secrets.MAILCHIMP_API_KEY + " / " + Secrets.MAILCHIMP_DC, () -> probes.mailchimp().ping(),
-                cache, timeout, clock, secrets));
+        if (pairs.size() == 1 && settings.implicitPair()) {
+            // the probes make one attempt each: a health check reports, it does not retry
+            ApiClients probes = ApiClients.create(settings, template, metrics, 1);
+            main.bind("copperApiHealthCheck", new ApiHealthCheck("copper-api", CopperClient.SIDE,
+                    Secrets.COPPER_API_KEY + " / " + Secrets.COPPER_API_EMAIL, () -> probes.copper().account(),
+                    cache, timeout, clock, secrets));
+            main.bind("mailchimpApiHealthCheck", new ApiHealthCheck("mailchimp-api", MailchimpClient.SIDE,
+                    Secrets.MAILCHIMP_API_KEY + " / " + Secrets.MAILCHIMP_DC, () -> probes.mailchimp().ping(),
+                    cache, timeout, clock, secrets));
+        } else {
+            main.bind("copperApiHealthCheck", new ApiHealthCheck("copper-api", CopperClient.SIDE,
+                    targets(pairs, true, template, metrics), cache, timeout, clock));
+            main.bind("mailchimpApiHealthCheck", new ApiHealthCheck("mailchimp-api", MailchimpClient.SIDE,
+                    targets(pairs, false, template, metrics), cache, timeout, clock));
+        }
         LastSyncHealthCheck lastSync = new LastSyncHealthCheck(lastRuns, settings.cron(), clock,
                 () -> intProperty(camel, LAST_SYNC_MAX_PERIODS, 3));
         main.bind("lastSyncHealthCheck", lastSync);
         return new ObservabilitySetup(lastRuns, metrics, lastSync);
+    }
+
+    /**
+     * The declared pairs grouped by what a probe checks: each distinct Copper account (base URL, key, e-mail), or
+     * each pair's Mailchimp audience (base URL, key, data center, audience id, probed by reading the audience).
+     */
+    private static java.util.List<ApiHealthCheck.Target> targets(java.util.List<Settings> pairs, boolean copper,
+                                                                 Supplier<ProducerTemplate> template,
+                                                                 CallListener metrics) {
+        java.util.Map<String, java.util.List<Settings>> groups = new java.util.LinkedHashMap<>();
+        for (Settings pair : pairs) {
+            Secrets s = pair.secrets();
+            String account = copper ? pair.copperBaseUrl() + " " + s.copperApiKey() + " " + s.copperApiEmail()
+                    : pair.mailchimpBaseUrl() + " " + s.mailchimpApiKey() + " " + s.mailchimpDc() + " "
+                    + s.mailchimpListId();
+            groups.computeIfAbsent(account, k -> new java.util.ArrayList<>()).add(pair);
+        }
+        java.util.List<ApiHealthCheck.Target> targets = new java.util.ArrayList<>();
+        for (java.util.List<Settings> group : groups.values()) {
+            Settings first = group.get(0);
+            ApiClients probes = ApiClients.create(first, template, metrics, 1);
+            java.util.List<String> names = group.stream().map(Settings::pair).toList();
+            String prefixes = String.join(", ", names.stream().map(io.cmsync.config.Pairs::envPrefix).toList());
+            if (copper) {
+                targets.add(new ApiHealthCheck.Target(names, null, null, Secrets.COPPER_API_KEY + " / "
+                        + Secrets.COPPER_API_EMAIL + " (or with " + prefixes + ")", () -> probes.copper().account(),
+                        first.secrets()));
+            } else {
+                String prefix = io.cmsync.config.Pairs.envPrefix(first.pair());
+                targets.add(new ApiHealthCheck.Target(names, "audience " + first.secrets().mailchimpListId(),
+                        prefix + Secrets.MAILCHIMP_LIST_ID, Secrets.MAILCHIMP_API_KEY + " / "
+                                + Secrets.MAILCHIMP_DC + " (or with " + prefix + ")",
+                        () -> probes.mailchimp().list(), first.secrets()));
+            }
+        }
+        return targets;
     }
 
     /** Tells the metrics about every API call: pass to {@link ApiClients#create(Settings, Supplier, CallListener)}. */

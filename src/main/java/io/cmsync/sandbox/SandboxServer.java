@@ -183,6 +183,25 @@ public final class SandboxServer implements AutoCloseable {
         }
     }
 
+    /**
+     * A Mailchimp audience with this id, created empty (default merge fields) when the sandbox has none: what
+     * {@code --sandbox} gives each declared sync pair. An existing one is left as it is (its members, its name).
+     *
+     * @return true when the audience was created
+     */
+    public boolean ensureList(String id, String name) {
+        mailchimp.lock.writeLock().lock();
+        try {
+            if (mailchimp.lists.containsKey(id)) {
+                return false;
+            }
+            mailchimp.loadListHeader(Http.obj().put("id", id).put("name", name));
+            return true;
+        } finally {
+            mailchimp.lock.writeLock().unlock();
+        }
+    }
+
     /** Same JSON as GET /_sandbox/state. */
     public ObjectNode dump() {
         ByteArrayOutputStream bos = new ByteArrayOutputStream();

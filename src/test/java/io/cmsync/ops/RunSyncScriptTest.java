@@ -60,6 +60,28 @@ class RunSyncScriptTest {
     }
 
     @Test
+    void pairsInTheSandboxGetEachPairsOutcomeAndSummary() throws Exception {
+        TestProject p = new TestProject(dir).withLauncherJar();
+        Files.writeString(dir.resolve("config/application.properties"),
+                "\npairs=fr,en\npair.fr.scope.copper-tag=newsletter\npair.en.scope.copper-tag=client\n",
+                StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.APPEND);
+
+        TestProject.Result r = p.bash("bin/run_sync.sh", "--sandbox", "--reset");
+
+        assertThat(r.code()).as(r.out()).isZero();
+        String out = r.out();
+        assertThat(out).doesNotContain("Aucun nouveau rapport");
+        // the program's line for each pair, then each pair's summary of its own report
+        assertThat(out).contains("Paire fr : terminée sans erreur", "Paire en : terminée sans erreur");
+        int fr = out.indexOf("━━ Paire fr");
+        int en = out.indexOf("━━ Paire en");
+        assertThat(fr).isPositive();
+        assertThat(en).isGreaterThan(fr);
+        assertThat(out.substring(fr, en)).contains("📊 RÉSUMÉ DE LA SYNCHRONISATION", "data/sandbox/reports/fr/");
+        assertThat(out.substring(en)).contains("📊 RÉSUMÉ DE LA SYNCHRONISATION", "data/sandbox/reports/en/");
+    }
+
+    @Test
     void namesTheMissingEnvFileAndKeys() throws Exception {
         TestProject p = new TestProject(dir).withLauncherJar();
 
