@@ -34,6 +34,11 @@ final class SchedulerCluster {
 
     /** Sets the schedule up for a daemon: binds the clustered Quartz component when the state is in PostgreSQL. */
     static ClusterNode install(Main main, Settings settings, SyncRuns runs, Clock clock) {
+        return install(main, settings, runs, clock, 1);
+    }
+
+    /** Same, for a deployment of {@code pairs} sync pairs (one Quartz thread per pair's sync job). */
+    static ClusterNode install(Main main, Settings settings, SyncRuns runs, Clock clock, int pairs) {
         Properties file = SettingsLoader.readProperties(settings.propertiesFile());
         StateDatabase db = settings.stateDatabase();
         int checkin = checkinSeconds(file, settings);
@@ -50,7 +55,7 @@ final class SchedulerCluster {
                         db.displayUrl(), e.getCause() == null ? e.getMessage() : e.getCause().getMessage());
             }
             QuartzComponent quartz = new QuartzComponent();
-            quartz.setProperties(new HashMap<>(QuartzJobStore.properties(db, instanceId, checkin * 1000L)));
+            quartz.setProperties(new HashMap<>(QuartzJobStore.properties(db, instanceId, checkin * 1000L, pairs)));
             // every node must name the scheduler alike: the job store's rows are keyed by that name
             quartz.setPrefixInstanceName(false);
             main.bind("quartz", quartz);

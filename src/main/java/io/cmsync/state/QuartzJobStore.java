@@ -45,12 +45,21 @@ public final class QuartzJobStore {
      * @param checkinIntervalMs how often the node checks in; a node silent for this long (+ 7.5 s) is declared dead
      */
     public static Map<String, String> properties(StateDatabase db, String instanceId, long checkinIntervalMs) {
+        return properties(db, instanceId, checkinIntervalMs, 1);
+    }
+
+    /**
+     * Same, for a deployment of {@code pairs} sync pairs: each pair's sync job gets a thread (different pairs run at
+     * the same time, each never twice at once), plus the report retention's and one spare.
+     */
+    public static Map<String, String> properties(StateDatabase db, String instanceId, long checkinIntervalMs,
+                                                 int pairs) {
         Map<String, String> p = new TreeMap<>();
         p.put("org.quartz.scheduler.instanceName", SCHEDULER_NAME);
         p.put("org.quartz.scheduler.instanceId", instanceId);
         p.put("org.quartz.scheduler.skipUpdateCheck", "true");
-        // the sync and the report retention, each never twice at once (stateful); one spare
-        p.put("org.quartz.threadPool.threadCount", "3");
+        // each pair's sync and the report retention, each never twice at once (stateful); one spare
+        p.put("org.quartz.threadPool.threadCount", String.valueOf(Math.max(1, pairs) + 2));
         p.put("org.quartz.jobStore.class", "org.quartz.impl.jdbcjobstore.JobStoreTX");
         p.put("org.quartz.jobStore.driverDelegateClass", "org.quartz.impl.jdbcjobstore.PostgreSQLDelegate");
         p.put("org.quartz.jobStore.tablePrefix", "QRTZ_");
