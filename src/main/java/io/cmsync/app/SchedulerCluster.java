@@ -59,6 +59,38 @@ final class SchedulerCluster {
             // every node must name the scheduler alike: the job store's rows are keyed by that name
             quartz.setPrefixInstanceName(false);
             main.bind("quartz", quartz);
+            // the nodes start their schedule one at a time (see QuartzJobStore.startLock): the start lock is held
+            // from before Camel starts its routes until they are started (or the process ends)
+            main.addMainListener(new org.apache.camel.main.MainListenerSupport() {
+                private AutoCloseable held;
+
+                @Override
+                public void beforeStart(org.apache.camel.main.BaseMainSupport started) {
+                    held = QuartzJobStore.startLock(db, 120_000);
+                }
+
+                @Override
+                public void afterStart(org.apache.camel.main.BaseMainSupport started) {
+                    release();
+                }
+
+                @Override
+                public void beforeStop(org.apache.camel.main.BaseMainSupport stopping) {
+                    release();
+                }
+
+                private void release() {
+                    AutoCloseable h = held;
+                    held = null;
+                    if (h != null) {
+                        try {
+                            h.close();
+                        } catch (Exception e) {
+                            // the session is gone: so is its lock
+                        }
+                    }
+                }
+            });
             // daemon-wide tasks: the clustered retention route instead of the node's own file consumer
             main.addOverrideProperty("camel.main.route-filter-exclude-pattern", "report-retention");
             // its consumer polls only when the cluster fires it on this node (once a day, maybe elsewhere): Camel's

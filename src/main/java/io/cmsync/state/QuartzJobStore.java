@@ -78,6 +78,61 @@ public final class QuartzJobStore {
         return p;
     }
 
+    /**
+     * Holds the cluster's start lock (a PostgreSQL session advisory lock) until closed: the nodes start their Quartz
+     * schedule one at a time. Camel's Quartz poll scheduler (the clustered report retention) looks its trigger up,
+     * then stores it when absent, without expecting another node to store it in between: two nodes started together
+     * on a job store without that trigger had one fail to start ({@code ObjectAlreadyExistsException}). Waits up to
+     * {@code waitMs} for another starting node, then goes on without the lock (logged). Closing, or the process's end,
+     * releases it.
+     */
+    public static AutoCloseable startLock(StateDatabase db, long waitMs) {
+        long key = RunLock.advisoryKey("cluster", "copper-mailchimp-sync/quartz-start");
+        Connection c = null;
+        try {
+            c = db.connect();
+            long deadline = System.currentTimeMillis() + waitMs;
+            while (true) {
+                try (PreparedStatement ps = c.prepareStatement("SELECT pg_try_advisory_lock(?)")) {
+                    ps.setLong(1, key);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        rs.next();
+                        if (rs.getBoolean(1)) {
+                            break;
+                        }
+                    }
+                }
+                if (System.currentTimeMillis() > deadline) {
+                    org.slf4j.LoggerFactory.getLogger(QuartzJobStore.class)
+                            .warn("Another node has been starting for {} ms: this one starts without waiting", waitMs);
+                    c.close();
+                    return () -> { };
+                }
+                Thread.sleep(200);
+            }
+            Connection session = c;
+            return session::close; // the session's end releases its advisory lock
+        } catch (SQLException e) {
+            closeQuietly(c);
+            throw new StateException("cannot take the cluster's start lock in " + db.displayUrl() + ": "
+                    + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            closeQuietly(c);
+            Thread.currentThread().interrupt();
+            return () -> { };
+        }
+    }
+
+    private static void closeQuietly(Connection c) {
+        if (c != null) {
+            try {
+                c.close();
+            } catch (SQLException ignored) {
+                // the first failure is the one to report
+            }
+        }
+    }
+
     /** A node of the cluster as the job store knows it. */
     public record Node(String instanceId, long lastCheckinMillis, long checkinIntervalMillis) {
         /** Quartz's own rule: a node silent for its interval plus 7.5 s is dead (and its jobs are recovered). */
