@@ -40,7 +40,10 @@ final class SchedulerCluster {
     /** Same, for a deployment of {@code pairs} sync pairs (one Quartz thread per pair's sync job). */
     static ClusterNode install(Main main, Settings settings, SyncRuns runs, Clock clock, int pairs) {
         Properties file = SettingsLoader.readProperties(settings.propertiesFile());
-        StateDatabase db = settings.stateDatabase();
+        StateDatabase db = clusterDatabase(settings);
+        // declared pairs sharing one database keep their state in their schemas (cmsync_<pair>): the schedule is the
+        // deployment's, in the schema of state.jdbc-url, whatever the order of pairs= on each node
+        boolean stateHere = db.equals(settings.stateDatabase());
         int checkin = checkinSeconds(file, settings);
         String instanceId = setting(file, INSTANCE_ID, "AUTO");
         if (instanceId.isEmpty()) {
@@ -49,7 +52,7 @@ final class SchedulerCluster {
         ClusterNode node = new ClusterNode(db.postgres() ? db : null, checkin * 1000L, clock);
         if (db.postgres()) {
             try {
-                QuartzJobStore.prepare(db);
+                QuartzJobStore.prepare(db, stateHere);
             } catch (StateException e) {
                 throw new ConfigException("state.jdbc-url", settings.propertiesFile().toString(), "cluster-database",
                         db.displayUrl(), e.getCause() == null ? e.getMessage() : e.getCause().getMessage());
@@ -112,6 +115,19 @@ final class SchedulerCluster {
         runs.onSkip(node::skipped);
         runs.onEnd(node::ended);
         return node;
+    }
+
+    /**
+     * The database of the cluster's job store: the state's, but with declared pairs in one database not the first
+     * pair's schema ({@code cmsync_<pair>}, added by the settings) — the schema of {@code state.jdbc-url} itself.
+     */
+    static StateDatabase clusterDatabase(Settings settings) {
+        StateDatabase db = settings.stateDatabase();
+        if (db.postgres() && !settings.implicitPair()
+                && (io.cmsync.config.Pairs.SCHEMA_PREFIX + settings.pair()).equals(db.schema())) {
+            return db.withoutSchema();
+        }
+        return db;
     }
 
     private static int checkinSeconds(Properties file, Settings settings) {

@@ -30,8 +30,13 @@ public final class QuartzJobStore {
 
     /** Creates or upgrades the job store's tables (and the state's schema first). */
     public static void prepare(StateDatabase db) {
+        prepare(db, true);
+    }
+
+    /** Same; {@code stateHere} false: the tables of Quartz only (declared pairs' state is in their own schemas). */
+    public static void prepare(StateDatabase db, boolean stateHere) {
         try {
-            SchemaMigrations.applyQuartz(db);
+            SchemaMigrations.applyQuartz(db, stateHere);
         } catch (SQLException | RuntimeException e) {
             throw new StateException("cannot prepare the Quartz tables in " + db.displayUrl() + ": "
                     + e.getMessage(), e);

@@ -283,6 +283,16 @@ class ClusterPairsFailoverIT {
         return r.body();
     }
 
+    private static List<String> rowsOf(StateDatabase db, String sql) throws Exception {
+        List<String> rows = new ArrayList<>();
+        try (var c = db.connect(); var st = c.createStatement(); var rs = st.executeQuery(sql)) {
+            while (rs.next()) {
+                rows.add(rs.getString(1));
+            }
+        }
+        return rows;
+    }
+
     private static String story(List<Run> runs) {
         return runs.stream().map(r -> r.pair() + " " + r.node() + " " + r.id() + " scheduled " + r.scheduled()
                 + (r.recovering() ? " (recovery of " + r.trigger() + ")" : "") + " " + r.started() + " → " + r.ended()
@@ -523,6 +533,15 @@ class ClusterPairsFailoverIT {
                 assertThat(survivorMetrics).containsPattern("cmsync_node_pair_runs_recovered_total\\{pair=\"" + pair
                         + "\"} 1\\.0");
             }
+
+            // the schedule is the deployment's (the database's own schema, not a pair's): one trigger per pair
+            assertThat(rowsOf(db, "SELECT trigger_group || '.' || trigger_name FROM qrtz_triggers"))
+                    .contains("copper-mailchimp-sync.sync-fr", "copper-mailchimp-sync.sync-en",
+                            "copper-mailchimp-sync.report-retention");
+            assertThat(rowsOf(db, "SELECT table_schema FROM information_schema.tables WHERE table_name = 'qrtz_triggers'"))
+                    .containsExactly("public");
+            assertThat(rowsOf(db, "SELECT table_schema FROM information_schema.tables WHERE table_name = 'synced_contact'"
+                    + " ORDER BY 1")).containsExactly("cmsync_en", "cmsync_fr");
 
             // each pair's lock is its own (schema cmsync_<pair>): fr's held here blocks fr only, never en
             StateDatabase frDb = db.withSchema("cmsync_fr");
