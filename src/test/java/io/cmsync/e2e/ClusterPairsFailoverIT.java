@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -44,12 +45,14 @@ import io.cmsync.testsupport.PostgresServer;
 /**
  * Issue 16, « Prove it », with several pairs: two daemons (the packaged jar, separate JVMs and working folders), one
  * PostgreSQL, the sandbox with two audiences and two pairs (Copper tag « Newsletter FR » → audience FR, « Newsletter
- * EN » → audience EN, one Copper account). Per pair: the node running the pair's first (long) sync is SIGKILLed in its
- * middle; the other node recovers that pair's run (trigger {@code sync-<pair>}) within the recovery bound and both
- * audiences and Copper end as after an uninterrupted run; the killed node restarted rejoins; over ten schedule periods
- * each pair runs once per period, never twice at once (the nodes' logs and the sandbox's timed call log agree), with no
- * duplicate run. Health and metrics name the pair a node runs. Different pairs run side by side (their advisory locks
- * differ), one pair never twice.
+ * EN » → audience EN, one Copper account), each pair on sync.cron every 6 s. Per pair: the node running the pair is
+ * SIGKILLed in the middle of a run (first the long first sync of one pair; after the restart, with slower answers, a
+ * run of the other pair); the other node recovers that pair's run (its own trigger {@code sync-<pair>}, for its fire
+ * time) within the recovery bound, and Copper and both audiences end as after an uninterrupted run; the killed node
+ * restarted rejoins; over ten schedule periods each pair runs once per period, never twice at once (the nodes' logs,
+ * and the sandbox's timed call log: every call to a pair's audience lies in exactly one run of that pair), no fire
+ * time run twice but the killed ones. Different pairs run side by side (on one node or two); each pair's lock is its
+ * own. Health and metrics name the pair a node runs; the shared schedule is the deployment's, not a pair's schema.
  */
 class ClusterPairsFailoverIT {
     private static final String FR_LIST = "fr00000001";
@@ -76,9 +79,15 @@ class ClusterPairsFailoverIT {
     /** One run as the nodes' technical logs tell it (a killed run has no end). */
     record Run(String id, String node, String pair, String trigger, Instant scheduled, boolean recovering,
                Instant started, Instant ended, int exitCode) {
-        boolean overlaps(Run other, Instant openEnd) {
-            Instant end = ended == null ? openEnd : ended;
-            Instant otherEnd = other.ended == null ? openEnd : other.ended;
+        /** When it ended, or for a killed run when its node was killed; null while it goes on. */
+        Instant end(Map<String, Instant> killTimes) {
+            return ended != null ? ended : killTimes.get(id);
+        }
+
+        boolean overlaps(Run other, Map<String, Instant> killTimes) {
+            Instant far = Instant.MAX;
+            Instant end = end(killTimes) == null ? far : end(killTimes);
+            Instant otherEnd = other.end(killTimes) == null ? far : other.end(killTimes);
             return started.isBefore(otherEnd) && other.started.isBefore(end);
         }
     }
@@ -313,6 +322,85 @@ class ClusterPairsFailoverIT {
         return listId.equals(c.listId()) && (c.path().matches(".*/lists/[^/]+/.+") || !"GET".equals(c.method()));
     }
 
+    /** One failover: the node killed, the runs it was doing, their recoveries on the other node. */
+    record Failover(Path victim, Path survivor, Instant killedAt, List<Run> killed, Map<String, Run> recovered,
+                    Map<String, Long> recoveryMs, Map<String, Long> recoveredRunMs, String healthWhileRecovering) {
+    }
+
+    /**
+     * SIGKILLs the node running {@code target}; the other node must recover every run the dead node was doing (each
+     * by its pair's own trigger, for its fire time, within the bound), its health naming the pair while it runs it,
+     * its console saying which pair it takes over.
+     */
+    private static Failover failover(SandboxServer s, Run target, Map<String, Path> dirOf, Map<Path, Process> nodes,
+                                     Map<Path, Integer> portOf, Path a, Path b, Map<String, Instant> killTimes,
+                                     Map<Path, String> outName) throws Exception {
+        Path victim = dirOf.get(target.node());
+        Path survivor = victim.equals(a) ? b : a;
+        Instant killedAt = Instant.now();
+        kill(nodes.get(victim));
+        // every run going on the victim when it died (one pair or both)
+        List<Run> killed = runs(victim).stream().filter(r -> r.ended() == null).toList();
+        assertThat(killed).extracting(Run::pair).contains(target.pair());
+        killed.forEach(k -> killTimes.put(k.id(), killedAt));
+
+        String runningHealth = "";
+        Map<String, Run> recovered = new TreeMap<>();
+        long deadline = System.currentTimeMillis() + 120_000;
+        while (System.currentTimeMillis() < deadline && recovered.size() < killed.size()) {
+            for (Run r : runs(survivor)) {
+                if (!r.recovering() || !r.started().isAfter(killedAt)) {
+                    continue;
+                }
+                if (r.ended() == null && runningHealth.isEmpty()) {
+                    String h = get(portOf.get(survivor), "/observe/health?data=true");
+                    if (Pattern.compile("\"node\\.pair\\." + r.pair() + "\\.running\\.recovering\"\\s*:\\s*\"?true")
+                            .matcher(h).find()) {
+                        runningHealth = h;
+                    }
+                }
+                if (r.ended() != null) {
+                    recovered.put(r.pair(), r);
+                }
+            }
+            Thread.sleep(100);
+        }
+        String afterKill = story(runs(a, b));
+        assertThat(recovered.keySet()).as("pairs recovered on the survivor:\n" + afterKill + "\n"
+                + technicalLog(survivor)).containsExactlyInAnyOrderElementsOf(killed.stream().map(Run::pair).toList());
+        Map<String, Long> recoveryMs = new TreeMap<>();
+        Map<String, Long> recoveredRunMs = new TreeMap<>();
+        for (Run k : killed) {
+            Run rec = recovered.get(k.pair());
+            assertThat(rec.exitCode()).as(afterKill).isZero();
+            assertThat(rec.scheduled()).as("the recovery is of the killed run's fire time").isEqualTo(k.scheduled());
+            assertThat(rec.trigger()).as("the pair's own trigger is recovered")
+                    .isEqualTo("copper-mailchimp-sync.sync-" + k.pair());
+            long ms = Duration.between(killedAt, rec.started()).toMillis();
+            assertThat(ms).as("from the kill to the recovered run's start").isLessThanOrEqualTo(RECOVERY_BOUND_MS
+                    + 5_000);
+            recoveryMs.put(k.pair(), ms);
+            recoveredRunMs.put(k.pair(), Duration.between(rec.started(), rec.ended()).toMillis());
+        }
+        String survivorOut = read(survivor.resolve(outName.get(survivor) + ".out"));
+        for (String pair : recovered.keySet()) {
+            assertThat(survivorOut).contains("↪ Paire " + pair + " : reprise sur ce nœud");
+        }
+        return new Failover(victim, survivor, killedAt, killed, recovered, recoveryMs, recoveredRunMs, runningHealth);
+    }
+
+    /** Starts the killed node again ({@code out}.out): it rejoins the cluster with a new instance id. */
+    private static String restart(SandboxServer s, Path victim, Map<Path, Process> nodes, List<Process> alive,
+                                  Map<String, Path> dirOf, Map<Path, String> outName, String out) throws Exception {
+        Process restarted = start(victim, s, out);
+        alive.add(restarted);
+        nodes.put(victim, restarted);
+        outName.put(victim, out);
+        String id = nodeId(victim, out + ".out");
+        dirOf.put(id, victim);
+        return id;
+    }
+
     @Test
     void perPairAKilledNodesRunIsRecoveredAndEachPeriodRunsOncePerPair() throws Exception {
         // the state an uninterrupted run of both pairs reaches (one process, H2 state)
@@ -346,10 +434,10 @@ class ClusterPairsFailoverIT {
             String idA = nodeId(a, "daemon1.out");
             String idB = nodeId(b, "daemon1.out");
             assertThat(idA).isNotEqualTo(idB);
-            Map<String, Path> dirOf = Map.of(idA, a, idB, b);
+            Map<String, Path> dirOf = new java.util.HashMap<>(Map.of(idA, a, idB, b));
             Map<Path, Integer> portOf = Map.of(a, portA, b, portB);
 
-            // the first syncs (long ones): kill the node of the first pair to start, in the middle of that run
+            // failover 1: the first syncs (long ones): kill the node of the first pair to have made half its calls
             long deadline = System.currentTimeMillis() + 120_000;
             Run first = null;
             while (System.currentTimeMillis() < deadline && first == null) {
@@ -364,59 +452,12 @@ class ClusterPairsFailoverIT {
                 Thread.sleep(20);
             }
             assertThat(first).as("a first run made half its audience's calls:\n" + story(runs(a, b))).isNotNull();
-            Path victim = dirOf.get(first.node());
-            Path survivor = victim.equals(a) ? b : a;
-            Instant killedAt = Instant.now();
-            kill(nodes.get(victim));
-            // every run going on the victim when it died (one pair or both)
-            List<Run> killed = runs(victim).stream().filter(r -> r.ended() == null).toList();
-            assertThat(killed).extracting(Run::pair).contains(first.pair());
-
-            // the survivor's health names the pair it takes over while it runs it
-            String runningHealth = "";
-            Map<String, Run> recovered = new TreeMap<>();
-            deadline = System.currentTimeMillis() + 120_000;
-            while (System.currentTimeMillis() < deadline && recovered.size() < killed.size()) {
-                for (Run r : runs(survivor)) {
-                    if (r.recovering() && r.ended() == null && runningHealth.isEmpty()) {
-                        String h = get(portOf.get(survivor), "/observe/health?data=true");
-                        if (Pattern.compile("\"node\\.pair\\." + r.pair() + "\\.running\\.recovering\"\\s*:\\s*\"?true")
-                                .matcher(h).find()) {
-                            runningHealth = h;
-                        }
-                    }
-                    if (r.recovering() && r.ended() != null) {
-                        recovered.put(r.pair(), r);
-                    }
-                }
-                Thread.sleep(100);
-            }
-            String afterKill = story(runs(a, b));
-            assertThat(recovered.keySet()).as("pairs recovered on the survivor:\n" + afterKill + "\n"
-                    + technicalLog(survivor)).containsExactlyInAnyOrderElementsOf(
-                    killed.stream().map(Run::pair).toList());
-            Map<String, Long> recoveryMs = new TreeMap<>();
-            Map<String, Long> recoveredRunMs = new TreeMap<>();
-            for (Run k : killed) {
-                Run rec = recovered.get(k.pair());
-                assertThat(rec.exitCode()).as(afterKill).isZero();
-                assertThat(rec.scheduled()).as("the recovery is of the killed run's fire time").isEqualTo(k.scheduled());
-                assertThat(rec.trigger()).as("the pair's own trigger is recovered")
-                        .isEqualTo("copper-mailchimp-sync.sync-" + k.pair());
-                long ms = Duration.between(killedAt, rec.started()).toMillis();
-                assertThat(ms).as("from the kill to the recovered run's start").isLessThanOrEqualTo(RECOVERY_BOUND_MS
-                        + 5_000);
-                recoveryMs.put(k.pair(), ms);
-                recoveredRunMs.put(k.pair(), Duration.between(rec.started(), rec.ended()).toMillis());
-            }
-            assertThat(runningHealth).as("the survivor's node check while it recovers names the pair")
-                    .contains("node.running.pairs").contains("(recovered from a dead node)");
-            String survivorOut = read(survivor.resolve("daemon1.out"));
-            for (String pair : recovered.keySet()) {
-                assertThat(survivorOut).contains("↪ Paire " + pair + " : reprise sur ce nœud");
-            }
-            // both pairs' first syncs done (the recovered one(s) and any that ran on the survivor): the state of an
-            // uninterrupted run
+            Map<String, Instant> killTimes = new TreeMap<>();
+            List<Failover> failovers = new ArrayList<>();
+            Map<Path, String> outName = new java.util.HashMap<>(Map.of(a, "daemon1", b, "daemon1"));
+            Failover one = failover(s, first, dirOf, nodes, portOf, a, b, killTimes, outName);
+            failovers.add(one);
+            // both pairs' first syncs done: the state of an uninterrupted run
             deadline = System.currentTimeMillis() + 60_000;
             while (System.currentTimeMillis() < deadline && !eachPairRanOnce(a, b)) {
                 Thread.sleep(200);
@@ -427,12 +468,40 @@ class ClusterPairsFailoverIT {
                 assertThat(members(s, LIST_OF.get(pair))).as("audience of pair " + pair + " as after an uninterrupted run")
                         .isEqualTo(refMembers.get(pair));
             }
-
             // the killed node restarted: it rejoins the cluster
-            Process restarted = start(victim, s, "daemon2");
-            alive.add(restarted);
-            nodes.put(victim, restarted);
-            String idRestarted = nodeId(victim, "daemon2.out");
+            String idRestarted = restart(s, one.victim(), nodes, alive, dirOf, outName, "daemon2");
+
+            // failover 2, for the pair not killed yet: slower answers so that its (incremental) run can be killed in
+            // its middle, on whichever node runs it now
+            List<String> notYet = LIST_OF.keySet().stream().filter(pair -> !one.recovered().containsKey(pair)).toList();
+            if (!notYet.isEmpty()) {
+                String pair = notYet.get(0);
+                Instant from = Instant.now();
+                s.faults(new FaultConfig(250, 0, 0, 0, 0, 0, 30_000, 1));
+                deadline = System.currentTimeMillis() + 60_000;
+                Run second = null;
+                while (System.currentTimeMillis() < deadline && second == null) {
+                    for (Run r : runs(a, b)) {
+                        if (r.pair().equals(pair) && r.ended() == null && r.started().isAfter(from)
+                                && s.callLog().stream().filter(c -> runCall(c, LIST_OF.get(pair))
+                                && c.startMillis() >= r.started().toEpochMilli()).count() >= 2) {
+                            second = r;
+                            break;
+                        }
+                    }
+                    Thread.sleep(20);
+                }
+                assertThat(second).as("a run of " + pair + " going:\n" + story(runs(a, b))).isNotNull();
+                Failover two = failover(s, second, dirOf, nodes, portOf, a, b, killTimes, outName);
+                failovers.add(two);
+                s.faults(new FaultConfig(30, 0, 0, 0, 0, 0, 30_000, 1));
+                idRestarted = restart(s, two.victim(), nodes, alive, dirOf, outName, "daemon3");
+            }
+            Set<String> recoveredPairs = new java.util.TreeSet<>();
+            failovers.forEach(f -> recoveredPairs.addAll(f.recovered().keySet()));
+            assertThat(recoveredPairs).as("each pair killed and recovered").containsExactlyInAnyOrder("fr", "en");
+            Path victim = failovers.get(failovers.size() - 1).victim();
+            Path survivor = victim.equals(a) ? b : a;
             Instant rejoined = Instant.now();
 
             // ten schedule periods with both nodes up, per pair
@@ -466,33 +535,35 @@ class ClusterPairsFailoverIT {
                 List<Run> ofPair = all.stream().filter(r -> r.pair().equals(pair)).toList();
                 for (int i = 0; i < ofPair.size(); i++) {
                     for (int j = i + 1; j < ofPair.size(); j++) {
-                        assertThat(ofPair.get(i).overlaps(ofPair.get(j), killedAt)).as(pair + " runs overlap\n"
+                        assertThat(ofPair.get(i).overlaps(ofPair.get(j), killTimes)).as(pair + " runs overlap\n"
                                 + story).isFalse();
                     }
                 }
                 Map<Instant, Long> perFire = ofPair.stream().filter(r -> r.scheduled() != null)
                         .collect(Collectors.groupingBy(Run::scheduled, TreeMap::new, Collectors.counting()));
-                Instant killedFire = killed.stream().filter(k -> k.pair().equals(pair)).map(Run::scheduled)
-                        .findFirst().orElse(null);
+                Set<Instant> killedFires = failovers.stream().flatMap(f -> f.killed().stream())
+                        .filter(k -> k.pair().equals(pair)).map(Run::scheduled).collect(Collectors.toSet());
                 perFire.forEach((fire, n) -> assertThat(n).as(pair + " runs for fire time " + fire + "\n" + story)
-                        .isEqualTo(fire.equals(killedFire) ? 2 : 1));
+                        .isEqualTo(killedFires.contains(fire) ? 2 : 1));
             }
 
             // the sandbox's call log: every call to a pair's audience falls in one run of that pair (a run of the
             // killed node until the kill): no call of the pair outside its runs, no two of its runs interleaving
             Map<String, Long> callsPerPair = new TreeMap<>();
-            // the killed node's run: until the kill, and the sandbox's answers to its last calls in flight
-            Instant killedEnd = killedAt.plusSeconds(1);
+            // a killed node's run: until the kill, and the sandbox's answers to its last calls in flight
+            Map<String, Instant> killedEnds = new TreeMap<>();
+            killTimes.forEach((id, at) -> killedEnds.put(id, at.plusSeconds(1)));
             for (String pair : LIST_OF.keySet()) {
-                List<Run> ofPair = all.stream().filter(r -> r.pair().equals(pair)).toList();
-                Instant lastEnd = ofPair.stream().map(r -> r.ended() == null ? killedEnd : r.ended())
-                        .max(Comparator.naturalOrder()).orElseThrow();
+                List<Run> ofPair = all.stream().filter(r -> r.pair().equals(pair) && r.end(killedEnds) != null)
+                        .toList();
+                Instant lastEnd = ofPair.stream().map(r -> r.end(killedEnds)).max(Comparator.naturalOrder())
+                        .orElseThrow();
                 List<SandboxServer.Call> calls = s.callLog().stream().filter(c -> runCall(c, LIST_OF.get(pair)))
                         .filter(c -> c.endMillis() <= lastEnd.toEpochMilli()).toList();
                 callsPerPair.put(pair, (long) calls.size());
                 for (SandboxServer.Call c : calls) {
                     long in = ofPair.stream().filter(r -> r.started().toEpochMilli() <= c.startMillis()
-                            && c.endMillis() <= (r.ended() == null ? killedEnd : r.ended()).toEpochMilli()).count();
+                            && c.endMillis() <= r.end(killedEnds).toEpochMilli()).count();
                     assertThat(in).as(pair + ": runs holding call " + c + "\n" + story).isEqualTo(1);
                 }
             }
@@ -503,7 +574,7 @@ class ClusterPairsFailoverIT {
             long sideBySideOnTwoNodes = 0;
             for (Run fr : ended.stream().filter(r -> r.pair().equals("fr")).toList()) {
                 for (Run en : ended.stream().filter(r -> r.pair().equals("en")).toList()) {
-                    if (fr.overlaps(en, killedAt)) {
+                    if (fr.overlaps(en, killTimes)) {
                         sideBySide++;
                         if (!fr.node().equals(en.node())) {
                             sideBySideOnTwoNodes++;
@@ -512,6 +583,10 @@ class ClusterPairsFailoverIT {
                 }
             }
             assertThat(sideBySide).as("fr and en runs at the same time\n" + story).isPositive();
+            // while a node recovered a pair, its node check named the pair it ran and said it was a recovery
+            assertThat(failovers.stream().map(Failover::healthWhileRecovering).filter(h -> !h.isEmpty()).findFirst())
+                    .as("the survivor's node check while it recovers").hasValueSatisfying(h -> assertThat(h)
+                            .contains("node.running.pairs").contains("(recovered from a dead node)"));
 
             // health and metrics say which node runs which pair, and when the cluster last fired each pair
             int restartedPort = portOf.get(victim);
@@ -520,8 +595,10 @@ class ClusterPairsFailoverIT {
             assertThat(health).contains("\"status\":\"UP\"").contains(idRestarted).contains("cluster.nodes.alive")
                     .contains("node.pair.fr.runs.started").contains("node.pair.en.runs.started")
                     .contains("pair.fr.cluster.last.fire").contains("pair.en.cluster.last.fire");
+            // the last failover's survivor (still the same process) counts the pair(s) it recovered
+            Failover last = failovers.get(failovers.size() - 1);
             String survivorHealth = get(survivorPort, "/observe/health?data=true");
-            for (String pair : recovered.keySet()) {
+            for (String pair : last.recovered().keySet()) {
                 assertThat(survivorHealth).contains("\"node.pair." + pair + ".runs.recovered\":1");
             }
             String metrics = get(restartedPort, "/observe/metrics");
@@ -529,7 +606,7 @@ class ClusterPairsFailoverIT {
                     .contains("cmsync_cluster_nodes_alive 2.0").contains("cmsync_node_pair_running{pair=\"fr\"}")
                     .contains("cmsync_node_pair_running{pair=\"en\"}");
             String survivorMetrics = get(survivorPort, "/observe/metrics");
-            for (String pair : recovered.keySet()) {
+            for (String pair : last.recovered().keySet()) {
                 assertThat(survivorMetrics).containsPattern("cmsync_node_pair_runs_recovered_total\\{pair=\"" + pair
                         + "\"} 1\\.0");
             }
@@ -576,11 +653,13 @@ class ClusterPairsFailoverIT {
             for (Path node : List.of(a, b)) {
                 assertThat(technicalLog(node)).doesNotContain(db.password());
             }
-            System.out.println("ClusterPairsFailoverIT: reference calls per audience " + refListCalls + "; killed "
-                    + first.node() + " during " + killed.stream().map(Run::pair).toList() + "; recovered on the other"
-                    + " node after (ms, from the kill) " + recoveryMs + " (bound " + RECOVERY_BOUND_MS
-                    + " ms), recovered runs lasted (ms) " + recoveredRunMs + "; restarted as " + idRestarted
-                    + "; ten periods per pair after the restart, runs per node: " + perNode + "; fr/en runs side by"
+            String told = failovers.stream().map(f -> "killed " + f.killed().get(0).node() + " during "
+                    + f.killed().stream().map(Run::pair).toList() + ", recovered on the other node after (ms, from the"
+                    + " kill) " + f.recoveryMs() + ", recovered runs lasted (ms) " + f.recoveredRunMs())
+                    .collect(Collectors.joining("; "));
+            System.out.println("ClusterPairsFailoverIT: reference calls per audience " + refListCalls + "; " + told
+                    + " (bound " + RECOVERY_BOUND_MS + " ms); last restarted as " + idRestarted
+                    + "; ten periods per pair after the last restart, runs per node: " + perNode + "; fr/en runs side by"
                     + " side: " + sideBySide + " (on two nodes: " + sideBySideOnTwoNodes + "); audience calls checked"
                     + " inside their pair's runs: " + callsPerPair + "; runs in all: " + all.size());
         } finally {
