@@ -34,8 +34,16 @@ final class SchedulerCluster {
 
     /** Sets the schedule up for a daemon: binds the clustered Quartz component when the state is in PostgreSQL. */
     static ClusterNode install(Main main, Settings settings, SyncRuns runs, Clock clock) {
+        return install(main, settings, runs, clock, 1);
+    }
+
+    /** Same, for a deployment of {@code pairs} sync pairs (one Quartz thread per pair's sync job). */
+    static ClusterNode install(Main main, Settings settings, SyncRuns runs, Clock clock, int pairs) {
         Properties file = SettingsLoader.readProperties(settings.propertiesFile());
-        StateDatabase db = settings.stateDatabase();
+        StateDatabase db = clusterDatabase(settings);
+        // declared pairs sharing one database keep their state in their schemas (cmsync_<pair>): the schedule is the
+        // deployment's, in the schema of state.jdbc-url, whatever the order of pairs= on each node
+        boolean stateHere = db.equals(settings.stateDatabase());
         int checkin = checkinSeconds(file, settings);
         String instanceId = setting(file, INSTANCE_ID, "AUTO");
         if (instanceId.isEmpty()) {
@@ -44,16 +52,48 @@ final class SchedulerCluster {
         ClusterNode node = new ClusterNode(db.postgres() ? db : null, checkin * 1000L, clock);
         if (db.postgres()) {
             try {
-                QuartzJobStore.prepare(db);
+                QuartzJobStore.prepare(db, stateHere);
             } catch (StateException e) {
                 throw new ConfigException("state.jdbc-url", settings.propertiesFile().toString(), "cluster-database",
                         db.displayUrl(), e.getCause() == null ? e.getMessage() : e.getCause().getMessage());
             }
             QuartzComponent quartz = new QuartzComponent();
-            quartz.setProperties(new HashMap<>(QuartzJobStore.properties(db, instanceId, checkin * 1000L)));
+            quartz.setProperties(new HashMap<>(QuartzJobStore.properties(db, instanceId, checkin * 1000L, pairs)));
             // every node must name the scheduler alike: the job store's rows are keyed by that name
             quartz.setPrefixInstanceName(false);
             main.bind("quartz", quartz);
+            // the nodes start their schedule one at a time (see QuartzJobStore.startLock): the start lock is held
+            // from before Camel starts its routes until they are started (or the process ends)
+            main.addMainListener(new org.apache.camel.main.MainListenerSupport() {
+                private AutoCloseable held;
+
+                @Override
+                public void beforeStart(org.apache.camel.main.BaseMainSupport started) {
+                    held = QuartzJobStore.startLock(db, 120_000);
+                }
+
+                @Override
+                public void afterStart(org.apache.camel.main.BaseMainSupport started) {
+                    release();
+                }
+
+                @Override
+                public void beforeStop(org.apache.camel.main.BaseMainSupport stopping) {
+                    release();
+                }
+
+                private void release() {
+                    AutoCloseable h = held;
+                    held = null;
+                    if (h != null) {
+                        try {
+                            h.close();
+                        } catch (Exception e) {
+                            // the session is gone: so is its lock
+                        }
+                    }
+                }
+            });
             // daemon-wide tasks: the clustered retention route instead of the node's own file consumer
             main.addOverrideProperty("camel.main.route-filter-exclude-pattern", "report-retention");
             // its consumer polls only when the cluster fires it on this node (once a day, maybe elsewhere): Camel's
@@ -75,6 +115,19 @@ final class SchedulerCluster {
         runs.onSkip(node::skipped);
         runs.onEnd(node::ended);
         return node;
+    }
+
+    /**
+     * The database of the cluster's job store: the state's, but with declared pairs in one database not the first
+     * pair's schema ({@code cmsync_<pair>}, added by the settings) — the schema of {@code state.jdbc-url} itself.
+     */
+    static StateDatabase clusterDatabase(Settings settings) {
+        StateDatabase db = settings.stateDatabase();
+        if (db.postgres() && !settings.implicitPair()
+                && (io.cmsync.config.Pairs.SCHEMA_PREFIX + settings.pair()).equals(db.schema())) {
+            return db.withoutSchema();
+        }
+        return db;
     }
 
     private static int checkinSeconds(Properties file, Settings settings) {

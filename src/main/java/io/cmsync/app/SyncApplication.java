@@ -114,13 +114,23 @@ public final class SyncApplication {
         observability = io.cmsync.health.ObservabilitySetup.install(main, pairSettings, runs, this::template, daemon,
                 clock);
         // the daemon's schedule: Quartz in memory (H2 state), or Quartz's clustered job store (PostgreSQL state)
-        node = daemon ? SchedulerCluster.install(main, settings, runs, clock) : null;
+        node = daemon ? SchedulerCluster.install(main, settings, runs, clock, pairSettings.size()) : null;
         if (node != null) {
+            if (!(pairSettings.size() == 1 && settings.implicitPair())) {
+                node.pairs(pairSettings.stream().map(Settings::pairLabel).toList());
+            }
             observability.node(main, node, clock);
-            runs.onBegin((run, exchange) -> node.running().filter(r -> r.recovering() && r.runId().equals(run.runId()))
-                    .ifPresent(r -> console.say("console.cluster.recovered", r.scheduledFire() == null ? "?"
-                            : java.time.format.DateTimeFormatter.ofPattern("HH:mm:ss")
-                            .format(r.scheduledFire().atZone(settings.zone())))));
+            // a recovered run says so on the console, naming its pair when pairs are declared
+            runs.onBegin((run, exchange) -> node.running(run.runId()).filter(io.cmsync.health.ClusterNode.Running::recovering)
+                    .ifPresent(r -> {
+                        String at = r.scheduledFire() == null ? "?" : java.time.format.DateTimeFormatter
+                                .ofPattern("HH:mm:ss").format(r.scheduledFire().atZone(settings.zone()));
+                        if (run.pair() == null || run.pair().implicit()) {
+                            console.say("console.cluster.recovered", at);
+                        } else {
+                            console.say("console.cluster.recovered-pair", at, run.pair().name());
+                        }
+                    }));
         }
         // each pair's collaborators; pairs on the same accounts share their limits (Copper's rolling minute and bulk
         // budget per Copper user, Mailchimp's 10 connections per API key)

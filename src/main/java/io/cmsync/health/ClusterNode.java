@@ -31,15 +31,40 @@ public final class ClusterNode {
     /** The trigger group Quartz gives the one-shot trigger that recovers a dead node's job. */
     public static final String RECOVERY_GROUP = Scheduler.DEFAULT_RECOVERY_GROUP;
 
-    /** The run this node is doing: its id, when it began, the fire time it was scheduled for, and whether it recovers one. */
-    public record Running(String runId, Instant startedAt, String trigger, Instant scheduledFire, boolean recovering) {
+    /**
+     * A run this node is doing: its id, its pair's label ({@code default} for today's single pair), when it began, the
+     * trigger and fire time it was scheduled for, and whether it recovers a dead node's run.
+     */
+    public record Running(String runId, String pair, Instant startedAt, String trigger, Instant scheduledFire,
+                          boolean recovering) {
+    }
+
+    /** What this node did for one pair (declared pairs: the {@code cmsync_node_pair_*} meters). */
+    public static final class PairCounts {
+        private final AtomicLong started = new AtomicLong();
+        private final AtomicLong recovered = new AtomicLong();
+        private final AtomicLong skipped = new AtomicLong();
+
+        public long started() {
+            return started.get();
+        }
+
+        public long recovered() {
+            return recovered.get();
+        }
+
+        public long skipped() {
+            return skipped.get();
+        }
     }
 
     private final StateDatabase clusterDatabase;
     private final long checkinIntervalMs;
     private final Clock clock;
     private volatile Supplier<Scheduler> scheduler = () -> null;
-    private volatile Running running;
+    /** The runs going on this node now, by run id: several pairs may run at once, each at most once. */
+    private final java.util.Map<String, Running> running = new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.Map<String, PairCounts> perPair = new java.util.concurrent.ConcurrentSkipListMap<>();
     private final AtomicLong runsStarted = new AtomicLong();
     private final AtomicLong runsRecovered = new AtomicLong();
     private final AtomicLong triggersSkipped = new AtomicLong();
@@ -107,8 +132,45 @@ public final class ClusterNode {
         }).orElse(false);
     }
 
-    public Optional<Running> running() {
-        return Optional.ofNullable(running);
+    /** The runs this node is doing now (one per pair at most), by pair. */
+    public List<Running> running() {
+        return running.values().stream().sorted(java.util.Comparator.comparing(Running::pair)
+                .thenComparing(Running::startedAt)).toList();
+    }
+
+    /** The run {@code runId} if this node is doing it now. */
+    public Optional<Running> running(String runId) {
+        return runId == null ? Optional.empty() : Optional.ofNullable(running.get(runId));
+    }
+
+    /** The run of pair {@code label} this node is doing now, if any. */
+    public Optional<Running> runningPair(String label) {
+        return running.values().stream().filter(r -> r.pair().equals(label)).findFirst();
+    }
+
+    /**
+     * The deployment's declared pairs (labels): each gets its {@code cmsync_node_pair_*} meters and its
+     * {@code node.pair.<name>.*} health details from the start. Not called for today's single pair.
+     */
+    public void pairs(java.util.Collection<String> labels) {
+        labels.forEach(l -> perPair.computeIfAbsent(l, k -> new PairCounts()));
+    }
+
+    /** The declared pairs' counts, by label (empty for today's single pair). */
+    public java.util.Map<String, PairCounts> pairCounts() {
+        return java.util.Collections.unmodifiableMap(perPair);
+    }
+
+    private PairCounts countsOf(String label) {
+        return perPair.get(label);
+    }
+
+    /** The label of the pair an exchange or a run is for ({@code default}: today's single pair). */
+    private static String label(io.cmsync.run.Pair pair, String fallbackName) {
+        if (pair != null) {
+            return pair.label();
+        }
+        return fallbackName == null || fallbackName.isEmpty() ? "default" : fallbackName;
     }
 
     public long runsStarted() {
@@ -166,32 +228,44 @@ public final class ClusterNode {
             name = (group == null ? "" : group + ".") + name;
         }
         String trigger = name == null ? "(direct)" : name;
-        running = new Running(run.runId(), run.startedAt(), trigger, scheduled, recovering);
+        String pair = label(run.pair(), exchange.getProperty(io.cmsync.run.Pair.PROPERTY, String.class));
+        running.put(run.runId(), new Running(run.runId(), pair, run.startedAt(), trigger, scheduled, recovering));
         runsStarted.incrementAndGet();
+        PairCounts counts = countsOf(pair);
+        if (counts != null) {
+            counts.started.incrementAndGet();
+        }
         if (recovering) {
             runsRecovered.incrementAndGet();
+            if (counts != null) {
+                counts.recovered.incrementAndGet();
+            }
         }
-        // one technical line per run start: the failover IT and an engineer read which node ran which fire time
-        LOG.info("Run {} started on node {}: trigger {}, scheduled {}, recovering {}, started {}", run.runId(),
-                instanceId(), trigger, scheduled == null ? "-" : scheduled, recovering, run.startedAt());
+        // one technical line per run start: the failover IT and an engineer read which node ran which pair's fire time
+        LOG.info("Run {} started on node {}: pair {}, trigger {}, scheduled {}, recovering {}, started {}",
+                run.runId(), instanceId(), pair, trigger, scheduled == null ? "-" : scheduled, recovering,
+                run.startedAt());
     }
 
     /** A trigger found the run lock held (another node, or a --once run, is syncing). */
     public void skipped(Exchange exchange) {
         triggersSkipped.incrementAndGet();
+        String pair = label(null, exchange.getProperty(io.cmsync.run.Pair.PROPERTY, String.class));
+        PairCounts counts = countsOf(pair);
+        if (counts != null) {
+            counts.skipped.incrementAndGet();
+        }
         Instant scheduled = toInstant(exchange.getMessage().getHeader("scheduledFireTime"));
-        LOG.info("Trigger skipped on node {}: scheduled {}, the run lock is held elsewhere", instanceId(),
-                scheduled == null ? "-" : scheduled);
+        LOG.info("Trigger skipped on node {}: pair {}, scheduled {}, the run lock is held elsewhere", instanceId(),
+                pair, scheduled == null ? "-" : scheduled);
     }
 
     /** A run ended (SyncRuns' end). */
     public void ended(SyncRun run) {
-        Running now = running;
-        if (now != null && now.runId().equals(run.runId())) {
-            running = null;
-        }
-        LOG.info("Run {} ended on node {}: exit code {}, finished {}", run.runId(), instanceId(), run.exitCode(),
-                run.finishedAt() == null ? clock.instant() : run.finishedAt());
+        Running was = running.remove(run.runId());
+        String pair = was != null ? was.pair() : label(run.pair(), null);
+        LOG.info("Run {} ended on node {}: pair {}, exit code {}, finished {}", run.runId(), instanceId(), pair,
+                run.exitCode(), run.finishedAt() == null ? clock.instant() : run.finishedAt());
     }
 
     /**
@@ -199,25 +273,35 @@ public final class ClusterNode {
      * ({@code quartz://copper-mailchimp-sync/sync…}) in the shared job store; empty with the in-memory schedule.
      */
     public Optional<Instant> clusterLastFire() {
+        return clusterLastFires().values().stream().max(java.util.Comparator.naturalOrder());
+    }
+
+    /**
+     * When the cluster's schedule last fired each pair's sync (on any node), by pair label: trigger {@code sync} is
+     * today's single pair ({@code default}), {@code sync-NAME} pair NAME. Empty with the in-memory schedule; a pair
+     * whose trigger never fired is absent.
+     */
+    public java.util.Map<String, Instant> clusterLastFires() {
         if (!clustered()) {
-            return Optional.empty();
+            return java.util.Map.of();
         }
-        return quartz().flatMap(s -> {
+        return quartz().map(s -> {
+            java.util.Map<String, Instant> fires = new java.util.TreeMap<>();
             try {
-                Instant latest = null;
                 for (TriggerKey key : s.getTriggerKeys(org.quartz.impl.matchers.GroupMatcher
                         .triggerGroupEquals(QuartzJobStore.SCHEDULER_NAME))) {
-                    var t = key.getName().startsWith("sync") ? s.getTrigger(key) : null;
-                    if (t != null && t.getPreviousFireTime() != null
-                            && (latest == null || t.getPreviousFireTime().toInstant().isAfter(latest))) {
-                        latest = t.getPreviousFireTime().toInstant();
+                    String pair = key.getName().equals("sync") ? "default"
+                            : key.getName().startsWith("sync-") ? key.getName().substring("sync-".length()) : null;
+                    var t = pair == null ? null : s.getTrigger(key);
+                    if (t != null && t.getPreviousFireTime() != null) {
+                        fires.put(pair, t.getPreviousFireTime().toInstant());
                     }
                 }
-                return Optional.ofNullable(latest);
             } catch (SchedulerException e) {
-                return Optional.empty();
+                LOG.debug("Cluster triggers not read: {}", e.toString());
             }
-        });
+            return (java.util.Map<String, Instant>) fires;
+        }).orElse(java.util.Map.of());
     }
 
     private static Instant toInstant(Object value) {

@@ -24,6 +24,7 @@ public final class LastSyncHealthCheck extends AbstractHealthCheck {
     private final Clock clock;
     private final IntSupplier maxPeriodsSetting;
     private volatile java.util.function.Supplier<java.util.Optional<Instant>> clusterLastFire = java.util.Optional::empty;
+    private volatile java.util.function.Supplier<Map<String, Instant>> clusterLastFires = Map::of;
 
     public LastSyncHealthCheck(LastRuns runs, String cron, Clock clock, int maxPeriods) {
         this(runs, cron, clock, () -> maxPeriods);
@@ -44,6 +45,11 @@ public final class LastSyncHealthCheck extends AbstractHealthCheck {
      */
     public void clusterLastFire(java.util.function.Supplier<java.util.Optional<Instant>> lastFire) {
         this.clusterLastFire = lastFire == null ? java.util.Optional::empty : lastFire;
+    }
+
+    /** In a Quartz cluster: when the shared schedule last fired each pair's sync, by pair label. */
+    public void clusterLastFires(java.util.function.Supplier<Map<String, Instant>> lastFires) {
+        this.clusterLastFires = lastFires == null ? Map::of : lastFires;
     }
 
     @Override
@@ -76,6 +82,12 @@ public final class LastSyncHealthCheck extends AbstractHealthCheck {
             builder.detail("pair." + pair + ".last.run.outcome", r.outcome());
             builder.detail("pair." + pair + ".last.run.exit.code", r.exitCode());
             builder.detail("pair." + pair + ".last.run.finished", r.finishedAt().toString());
+        });
+        // in a cluster with declared pairs: when the shared schedule last fired each pair, on whichever node
+        clusterLastFires.get().forEach((pair, fired) -> {
+            if (!"default".equals(pair)) {
+                builder.detail("pair." + pair + ".cluster.last.fire", fired.toString());
+            }
         });
         Instant reference = runs.lastCompleted().map(LastRuns.Summary::finishedAt).orElse(runs.since());
         var clusterFire = clusterLastFire.get();

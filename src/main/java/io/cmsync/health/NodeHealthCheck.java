@@ -17,10 +17,13 @@ import org.apache.camel.impl.health.AbstractHealthCheck;
  * running (it would take no scheduled run). Readiness only.
  * <p>
  * Its meters (Prometheus names): {@code cmsync_node_info{instance_id, job_store, clustered}} = 1,
- * {@code cmsync_node_running} (1 while this node runs a sync), {@code cmsync_node_runs_started_total},
+ * {@code cmsync_node_running} (the syncs this node runs now), {@code cmsync_node_runs_started_total},
  * {@code cmsync_node_runs_recovered_total} (runs this node took over from a dead node),
  * {@code cmsync_node_triggers_skipped_total} (triggers that found the run lock held elsewhere), and in a cluster
- * {@code cmsync_cluster_nodes_alive}.
+ * {@code cmsync_cluster_nodes_alive}. With declared pairs, per pair (label {@code pair}):
+ * {@code cmsync_node_pair_running}, {@code cmsync_node_pair_runs_started_total},
+ * {@code cmsync_node_pair_runs_recovered_total}, {@code cmsync_node_pair_triggers_skipped_total}; and the health
+ * details {@code node.running.pairs} and {@code node.pair.<name>.*}.
  */
 public final class NodeHealthCheck extends AbstractHealthCheck {
     public static final String ID = "node";
@@ -49,15 +52,39 @@ public final class NodeHealthCheck extends AbstractHealthCheck {
         builder.detail("node.runs.recovered", node.runsRecovered());
         builder.detail("node.triggers.skipped", node.triggersSkipped());
         var running = node.running();
-        builder.detail("node.running", running.map(ClusterNode.Running::runId).orElse("none"));
-        running.ifPresent(r -> {
+        builder.detail("node.running", running.isEmpty() ? "none"
+                : running.stream().map(ClusterNode.Running::runId).collect(Collectors.joining(", ")));
+        if (running.size() == 1 && node.pairCounts().isEmpty()) {
+            // today's single pair: the run's details as before pairs
+            ClusterNode.Running r = running.get(0);
             builder.detail("node.running.since", r.startedAt().toString());
             builder.detail("node.running.trigger", r.trigger());
             builder.detail("node.running.recovering", r.recovering());
             if (r.scheduledFire() != null) {
                 builder.detail("node.running.scheduled", r.scheduledFire().toString());
             }
-        });
+        }
+        if (!node.pairCounts().isEmpty()) {
+            // declared pairs: which pairs this node runs now, and per pair what it did (node.pair.<name>.*)
+            builder.detail("node.running.pairs", running.isEmpty() ? "none"
+                    : running.stream().map(ClusterNode.Running::pair).collect(Collectors.joining(", ")));
+            node.pairCounts().forEach((pair, counts) -> {
+                String k = "node.pair." + pair + ".";
+                var r = node.runningPair(pair);
+                builder.detail(k + "running", r.map(ClusterNode.Running::runId).orElse("none"));
+                r.ifPresent(run -> {
+                    builder.detail(k + "running.since", run.startedAt().toString());
+                    builder.detail(k + "running.trigger", run.trigger());
+                    builder.detail(k + "running.recovering", run.recovering());
+                    if (run.scheduledFire() != null) {
+                        builder.detail(k + "running.scheduled", run.scheduledFire().toString());
+                    }
+                });
+                builder.detail(k + "runs.started", counts.started());
+                builder.detail(k + "runs.recovered", counts.recovered());
+                builder.detail(k + "triggers.skipped", counts.skipped());
+            });
+        }
         if (node.clustered()) {
             long now = clock.millis();
             var nodes = node.nodes();
@@ -73,9 +100,10 @@ public final class NodeHealthCheck extends AbstractHealthCheck {
             builder.down();
             return;
         }
-        builder.message("Node " + id + (node.clustered() ? " (cluster)" : "") + ": "
-                + running.map(r -> "running " + r.runId() + (r.recovering() ? " (recovered from a dead node)" : ""))
-                .orElse("idle"));
+        boolean pairs = !node.pairCounts().isEmpty();
+        builder.message("Node " + id + (node.clustered() ? " (cluster)" : "") + ": " + (running.isEmpty() ? "idle"
+                : "running " + running.stream().map(r -> (pairs ? "pair " + r.pair() + " " : "") + r.runId()
+                + (r.recovering() ? " (recovered from a dead node)" : "")).collect(Collectors.joining(", "))));
         builder.up();
     }
 
@@ -83,8 +111,22 @@ public final class NodeHealthCheck extends AbstractHealthCheck {
     public static void registerMeters(MeterRegistry registry, ClusterNode node) {
         // the instance id is known once the scheduler exists: the info gauge reads it at each scrape through a
         // meter registered per id (a restarted scheduler gets a new id: the old series simply ends)
-        Gauge.builder("cmsync.node.running", node, n -> n.running().isPresent() ? 1 : 0)
-                .description("1 while this node runs a sync").register(registry);
+        Gauge.builder("cmsync.node.running", node, n -> n.running().size())
+                .description("Syncs this node runs now (1 while it runs one; with pairs, one per pair at most)")
+                .register(registry);
+        // declared pairs: the same per pair (label pair), so that a dashboard shows which node runs which pair
+        node.pairCounts().forEach((pair, counts) -> {
+            Gauge.builder("cmsync.node.pair.running", node, n -> n.runningPair(pair).isPresent() ? 1 : 0)
+                    .description("1 while this node runs this pair's sync").tag("pair", pair).register(registry);
+            FunctionCounter.builder("cmsync.node.pair.runs.started", counts, ClusterNode.PairCounts::started)
+                    .description("Sync runs of this pair this node started").tag("pair", pair).register(registry);
+            FunctionCounter.builder("cmsync.node.pair.runs.recovered", counts, ClusterNode.PairCounts::recovered)
+                    .description("Sync runs of this pair this node recovered from a dead node of the cluster")
+                    .tag("pair", pair).register(registry);
+            FunctionCounter.builder("cmsync.node.pair.triggers.skipped", counts, ClusterNode.PairCounts::skipped)
+                    .description("This pair's triggers skipped because another run of it held its lock")
+                    .tag("pair", pair).register(registry);
+        });
         FunctionCounter.builder("cmsync.node.runs.started", node, ClusterNode::runsStarted)
                 .description("Sync runs this node started").register(registry);
         FunctionCounter.builder("cmsync.node.runs.recovered", node, ClusterNode::runsRecovered)

@@ -159,6 +159,7 @@ public final class ObservabilitySetup {
         main.bind("nodeHealthCheck", new NodeHealthCheck(node, clock));
         NodeHealthCheck.registerMeters(metrics.registry(), node);
         lastSync.clusterLastFire(node::clusterLastFire);
+        lastSync.clusterLastFires(node::clusterLastFires);
     }
 
     public LastRuns lastRuns() {

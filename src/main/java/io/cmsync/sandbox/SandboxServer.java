@@ -70,6 +70,22 @@ public final class SandboxServer implements AutoCloseable {
     private final List<Route> routes = new ArrayList<>();
     private final Map<String, LongAdder> calls = new ConcurrentHashMap<>();
     private final LongAdder total = new LongAdder();
+    /** The latest API calls with their times (at most {@value #CALL_LOG_MAX}), oldest first. */
+    private final java.util.concurrent.ConcurrentLinkedDeque<Call> callLog = new java.util.concurrent.ConcurrentLinkedDeque<>();
+    private final java.util.concurrent.atomic.AtomicInteger callLogSize = new java.util.concurrent.atomic.AtomicInteger();
+    static final int CALL_LOG_MAX = 100_000;
+
+    /**
+     * One API call as the sandbox received it: when it came and when its handling ended (epoch milliseconds), its
+     * method and path (a Mailchimp path names its audience: {@code /mailchimp/3.0/lists/<id>/…}).
+     */
+    public record Call(long startMillis, long endMillis, String method, String path) {
+        /** The Mailchimp audience the call is about, or null (a Copper call, or a Mailchimp call of no audience). */
+        public String listId() {
+            var m = java.util.regex.Pattern.compile("/lists/([^/]+)").matcher(path);
+            return m.find() ? m.group(1) : null;
+        }
+    }
     private final Map<Integer, LongAdder> statuses = new ConcurrentHashMap<>();
     private volatile FaultConfig faults = FaultConfig.none();
     private Random random = new Random(FaultConfig.none().seed());
@@ -275,6 +291,18 @@ public final class SandboxServer implements AutoCloseable {
         return m;
     }
 
+    /** The latest API calls (up to {@value #CALL_LOG_MAX}) with their times, oldest first. */
+    public List<Call> callLog() {
+        return List.copyOf(callLog);
+    }
+
+    private void logCall(Call call) {
+        callLog.addLast(call);
+        if (callLogSize.incrementAndGet() > CALL_LOG_MAX && callLog.pollFirst() != null) {
+            callLogSize.decrementAndGet();
+        }
+    }
+
     public long totalCalls() {
         return total.sum();
     }
@@ -282,6 +310,8 @@ public final class SandboxServer implements AutoCloseable {
     public void resetCalls() {
         calls.clear();
         total.reset();
+        callLog.clear();
+        callLogSize.set(0);
         statuses.clear();
     }
 
@@ -441,6 +471,7 @@ public final class SandboxServer implements AutoCloseable {
         total.increment();
         FaultConfig f = faults;
         boolean mcSlot = false;
+        long startMillis = System.currentTimeMillis();
         Resp resp;
         try {
             if (side == Side.MAILCHIMP) {
@@ -529,6 +560,7 @@ public final class SandboxServer implements AutoCloseable {
             if (mcSlot) {
                 mcInFlight.decrementAndGet();
             }
+            logCall(new Call(startMillis, System.currentTimeMillis(), method, path));
         }
         answer(ex, resp, side);
     }

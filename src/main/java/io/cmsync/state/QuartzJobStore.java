@@ -30,8 +30,13 @@ public final class QuartzJobStore {
 
     /** Creates or upgrades the job store's tables (and the state's schema first). */
     public static void prepare(StateDatabase db) {
+        prepare(db, true);
+    }
+
+    /** Same; {@code stateHere} false: the tables of Quartz only (declared pairs' state is in their own schemas). */
+    public static void prepare(StateDatabase db, boolean stateHere) {
         try {
-            SchemaMigrations.applyQuartz(db);
+            SchemaMigrations.applyQuartz(db, stateHere);
         } catch (SQLException | RuntimeException e) {
             throw new StateException("cannot prepare the Quartz tables in " + db.displayUrl() + ": "
                     + e.getMessage(), e);
@@ -45,12 +50,21 @@ public final class QuartzJobStore {
      * @param checkinIntervalMs how often the node checks in; a node silent for this long (+ 7.5 s) is declared dead
      */
     public static Map<String, String> properties(StateDatabase db, String instanceId, long checkinIntervalMs) {
+        return properties(db, instanceId, checkinIntervalMs, 1);
+    }
+
+    /**
+     * Same, for a deployment of {@code pairs} sync pairs: each pair's sync job gets a thread (different pairs run at
+     * the same time, each never twice at once), plus the report retention's and one spare.
+     */
+    public static Map<String, String> properties(StateDatabase db, String instanceId, long checkinIntervalMs,
+                                                 int pairs) {
         Map<String, String> p = new TreeMap<>();
         p.put("org.quartz.scheduler.instanceName", SCHEDULER_NAME);
         p.put("org.quartz.scheduler.instanceId", instanceId);
         p.put("org.quartz.scheduler.skipUpdateCheck", "true");
-        // the sync and the report retention, each never twice at once (stateful); one spare
-        p.put("org.quartz.threadPool.threadCount", "3");
+        // each pair's sync and the report retention, each never twice at once (stateful); one spare
+        p.put("org.quartz.threadPool.threadCount", String.valueOf(Math.max(1, pairs) + 2));
         p.put("org.quartz.jobStore.class", "org.quartz.impl.jdbcjobstore.JobStoreTX");
         p.put("org.quartz.jobStore.driverDelegateClass", "org.quartz.impl.jdbcjobstore.PostgreSQLDelegate");
         p.put("org.quartz.jobStore.tablePrefix", "QRTZ_");
@@ -67,6 +81,61 @@ public final class QuartzJobStore {
         p.put(ds + "user", db.user());
         p.put(ds + "password", db.password());
         return p;
+    }
+
+    /**
+     * Holds the cluster's start lock (a PostgreSQL session advisory lock) until closed: the nodes start their Quartz
+     * schedule one at a time. Camel's Quartz poll scheduler (the clustered report retention) looks its trigger up,
+     * then stores it when absent, without expecting another node to store it in between: two nodes started together
+     * on a job store without that trigger had one fail to start ({@code ObjectAlreadyExistsException}). Waits up to
+     * {@code waitMs} for another starting node, then goes on without the lock (logged). Closing, or the process's end,
+     * releases it.
+     */
+    public static AutoCloseable startLock(StateDatabase db, long waitMs) {
+        long key = RunLock.advisoryKey("cluster", "copper-mailchimp-sync/quartz-start");
+        Connection c = null;
+        try {
+            c = db.connect();
+            long deadline = System.currentTimeMillis() + waitMs;
+            while (true) {
+                try (PreparedStatement ps = c.prepareStatement("SELECT pg_try_advisory_lock(?)")) {
+                    ps.setLong(1, key);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        rs.next();
+                        if (rs.getBoolean(1)) {
+                            break;
+                        }
+                    }
+                }
+                if (System.currentTimeMillis() > deadline) {
+                    org.slf4j.LoggerFactory.getLogger(QuartzJobStore.class)
+                            .warn("Another node has been starting for {} ms: this one starts without waiting", waitMs);
+                    c.close();
+                    return () -> { };
+                }
+                Thread.sleep(200);
+            }
+            Connection session = c;
+            return session::close; // the session's end releases its advisory lock
+        } catch (SQLException e) {
+            closeQuietly(c);
+            throw new StateException("cannot take the cluster's start lock in " + db.displayUrl() + ": "
+                    + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            closeQuietly(c);
+            Thread.currentThread().interrupt();
+            return () -> { };
+        }
+    }
+
+    private static void closeQuietly(Connection c) {
+        if (c != null) {
+            try {
+                c.close();
+            } catch (SQLException ignored) {
+                // the first failure is the one to report
+            }
+        }
     }
 
     /** A node of the cluster as the job store knows it. */

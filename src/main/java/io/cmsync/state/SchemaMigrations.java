@@ -74,9 +74,19 @@ final class SchemaMigrations {
      * its own on PostgreSQL.
      */
     static void applyQuartz(StateDatabase db) throws SQLException {
+        applyQuartz(db, true);
+    }
+
+    /**
+     * Same; {@code stateHere} false: the schema holds no state of its own (declared pairs keep theirs in their
+     * schemas), so the state's tables are not made there.
+     */
+    static void applyQuartz(StateDatabase db, boolean stateHere) throws SQLException {
         try (Connection c = db.connect()) {
             // the state's schema first: its own history must exist before other tables make the schema non-empty
-            apply(db, c);
+            if (stateHere) {
+                apply(db, c);
+            }
             if (hasTable(c, QUARTZ_HISTORY) && upToDate(c, QUARTZ_HISTORY, QUARTZ_NEWEST_VERSION)) {
                 return;
             }

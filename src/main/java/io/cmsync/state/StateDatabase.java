@@ -51,6 +51,14 @@ public record StateDatabase(String jdbcUrl, String user, String password) {
                 password);
     }
 
+    /** The same database without the URL's {@code currentSchema=} (the deployment's schema, not a pair's). */
+    public StateDatabase withoutSchema() {
+        String url = jdbcUrl.replaceFirst("&currentSchema=[a-z][a-z0-9_]*(?=&|$)", "")
+                .replaceFirst("\\?currentSchema=[a-z][a-z0-9_]*(&|$)", "?")
+                .replaceFirst("\\?$", "");
+        return new StateDatabase(url, user, password);
+    }
+
     /** The schema named by the URL's {@code currentSchema=} (a sync pair's), or null. */
     public String schema() {
         var m = java.util.regex.Pattern.compile("[?&]currentSchema=([a-z][a-z0-9_]*)(&|$)").matcher(jdbcUrl);

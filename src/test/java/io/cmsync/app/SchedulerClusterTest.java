@@ -59,4 +59,33 @@ class SchedulerClusterTest {
                     .contains(value);
         }
     }
+
+    @Test
+    void withPairsInOneDatabaseTheScheduleIsTheDeploymentsNotTheFirstPairsSchema() throws Exception {
+        settings(); // writes the files
+        Path properties = dir.resolve("application.properties");
+        Files.writeString(properties, "\nstate.jdbc-url=jdbc:postgresql://db.example:5432/cmsync?sslmode=require\n"
+                + "pairs=fr,en\n", StandardOpenOption.APPEND);
+        Files.writeString(dir.resolve(".env"), "FR_MAILCHIMP_LIST_ID=fr1\nEN_MAILCHIMP_LIST_ID=en1\n"
+                + "STATE_DB_USER=cmsync\nSTATE_DB_PASSWORD=pw\n", StandardOpenOption.APPEND);
+        var pairs = io.cmsync.config.Pairs.load(properties, dir.resolve(".env"), Map.of(), Map.of());
+        assertThat(pairs.get(0).stateDatabase().schema()).isEqualTo("cmsync_fr");
+        assertThat(pairs.get(1).stateDatabase().schema()).isEqualTo("cmsync_en");
+        for (Settings pair : pairs) {
+            // the same job store for every node, whatever the order of pairs= on it
+            assertThat(SchedulerCluster.clusterDatabase(pair).jdbcUrl())
+                    .isEqualTo("jdbc:postgresql://db.example:5432/cmsync?sslmode=require");
+            assertThat(SchedulerCluster.clusterDatabase(pair).user()).isEqualTo("cmsync");
+        }
+        // today's single pair: the state's own URL
+        Files.writeString(properties, Files.readString(properties).replace("pairs=fr,en", ""));
+        Settings single = new SettingsLoader(properties, dir.resolve(".env"), Map.of(), Map.of()).load();
+        assertThat(SchedulerCluster.clusterDatabase(single)).isEqualTo(single.stateDatabase());
+        assertThat(new io.cmsync.state.StateDatabase("jdbc:postgresql://h/db?currentSchema=cmsync_fr", "u", "p")
+                .withoutSchema().jdbcUrl()).isEqualTo("jdbc:postgresql://h/db");
+        assertThat(new io.cmsync.state.StateDatabase("jdbc:postgresql://h/db?a=1&currentSchema=cmsync_fr&b=2", "u",
+                "p").withoutSchema().jdbcUrl()).isEqualTo("jdbc:postgresql://h/db?a=1&b=2");
+        assertThat(new io.cmsync.state.StateDatabase("jdbc:postgresql://h/db?currentSchema=cmsync_fr&b=2", "u",
+                "p").withoutSchema().jdbcUrl()).isEqualTo("jdbc:postgresql://h/db?b=2");
+    }
 }

@@ -50,9 +50,9 @@ class ClusterFailoverIT {
     /** Quartz declares a node dead after its interval + 7.5 s, seen at the survivor's next check-in. */
     private static final long RECOVERY_BOUND_MS = 2 * CHECKIN_SECONDS * 1000L + 7_500;
     private static final Pattern STARTED = Pattern.compile(
-            "Run (\\S+) started on node (\\S+): trigger (\\S+), scheduled (\\S+), recovering (true|false), started (\\S+)");
+            "Run (\\S+) started on node (\\S+): pair default, trigger (\\S+), scheduled (\\S+), recovering (true|false), started (\\S+)");
     private static final Pattern ENDED = Pattern.compile(
-            "Run (\\S+) ended on node (\\S+): exit code (\\d+), finished (\\S+)");
+            "Run (\\S+) ended on node (\\S+): pair default, exit code (\\d+), finished (\\S+)");
     private static final Pattern NODE_LINE = Pattern.compile("Nœud (\\S+) du cluster");
 
     @TempDir
