@@ -136,12 +136,21 @@ public final class SyncApplication {
         // budget per Copper user, Mailchimp's 10 connections per API key)
         ApiClients.SharedLimits limits = new ApiClients.SharedLimits();
         java.util.List<io.cmsync.run.Pair> pairList = new java.util.ArrayList<>();
+        // every pair's audience tags (« Mailchimp: désabonné (en) »…): product tags for all pairs, never pushed
+        java.util.Set<String> audienceTags = new java.util.LinkedHashSet<>();
+        for (Settings pair : pairSettings) {
+            audienceTags.addAll(java.util.List.of(pair.unsubscribedTag(), pair.cleanedTag(), pair.resubscribeTag()));
+        }
         for (Settings pair : pairSettings) {
             ApiClients pairClients = ApiClients.create(pair, this::template,
                     io.cmsync.http.CallListener.both(observability.calls(), console.retries()), pair.httpMaxAttempts(),
                     limits);
             // the mapping file is read here, before any API call: a mistake in it stops the process (exit 2)
-            pairList.add(new io.cmsync.run.Pair(pair, pairClients, new Planner(PlannerSettingsFactory.from(pair)),
+            var plannerSettings = PlannerSettingsFactory.from(pair);
+            if (pairSettings.size() > 1) {
+                plannerSettings = plannerSettings.withTagRules(plannerSettings.tagRules().withProductTags(audienceTags));
+            }
+            pairList.add(new io.cmsync.run.Pair(pair, pairClients, new Planner(plannerSettings),
                     new SafetyBrake(SafetySettings.load(pair.propertiesFile(), pair.pair()),
                             io.cmsync.report.ReportLanguage.parse(pair.reportLanguage()).messages()),
                     io.cmsync.mapping.MappingLoader.load(pair.mappingFile())));

@@ -176,8 +176,8 @@ public final class SettingsLoader {
                 bool("sync.mirror-statuses"), bool("sync.incremental"),
                 integer("sync.incremental-overlap-seconds", 0, 86_400), fullCron,
                 text("tags.deletion"), list("tags.deletion-aliases"), text("tags.inactive"),
-                list("tags.inactive-aliases"), text("tags.mailchimp-unsubscribed"), text("tags.mailchimp-cleaned"),
-                text("tags.resubscribe-required"),
+                list("tags.inactive-aliases"), pairTag("tags.mailchimp-unsubscribed"), pairTag("tags.mailchimp-cleaned"),
+                pairTag("tags.resubscribe-required"),
                 copperBase, integer("copper.page-size", 1, 200), integer("copper.requests-per-minute", 1, 10_000),
                 raw("copper.bulk-requests-per-second") == null ? 3
                         : integer("copper.bulk-requests-per-second", 1, 1_000),
@@ -206,6 +206,16 @@ public final class SettingsLoader {
             return Path.of(text(key));
         }
         return Path.of(text(key)).resolve(between).resolve(pair);
+    }
+
+    /**
+     * A tag that says something of one audience (unsubscribed, cleaned, resubscription required): each declared pair
+     * has its own, « Mailchimp: désabonné (en) », so that a contact of two audiences with two statuses carries both
+     * and the pairs never undo each other's tag in Copper; {@code pair.<name>.<key>} sets it otherwise.
+     */
+    private String pairTag(String key) {
+        String tag = text(key);
+        return pair == null || pairValue(key) != null ? tag : tag + " (" + pair + ")";
     }
 
     /** {@code pair.<name>.<key>} of the file, or null. */

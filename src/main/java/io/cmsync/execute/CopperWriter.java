@@ -161,7 +161,7 @@ public final class CopperWriter {
             List<Map<String, Object>> bodies = new ArrayList<>();
             for (Contact c : chunk) {
                 List<String> tags = new ArrayList<>(c.tags());
-                tags.add(tagRules.resubscribeTag());
+                tags.add(tagRules(run).resubscribeTag());
                 bodies.add(CopperMapping.personUpdate(Long.parseLong(c.sideId()), null, null, false, tags));
             }
             try {
@@ -191,7 +191,8 @@ public final class CopperWriter {
     }
 
     private boolean hasResubscribeTag(SyncRun run, List<String> tags) {
-        return tags != null && tags.stream().anyMatch(tagRules::isResubscribeTag);
+        TagRules rules = tagRules(run);
+        return tags != null && tags.stream().anyMatch(rules::isResubscribeTag);
     }
 
     private static String name(String first, String last) {

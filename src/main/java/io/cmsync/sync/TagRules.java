@@ -61,6 +61,8 @@ public final class TagRules {
     private final String unsubscribedKey;
     private final String cleanedKey;
     private final String resubscribeKey;
+    /** With several pairs: the product keys plus the other pairs' audience tags; null otherwise. */
+    private Set<String> extraProductKeys;
 
     /** Blank aliases are dropped; a null alias list means none; a blank tag is refused. */
     public TagRules(String deletionTag, List<String> deletionAliases, String inactiveTag,
@@ -84,6 +86,25 @@ public final class TagRules {
         product.add(resubscribeKey);
         product.remove("");
         this.productKeys = Set.copyOf(product);
+    }
+
+    /**
+     * These rules, also treating {@code tags} as the product's own (never pushed to Mailchimp as a contact's tag):
+     * with several pairs, the other pairs' audience tags (« Mailchimp: désabonné (fr) » for the pair en).
+     */
+    public TagRules withProductTags(java.util.Collection<String> tags) {
+        TagRules copy = new TagRules(deletionTag, deletionAliases, inactiveTag, inactiveAliases, unsubscribedTag,
+                cleanedTag, resubscribeTag, tags);
+        return copy;
+    }
+
+    private TagRules(String deletionTag, List<String> deletionAliases, String inactiveTag, List<String> inactiveAliases,
+                     String unsubscribedTag, String cleanedTag, String resubscribeTag, java.util.Collection<String> more) {
+        this(deletionTag, deletionAliases, inactiveTag, inactiveAliases, unsubscribedTag, cleanedTag, resubscribeTag);
+        Set<String> product = new LinkedHashSet<>(this.productKeys);
+        more.forEach(t -> product.add(key(t)));
+        product.remove("");
+        this.extraProductKeys = Set.copyOf(product);
     }
 
     /** The configured deletion tag, as configured (trimmed). */
@@ -179,7 +200,7 @@ public final class TagRules {
      * such tags describe the sync itself and are never pushed to Mailchimp.
      */
     public boolean isProductTag(String tag) {
-        return productKeys.contains(key(tag));
+        return extraProductKeys == null ? productKeys.contains(key(tag)) : extraProductKeys.contains(key(tag));
     }
 
     private static Set<String> keys(String main, List<String> aliases) {

@@ -225,6 +225,41 @@ class PairsScenarioTest {
     }
 
     @Test
+    void aContactOfTwoAudiencesWithTwoStatusesKeepsOneTagPerAudienceAndThePairsNeverUndoEachOther()
+            throws Exception {
+        h = new SyncHarness(dir, seed());
+        declarePairs();
+        assertThat(new SyncApplication(pairs(), false, false, false).runOnceStandalone(null)).isZero();
+        // cat unsubscribes from the English newsletter only
+        ObjectNode state = h.sandbox.dump();
+        for (JsonNode l : state.path("mailchimp").path("lists")) {
+            if (l.path("id").asText().equals(EN_LIST)) {
+                for (JsonNode m : l.path("members")) {
+                    if (m.path("email_address").asText().equals("cat@exemple.eu")) {
+                        ((ObjectNode) m).put("status", "unsubscribed").put("last_changed", Seed.nowIso(0));
+                    }
+                }
+            }
+        }
+        h.sandbox.load(state);
+
+        for (int run = 0; run < 3; run++) {
+            assertThat(new SyncApplication(pairs(), false, false, false).runOnceStandalone(null)).isZero();
+            assertThat(Seed.tagNames(h.copperPerson("cat@exemple.eu"))).as("after run %d", run + 2)
+                    .contains("Mailchimp: désabonné (en)").doesNotContain("Mailchimp: désabonné (fr)",
+                            "Mailchimp: désabonné");
+        }
+        // the EN pair's audience tag is the product's: never pushed to the FR audience as a tag of cat
+        for (JsonNode l : h.sandbox.dump().path("mailchimp").path("lists")) {
+            for (JsonNode m : l.path("members")) {
+                if (m.path("email_address").asText().equals("cat@exemple.eu")) {
+                    assertThat(Seed.tagNames(m)).noneMatch(t -> t.startsWith("Mailchimp:"));
+                }
+            }
+        }
+    }
+
+    @Test
     void theImplicitPairKeepsTodaysSchedule() throws Exception {
         h = new SyncHarness(dir, seed());
         SyncApplication app = new SyncApplication(h.settings(), true, false);
