@@ -80,6 +80,7 @@ public final class SyncRun {
     private final CappedList<NotSyncedEntry> notSynced;
     private final CappedList<io.cmsync.report.RefusedValueEntry> refusedValues;
     private volatile io.cmsync.mapping.ResolvedMapping mapping;
+    private volatile Instant scheduledFire;
     private final CappedList<ForgottenEntry> forgotten;
     private final CappedList<ResubscribedEntry> resubscribed;
     private final CappedList<Conflict> conflicts;
@@ -462,6 +463,15 @@ public final class SyncRun {
 
     public CappedList<ExcludedEntry> excluded() {
         return excluded;
+    }
+
+    /** The Quartz fire time this run was scheduled for; null for a run not fired by Quartz (--once). */
+    public Instant scheduledFire() {
+        return scheduledFire;
+    }
+
+    public void scheduledFire(Instant fire) {
+        this.scheduledFire = fire;
     }
 
     /** The run's field mapping, checked against both accounts when the run began; null before that. */

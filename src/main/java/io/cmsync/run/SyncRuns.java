@@ -144,8 +144,18 @@ public final class SyncRuns {
             tell(skipListeners, l -> l.accept(exchange));
             return;
         }
+        Instant fire = recoveredFire(exchange);
+        if (fire != null && acquired.isPresent() && alreadySynced(settings, fire)) {
+            // Quartz recovers a dead node's job when the node died before Quartz recorded its end, even when the run
+            // itself had ended: that fire time is synced already, running it again would be a duplicate run
+            LOG.info("Recovered trigger for the fire time {}: a run of it already ended, nothing to recover", fire);
+            acquired.get().close();
+            tell(skipListeners, l -> l.accept(exchange));
+            return;
+        }
         Started started = start(acquired.orElse(null), pair);
         SyncRun run = started.run();
+        run.scheduledFire(fire != null ? fire : scheduledFire(exchange));
         exchange.setProperty(SyncRun.PROPERTY, run);
         exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
             @Override
@@ -159,6 +169,43 @@ public final class SyncRuns {
             throw cannotGoOn; // the route's error handling reports it; the run ends with the exchange
         }
         run.store().staging().clear();
+    }
+
+    /** Synced-state meta key: the latest scheduled fire time whose run ended (a cluster's recovered job skips it). */
+    public static final String LAST_FIRE_SYNCED = "schedule.last-fire-synced";
+
+    /** The fire time a Quartz trigger was scheduled for (header of camel-quartz), null when not fired by Quartz. */
+    static Instant scheduledFire(Exchange exchange) {
+        Object fire = exchange.getMessage().getHeader("scheduledFireTime");
+        return fire instanceof java.util.Date d ? d.toInstant() : null;
+    }
+
+    /** The scheduled fire time of a job Quartz recovers from a dead node, null for any other trigger. */
+    static Instant recoveredFire(Exchange exchange) {
+        if (!"RECOVERING_JOBS".equals(exchange.getMessage().getHeader("triggerGroup", String.class))) {
+            return null;
+        }
+        Object data = exchange.getMessage().getHeader("mergedJobDataMap");
+        if (data instanceof org.quartz.JobDataMap map) {
+            // the recovery trigger carries the fire time the dead node's run was scheduled for
+            String original = map.getString(org.quartz.Scheduler.FAILED_JOB_ORIGINAL_TRIGGER_SCHEDULED_FIRETIME_IN_MILLISECONDS);
+            if (original != null) {
+                try {
+                    return Instant.ofEpochMilli(Long.parseLong(original));
+                } catch (NumberFormatException e) {
+                    // fall back on the trigger's own
+                }
+            }
+        }
+        return scheduledFire(exchange);
+    }
+
+    private static boolean alreadySynced(Settings settings, Instant fire) {
+        try (StateStore store = StateStore.open(settings.stateDatabase())) {
+            return store.meta(LAST_FIRE_SYNCED).map(Instant::parse).map(done -> !done.isBefore(fire)).orElse(false);
+        } catch (RuntimeException e) {
+            return false; // the run itself will say what is wrong with the state
+        }
     }
 
     /** A new run, and why its synced state cannot be opened (null when it can). */
@@ -306,6 +353,13 @@ public final class SyncRuns {
         try {
             run.finish(clock.instant());
             if (run.store() != null) {
+                if (run.scheduledFire() != null && run.fatalError() == null && !run.dryRun()) {
+                    try {
+                        run.store().putMeta(LAST_FIRE_SYNCED, run.scheduledFire().toString());
+                    } catch (StateException e) {
+                        LOG.warn("Last synced fire time not recorded: {}", e.getMessage());
+                    }
+                }
                 try {
                     run.store().staging().clear();
                 } catch (StateException e) {
