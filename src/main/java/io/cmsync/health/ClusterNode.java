@@ -209,15 +209,12 @@ public final class ClusterNode {
         String group = exchange.getMessage().getHeader("triggerGroup", String.class);
         String name = exchange.getMessage().getHeader("triggerName", String.class);
         boolean recovering = RECOVERY_GROUP.equals(group);
-        Instant scheduled = toInstant(exchange.getMessage().getHeader("scheduledFireTime"));
+        // the fire time the run is for: a recovered run's is the one the dead node did not finish
+        Instant scheduled = io.cmsync.run.SyncRuns.fireTimeOf(exchange);
         if (recovering) {
-            // the recovery trigger carries the fire time the dead node's run was scheduled for
+            // the recovery trigger names the trigger whose run the dead node did not finish
             Object data = exchange.getMessage().getHeader("mergedJobDataMap");
             if (data instanceof JobDataMap map) {
-                String original = map.getString(Scheduler.FAILED_JOB_ORIGINAL_TRIGGER_SCHEDULED_FIRETIME_IN_MILLISECONDS);
-                if (original != null) {
-                    scheduled = Instant.ofEpochMilli(Long.parseLong(original));
-                }
                 String originalName = map.getString(Scheduler.FAILED_JOB_ORIGINAL_TRIGGER_NAME);
                 String originalGroup = map.getString(Scheduler.FAILED_JOB_ORIGINAL_TRIGGER_GROUP);
                 if (originalName != null) {

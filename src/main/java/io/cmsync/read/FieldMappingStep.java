@@ -66,10 +66,6 @@ public final class FieldMappingStep {
         }
     }
 
-    boolean isDefault() {
-        return mapping.isDefault();
-    }
-
     /** The run's pair's mapping (this step's own for a run without a pair). */
     private FieldMapping mappingOf(SyncRun run) {
         return run.pair() == null ? mapping : run.pair().mapping();

@@ -155,7 +155,7 @@ public final class SyncRuns {
         }
         Started started = start(acquired.orElse(null), pair);
         SyncRun run = started.run();
-        run.scheduledFire(fire != null ? fire : scheduledFire(exchange));
+        run.scheduledFire(fireTimeOf(exchange));
         exchange.setProperty(SyncRun.PROPERTY, run);
         exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
             @Override
@@ -178,6 +178,15 @@ public final class SyncRuns {
     static Instant scheduledFire(Exchange exchange) {
         Object fire = exchange.getMessage().getHeader("scheduledFireTime");
         return fire instanceof java.util.Date d ? d.toInstant() : null;
+    }
+
+    /**
+     * The fire time a Quartz trigger's run is for: a recovered job's is the one the dead node did not finish (null
+     * when not fired by Quartz).
+     */
+    public static Instant fireTimeOf(Exchange exchange) {
+        Instant recovered = recoveredFire(exchange);
+        return recovered != null ? recovered : scheduledFire(exchange);
     }
 
     /** The scheduled fire time of a job Quartz recovers from a dead node, null for any other trigger. */
