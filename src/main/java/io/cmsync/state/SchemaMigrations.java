@@ -36,6 +36,16 @@ final class SchemaMigrations {
             return; // the usual case: no Flyway start-up (a second per process) to learn that nothing is to do
         }
         boolean handMade = !history && hasTable(connection, "synced_contact");
+        boolean firstCut = false;
+        if (history && !db.postgres() && !anySuccess(connection) && hasTable(connection, "synced_contact")) {
+            // a process killed while version 1 ran on a fresh H2 file (each statement there commits on its own): some
+            // of its tables and an empty history. Finished like a hand-made state, whose schema version 1 is.
+            try (Statement s = connection.createStatement()) {
+                s.execute("DROP TABLE \"" + HISTORY + "\"");
+            }
+            handMade = true;
+            firstCut = true;
+        }
         if (handMade && !db.postgres()) {
             completeHandMade(connection);
         }
@@ -52,8 +62,18 @@ final class SchemaMigrations {
                 .load();
         if (handMade) {
             flyway.baseline();
-            LOG.info("État synchronisé existant reconnu (créé avant les migrations): version de schéma {}",
-                    HAND_MADE_VERSION);
+            if (firstCut) {
+                LOG.info("Création de l'état synchronisé interrompue (processus arrêté): terminée, version de schéma {}",
+                        HAND_MADE_VERSION);
+            } else {
+                LOG.info("État synchronisé existant reconnu (créé avant les migrations): version de schéma {}",
+                        HAND_MADE_VERSION);
+            }
+        } else if (history && !db.postgres() && anyFailure(connection)) {
+            // a script that failed on H2 (a full disk) is recorded as failed and Flyway refuses to go on until it is
+            // repaired; H2's scripts are written to run again over their own partial work (db/migration/h2/README.md)
+            flyway.repair();
+            LOG.info("Migration de l'état synchronisé interrompue lors d'une ouverture précédente: reprise");
         }
         MigrateResult result = flyway.migrate();
         if (result.migrationsExecuted > 0) {
@@ -124,6 +144,20 @@ final class SchemaMigrations {
             }
         }
         return false;
+    }
+
+    private static boolean anySuccess(Connection c) throws SQLException {
+        return exists(c, "SELECT 1 FROM \"" + HISTORY + "\" WHERE \"success\"");
+    }
+
+    private static boolean anyFailure(Connection c) throws SQLException {
+        return exists(c, "SELECT 1 FROM \"" + HISTORY + "\" WHERE NOT \"success\"");
+    }
+
+    private static boolean exists(Connection c, String query) throws SQLException {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(query)) {
+            return rs.next();
+        }
     }
 
     private static boolean hasTable(Connection c, String name) throws SQLException {
