@@ -16,6 +16,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.cmsync.run.SyncRun;
+import io.cmsync.run.SyncRuns;
 import io.cmsync.state.QuartzJobStore;
 import io.cmsync.state.StateDatabase;
 
@@ -244,17 +245,21 @@ public final class ClusterNode {
                 run.startedAt());
     }
 
-    /** A trigger found the run lock held (another node, or a --once run, is syncing). */
-    public void skipped(Exchange exchange) {
+    /**
+     * A trigger started no run: it found the run lock held (another node, or a --once run, is syncing), or it recovered
+     * a fire time whose run had already ended.
+     */
+    public void skipped(Exchange exchange, SyncRuns.Skip why) {
         triggersSkipped.incrementAndGet();
         String pair = label(null, exchange.getProperty(io.cmsync.run.Pair.PROPERTY, String.class));
         PairCounts counts = countsOf(pair);
         if (counts != null) {
             counts.skipped.incrementAndGet();
         }
-        Instant scheduled = toInstant(exchange.getMessage().getHeader("scheduledFireTime"));
-        LOG.info("Trigger skipped on node {}: pair {}, scheduled {}, the run lock is held elsewhere", instanceId(),
-                pair, scheduled == null ? "-" : scheduled);
+        Instant scheduled = SyncRuns.fireTimeOf(exchange);
+        LOG.info("Trigger skipped on node {}: pair {}, scheduled {}, {}", instanceId(), pair,
+                scheduled == null ? "-" : scheduled, why == SyncRuns.Skip.LOCK_HELD ? "the run lock is held elsewhere"
+                        : "recovered from a dead node, but a run of that fire time already ended");
     }
 
     /** A run ended (SyncRuns' end). */

@@ -19,7 +19,7 @@ import org.apache.camel.impl.health.AbstractHealthCheck;
  * Its meters (Prometheus names): {@code cmsync_node_info{instance_id, job_store, clustered}} = 1,
  * {@code cmsync_node_running} (the syncs this node runs now), {@code cmsync_node_runs_started_total},
  * {@code cmsync_node_runs_recovered_total} (runs this node took over from a dead node),
- * {@code cmsync_node_triggers_skipped_total} (triggers that found the run lock held elsewhere), and in a cluster
+ * {@code cmsync_node_triggers_skipped_total} (triggers that started no run: the run lock held elsewhere, or a recovered fire time whose run had already ended), and in a cluster
  * {@code cmsync_cluster_nodes_alive}. With declared pairs, per pair (label {@code pair}):
  * {@code cmsync_node_pair_running}, {@code cmsync_node_pair_runs_started_total},
  * {@code cmsync_node_pair_runs_recovered_total}, {@code cmsync_node_pair_triggers_skipped_total}; and the health
@@ -124,7 +124,7 @@ public final class NodeHealthCheck extends AbstractHealthCheck {
                     .description("Sync runs of this pair this node recovered from a dead node of the cluster")
                     .tag("pair", pair).register(registry);
             FunctionCounter.builder("cmsync.node.pair.triggers.skipped", counts, ClusterNode.PairCounts::skipped)
-                    .description("This pair's triggers skipped because another run of it held its lock")
+                    .description("This pair's triggers that started no run (its lock held, or its fire time already synced)")
                     .tag("pair", pair).register(registry);
         });
         FunctionCounter.builder("cmsync.node.runs.started", node, ClusterNode::runsStarted)
@@ -133,7 +133,7 @@ public final class NodeHealthCheck extends AbstractHealthCheck {
                 .description("Sync runs this node recovered from a dead node of the cluster (Quartz recovery)")
                 .register(registry);
         FunctionCounter.builder("cmsync.node.triggers.skipped", node, ClusterNode::triggersSkipped)
-                .description("Scheduled triggers skipped because another run held the lock").register(registry);
+                .description("Triggers that started no run (the lock held, or a recovered fire time already synced)").register(registry);
         if (node.clustered()) {
             Gauge.builder("cmsync.cluster.nodes.alive", node, ClusterNode::nodesAlive)
                     .description("Nodes of the Quartz cluster whose last check-in is recent").register(registry);

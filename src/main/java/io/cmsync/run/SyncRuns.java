@@ -53,7 +53,7 @@ public final class SyncRuns {
     private final boolean dryRun;
     private final List<Consumer<SyncRun>> endListeners = new CopyOnWriteArrayList<>();
     private final List<java.util.function.BiConsumer<SyncRun, Exchange>> beginListeners = new CopyOnWriteArrayList<>();
-    private final List<Consumer<Exchange>> skipListeners = new CopyOnWriteArrayList<>();
+    private final List<java.util.function.BiConsumer<Exchange, Skip>> skipListeners = new CopyOnWriteArrayList<>();
     private volatile RunConsole console = RunConsole.NONE;
     /** The deployment's pairs by name ("" for today's single pair); empty: runs carry no pair (tests of steps). */
     private final java.util.Map<String, Pair> pairs = new java.util.concurrent.ConcurrentHashMap<>();
@@ -141,7 +141,7 @@ public final class SyncRuns {
             String held = RunLock.describe(settings.stateDatabase(), settings.lockFile());
             LOG.info("Another run holds the lock {}: this trigger is skipped", held);
             console.lockHeld(held);
-            tell(skipListeners, l -> l.accept(exchange));
+            tell(skipListeners, l -> l.accept(exchange, Skip.LOCK_HELD));
             return;
         }
         Instant fire = recoveredFire(exchange);
@@ -150,7 +150,7 @@ public final class SyncRuns {
             // itself had ended: that fire time is synced already, running it again would be a duplicate run
             LOG.info("Recovered trigger for the fire time {}: a run of it already ended, nothing to recover", fire);
             acquired.get().close();
-            tell(skipListeners, l -> l.accept(exchange));
+            tell(skipListeners, l -> l.accept(exchange, Skip.FIRE_ALREADY_SYNCED));
             return;
         }
         Started started = start(acquired.orElse(null), pair);
@@ -274,8 +274,16 @@ public final class SyncRuns {
         beginListeners.add(Objects.requireNonNull(listener, "listener"));
     }
 
-    /** {@code listener} is told about every trigger skipped because another run holds the lock. */
-    public void onSkip(Consumer<Exchange> listener) {
+    /** Why a trigger started no run. */
+    public enum Skip {
+        /** another run (another node's, a --once) holds the pair's run lock */
+        LOCK_HELD,
+        /** a job Quartz recovered from a dead node, for a fire time whose run had already ended */
+        FIRE_ALREADY_SYNCED
+    }
+
+    /** {@code listener} is told about every trigger that starts no run, and why. */
+    public void onSkip(java.util.function.BiConsumer<Exchange, Skip> listener) {
         skipListeners.add(Objects.requireNonNull(listener, "listener"));
     }
 

@@ -43,6 +43,8 @@ class RecoveredFireTimeTest extends RouteTestSupport {
     @Test
     void aRecoveredFireTimeWhoseRunEndedIsSkippedAndOneThatDidNotEndRuns() throws Exception {
         startCamel();
+        List<SyncRuns.Skip> skips = new java.util.concurrent.CopyOnWriteArrayList<>();
+        runs.onSkip((exchange, why) -> skips.add(why));
         // a run scheduled at FIRE ends: the state records that fire time as synced
         Exchange scheduled = new DefaultExchange(context);
         scheduled.getMessage().setHeader("scheduledFireTime", Date.from(FIRE));
@@ -57,6 +59,7 @@ class RecoveredFireTimeTest extends RouteTestSupport {
         Exchange again = recoveryOf(FIRE);
         runs.begin(again);
         assertThat(again.getProperty(SyncRun.PROPERTY)).as("the same fire time recovered: no second run").isNull();
+        assertThat(skips).as("told why, not as a held lock").containsExactly(SyncRuns.Skip.FIRE_ALREADY_SYNCED);
 
         Exchange later = recoveryOf(FIRE.plusSeconds(900));
         runs.begin(later);

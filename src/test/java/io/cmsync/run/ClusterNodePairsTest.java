@@ -6,6 +6,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Map;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.health.HealthCheck;
@@ -17,6 +18,7 @@ import org.quartz.Scheduler;
 
 import io.cmsync.health.ClusterNode;
 import io.cmsync.health.NodeHealthCheck;
+import io.cmsync.testsupport.LogCapture;
 
 /**
  * A node running two pairs at once (one of them recovered from a dead node): it knows both runs, and its node check,
@@ -88,15 +90,23 @@ class ClusterNodePairsTest {
                     .contains("cmsync_node_pair_runs_recovered_total{pair=\"en\"} 1.0")
                     .contains("cmsync_node_pair_runs_recovered_total{pair=\"fr\"} 0.0");
 
-            // fr ends: en still runs on this node; a trigger of fr that finds fr's lock held counts for fr only
+            // fr ends: en still runs on this node; a trigger of fr that finds fr's lock held counts for fr only, a
+            // recovery of en's fire time that had already ended counts for en
             node.ended(fr);
-            node.skipped(fired(camel, "fr", "copper-mailchimp-sync", "sync-fr"));
+            try (LogCapture log = new LogCapture(Map.of())) {
+                node.skipped(fired(camel, "fr", "copper-mailchimp-sync", "sync-fr"), SyncRuns.Skip.LOCK_HELD);
+                node.skipped(recovery, SyncRuns.Skip.FIRE_ALREADY_SYNCED);
+                // the engineer reads why each trigger started nothing, and the fire time a recovery was for
+                assertThat(log.text()).contains("pair fr, scheduled 2026-11-26T18:59:54Z, the run lock is held elsewhere")
+                        .contains("pair en, scheduled 2026-11-26T18:59:48Z, recovered from a dead node, but a run of"
+                                + " that fire time already ended");
+            }
             HealthCheck.Result one = check.call();
             assertThat(one.getDetails()).containsEntry("node.running.pairs", "en")
                     .containsEntry("node.pair.fr.running", "none").containsEntry("node.pair.en.running",
                             "20261126-200000-bbbbbb")
                     .containsEntry("node.pair.fr.triggers.skipped", 1L)
-                    .containsEntry("node.pair.en.triggers.skipped", 0L)
+                    .containsEntry("node.pair.en.triggers.skipped", 1L)
                     .doesNotContainKey("node.pair.fr.running.since");
             assertThat(registry.scrape()).contains("cmsync_node_running 1.0")
                     .contains("cmsync_node_pair_running{pair=\"fr\"} 0.0");
