@@ -67,16 +67,20 @@ public final class CopperWriter {
                 chunk.forEach(a -> record(run, a.email(), name(a.firstName(), a.lastName()), CREATE, e.getMessage()));
                 continue;
             }
+            Retried retried = retryWithoutRefusedFields(run, results, chunk.stream().map(a -> new Sent(a.email(),
+                    a.fields(), null)).toList(), (i, fields) -> CopperMapping.newPerson(chunk.get(i).email(),
+                    chunk.get(i).firstName(), chunk.get(i).lastName(), newTags, fields, run.mapping()),
+                    client(run)::bulkCreate);
             for (int i = 0; i < chunk.size(); i++) {
                 Action.CreateCopperPerson a = chunk.get(i);
-                CopperClient.BulkItem r = results.get(i);
+                CopperClient.BulkItem r = retried.results().get(i);
                 String error = r.error();
                 if (r.ok()) {
                     run.createdCopperPerson(a.email(), r.person().id());
                 } else if (CopperClient.alreadyTaken(error)) {
                     error = alreadyThere(run, a);
                 }
-                record(run, a.email(), name(a.firstName(), a.lastName()), CREATE, List.copyOf(a.fields().keySet()),
+                record(run, a.email(), name(a.firstName(), a.lastName()), CREATE, retried.written(i, a.fields()),
                         error);
             }
         }
@@ -127,10 +131,16 @@ public final class CopperWriter {
                 chunk.forEach(a -> record(run, a.email(), name(a.firstName(), a.lastName()), UPDATE, e.getMessage()));
                 continue;
             }
+            Retried retried = retryWithoutRefusedFields(run, results, chunk.stream().map(a -> new Sent(a.email(),
+                    a.fields(), String.valueOf(a.copperId()))).toList(), (i, fields) -> {
+                        Action.UpdateCopperPerson a = chunk.get(i);
+                        return CopperMapping.personUpdate(a.copperId(), a.firstName(), a.lastName(), a.namesChanged(),
+                                a.tagsChanged() ? a.tags() : null, fields, a.copper().fields(), run.mapping());
+                    }, client(run)::bulkUpdate);
             for (int i = 0; i < chunk.size(); i++) {
                 Action.UpdateCopperPerson a = chunk.get(i);
-                String error = results.get(i).error();
-                record(run, a.email(), name(a.firstName(), a.lastName()), UPDATE, List.copyOf(a.fields().keySet()),
+                String error = retried.results().get(i).error();
+                record(run, a.email(), name(a.firstName(), a.lastName()), UPDATE, retried.written(i, a.fields()),
                         error);
                 if (error == null && hasResubscribeTag(run, a.copper().tags()) && !hasResubscribeTag(run, a.tags())) {
                     run.resubscribed().add(new ResubscribedEntry(a.email()));
@@ -197,6 +207,72 @@ public final class CopperWriter {
 
     private static String name(String first, String last) {
         return ((first == null ? "" : first) + " " + (last == null ? "" : last)).strip();
+    }
+
+    /** One person of a bulk call: its e-mail, the mapped fields it carried, its Copper id (null for a create). */
+    private record Sent(String email, Map<String, String> fields, String copperId) {
+    }
+
+    /** A chunk's results after the retry, and the mapped fields Copper refused for each person (by index). */
+    private record Retried(List<CopperClient.BulkItem> results, Map<Integer, List<String>> refused) {
+        /** The mapped fields person {@code i} wrote: the ones it carried but those Copper refused. */
+        List<String> written(int i, Map<String, String> fields) {
+            List<String> no = refused.getOrDefault(i, List.of());
+            return fields.keySet().stream().filter(f -> !no.contains(f)).toList();
+        }
+    }
+
+    /**
+     * People Copper refused for a mapped field's value (a check of ours let it through, or the definitions changed
+     * since the run read them) are sent again without those fields, in one more call for the chunk: the refused values
+     * are reported for that contact and field, the rest of the contact syncs, and the contact is held back from the
+     * synced state so the next run compares it again. A failure that names no mapped field stays the contact's.
+     */
+    private static Retried retryWithoutRefusedFields(SyncRun run, List<CopperClient.BulkItem> results, List<Sent> sent,
+            java.util.function.BiFunction<Integer, Map<String, String>, Map<String, Object>> body,
+            java.util.function.Function<List<Map<String, Object>>, List<CopperClient.BulkItem>> call) {
+        if (run.mapping() == null) {
+            return new Retried(results, Map.of());
+        }
+        Map<Integer, List<String>> refused = new java.util.LinkedHashMap<>();
+        List<Map<String, Object>> bodies = new ArrayList<>();
+        for (int i = 0; i < sent.size(); i++) {
+            Sent s = sent.get(i);
+            String error = results.get(i).error();
+            if (error == null || s.fields().isEmpty()) {
+                continue;
+            }
+            List<String> named = run.mapping().copperEntriesRefused(error, s.fields().keySet());
+            if (named.isEmpty()) {
+                continue;
+            }
+            refused.put(i, named);
+            Map<String, String> rest = new java.util.LinkedHashMap<>(s.fields());
+            named.forEach(rest::remove);
+            bodies.add(body.apply(i, rest));
+            for (String entry : named) {
+                String reason = "Copper : " + error;
+                run.refusedValues().add(new io.cmsync.report.RefusedValueEntry(s.email(), Planner.SIDE_COPPER, entry,
+                        s.fields().get(entry), reason, s.copperId()));
+                run.log().say(io.cmsync.report.RunLog.Level.WARN, "report.log.refused-value", "Copper", s.email(),
+                        entry, s.fields().get(entry), reason);
+            }
+            run.keepOutOfState(s.email());
+        }
+        if (refused.isEmpty()) {
+            return new Retried(results, Map.of());
+        }
+        List<CopperClient.BulkItem> out = new ArrayList<>(results);
+        List<Integer> again = List.copyOf(refused.keySet());
+        try {
+            List<CopperClient.BulkItem> second = call.apply(bodies);
+            for (int k = 0; k < again.size(); k++) {
+                out.set(again.get(k), second.get(k));
+            }
+        } catch (ApiException e) {
+            again.forEach(i -> out.set(i, new CopperClient.BulkItem(null, e.getMessage())));
+        }
+        return new Retried(out, refused);
     }
 
     private static void record(SyncRun run, String email, String name, String operation, String error) {

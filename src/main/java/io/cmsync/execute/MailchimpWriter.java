@@ -258,7 +258,7 @@ public final class MailchimpWriter {
             run.log().say(io.cmsync.report.RunLog.Level.WARN, "report.log.refused-value", "Mailchimp", email, entry,
                     fields.get(entry), reason);
         }
-        run.holdBack(email);
+        run.keepOutOfState(email);
     }
 
     /**

@@ -127,6 +127,52 @@ final class DefaultResolvedMapping implements ResolvedMapping {
         return sb.toString();
     }
 
+    @Override
+    public List<String> copperEntriesRefused(String copperError, java.util.Collection<String> entries) {
+        if (copperError == null) {
+            return List.of();
+        }
+        // two shapes (CONTRACT §11.1): a single call's « Invalid input: Validation errors: Custom fields: Secteur: … »
+        // (several joined by new lines), and a bulk item's {"message": {"custom_fields": [{"error": …}]}}, which the
+        // client gives as « custom_fields: … » (several joined by "; ")
+        String text = copperError.replaceFirst("(?is)^\\s*invalid input:\\s*validation errors:\\s*", "");
+        Set<String> out = new LinkedHashSet<>();
+        for (String segment : text.split("\\n|; ")) {
+            int colon = segment.indexOf(':');
+            if (colon <= 0) {
+                continue;
+            }
+            String attribute = segment.substring(0, colon).strip().toLowerCase(Locale.ROOT).replace(' ', '_');
+            String detail = segment.substring(colon + 1);
+            List<Resolved> carried = fields.stream().filter(r -> entries.contains(r.entry().name()))
+                    .filter(r -> attribute.equals(attributeOf(r))).toList();
+            List<Resolved> named = carried.stream().filter(r -> r.custom() != null && namedIn(detail, r.custom()))
+                    .toList();
+            // Copper named the custom field: that one; it said only "custom_fields": each custom field it carried
+            (named.isEmpty() ? carried : named).forEach(r -> out.add(r.entry().name()));
+        }
+        return List.copyOf(out);
+    }
+
+    /** The Copper attribute an entry writes, as Copper's errors name it. */
+    private static String attributeOf(Resolved r) {
+        return switch (r.field().kind()) {
+            case TITLE -> "title";
+            case COMPANY_NAME -> "company_name";
+            case PHONE -> "phone_numbers";
+            case ADDRESS -> "address";
+            case WEBSITE -> "websites";
+            case CUSTOM -> "custom_fields";
+            default -> ""; // the names: their failure is the contact's, as before the mapping
+        };
+    }
+
+    /** An error's detail names this custom field, or its definition's id (deleted since the run read them). */
+    private static boolean namedIn(String detail, CustomFieldDef def) {
+        return Pattern.compile("(?iu)(?<![\\p{L}\\p{N}])" + Pattern.quote(def.name()) + "\\s*:").matcher(detail).find()
+                || Pattern.compile("(?i)definition id:\\s*" + def.id() + "(?!\\d)").matcher(detail).find();
+    }
+
     // ------------------------------------------------------------------ reading
 
     @Override

@@ -54,4 +54,15 @@ public interface ResolvedMapping {
 
     /** Adds the given fields' values to a member's {@code merge_fields} object (already accepted by the check). */
     void putMailchimp(Map<String, String> values, Map<String, Object> mergeFields);
+
+    /**
+     * The entries among {@code entries} that a Copper validation error names: Copper's 422 lists each attribute it
+     * refused by its human name ({@code Invalid input: Validation errors: Custom fields: Secteur: … is not a valid
+     * option}, several joined by new lines), so a value one of our checks let through is dropped from that contact's
+     * write rather than the whole contact failing. Empty when the error names none of them (it failed for another
+     * reason).
+     */
+    default List<String> copperEntriesRefused(String copperError, java.util.Collection<String> entries) {
+        return List.of();
+    }
 }

@@ -72,7 +72,7 @@ public final class SyncedState {
         for (List<SyncedRecord> page = run.staging().targetsAfter(null, COMMIT_PAGE); !page.isEmpty();
              page = run.staging().targetsAfter(after, COMMIT_PAGE)) {
             for (SyncedRecord record : page) {
-                if (run.failed(record.email())) {
+                if (run.keptOutOfState(record.email())) {
                     continue;
                 }
                 Optional<SyncedRecord> stored = run.store().find(record.email());

@@ -73,6 +73,8 @@ public final class SyncRun {
     private final java.util.concurrent.atomic.AtomicLong operationCount = new java.util.concurrent.atomic.AtomicLong();
     private final java.util.concurrent.atomic.AtomicLong operationErrors = new java.util.concurrent.atomic.AtomicLong();
     private final Set<String> failedEmails = Collections.synchronizedSet(new HashSet<>());
+    /** Written, but with a mapped value the other side refused: not recorded as synced (see keepOutOfState). */
+    private final Set<String> refusedValueEmails = Collections.synchronizedSet(new HashSet<>());
     /** The first Copper ids created (for tests and diagnostics); every one also goes to the staged targets. */
     private final Map<String, Long> createdCopperIds = Collections.synchronizedMap(new LinkedHashMap<>());
     private final CappedList<FlaggedEntry> flagged;
@@ -410,11 +412,30 @@ public final class SyncRun {
         return failedEmails.contains(email);
     }
 
-    /** The e-mails whose writes failed or were held back (a copy). */
+    /**
+     * A contact written without a mapped value the other side refused: it is not recorded as synced, so the next run
+     * compares it again and says the value again until someone fixes it; unlike {@link #holdBack} its other writes of
+     * this run (its tags on the other side) still go.
+     */
+    public void keepOutOfState(String email) {
+        refusedValueEmails.add(email);
+    }
+
+    /** Whether the synced state must not record this contact at the run's end (failed, held back or refused value). */
+    public boolean keptOutOfState(String email) {
+        return failedEmails.contains(email) || refusedValueEmails.contains(email);
+    }
+
+    /** The e-mails whose writes failed or were held back, and those with a refused value (a copy). */
     public Set<String> failedEmails() {
+        Set<String> all = new HashSet<>();
         synchronized (failedEmails) {
-            return Set.copyOf(failedEmails);
+            all.addAll(failedEmails);
         }
+        synchronized (refusedValueEmails) {
+            all.addAll(refusedValueEmails);
+        }
+        return Set.copyOf(all);
     }
 
     public void createdCopperPerson(String email, long id) {

@@ -402,6 +402,90 @@ class FieldMappingScenarioTest {
         assertThat(h.latestReport()).contains("VALEURS REFUSÉES").contains("Vélo, Pêche");
     }
 
+    /**
+     * The definitions change while a run is going (someone removes a choice after the run read them): each side then
+     * refuses a value our checks let through. The value is reported for that contact and field, the contact is
+     * written again without it, and the rest of the contact, its tags included, still syncs.
+     */
+    @Test
+    void aValueEachSideRefusesAtWriteTimeIsReportedWhileTheRestOfTheContactSyncs() throws Exception {
+        start(new Seed().person(ALICE, "Alice", "Arnaud").member(ALICE, "subscribed", "Alice", "Arnaud"), MAPPING);
+        editCopperBeforeRun(ALICE);
+        assertThat(h.run()).isZero();
+
+        long copperEdit = Seed.now();
+        editCopper(ALICE, p -> {
+            setCustom(p, 9012, 9121L);                                  // Canal: Salon → Web, Copper → Mailchimp
+            ((ArrayNode) p.withArray("tags")).add("vip");                // a tag for Mailchimp, same contact
+            p.put("date_modified", copperEdit);
+        });
+        editMember(ALICE, m -> {
+            ObjectNode f = (ObjectNode) m.path("merge_fields");
+            f.put("SECTEUR", "Commerce");                               // Secteur: Industrie → Commerce, to Copper
+            f.put("COMPANY", "Atelier Alice SA");                       // the rest of the contact, to Copper
+            m.put("last_changed", Seed.nowIso(5));
+        });
+
+        // every call takes a while, so that the choices can be removed after the run read the definitions and before
+        // it writes: what a person editing the account during a run does
+        h.sandbox.faults(new io.cmsync.sandbox.FaultConfig(250, 0, 0, 0, 0, 0, 30_000, 42));
+        h.sandbox.resetCalls();
+        var run = java.util.concurrent.Executors.newSingleThreadExecutor();
+        try {
+            var exit = run.submit(() -> h.run());
+            long deadline = System.currentTimeMillis() + 30_000;
+            while (!bothDefinitionsRead() && System.currentTimeMillis() < deadline) {
+                Thread.sleep(2);
+            }
+            assertThat(h.sandbox.calls().keySet()).as("no write before the edit")
+                    .noneMatch(k -> !k.startsWith("GET ") && !k.endsWith("/search"));
+            ObjectNode state = h.sandbox.dump();
+            for (JsonNode d : state.path("copper").path("custom_field_definitions")) {
+                if (d.path("id").asLong() == 9001) {
+                    ArrayNode options = (ArrayNode) d.path("options");
+                    for (int i = options.size() - 1; i >= 0; i--) {
+                        if (options.get(i).path("name").asText().equals("Commerce")) {
+                            options.remove(i);
+                        }
+                    }
+                }
+            }
+            for (JsonNode f : state.path("mailchimp").path("lists").get(0).path("merge_fields")) {
+                if (f.path("tag").asText().equals("CANAL")) {
+                    ((ObjectNode) f.path("options")).putArray("choices").add("Salon");
+                }
+            }
+            h.sandbox.load(state);
+            assertThat(exit.get(120, java.util.concurrent.TimeUnit.SECONDS))
+                    .as("refused values are reported, not failed contacts").isZero();
+        } finally {
+            run.shutdownNow();
+            h.sandbox.faults(io.cmsync.sandbox.FaultConfig.none());
+        }
+
+        JsonNode person = h.copperPerson(ALICE);
+        JsonNode member = h.member(ALICE);
+        assertThat(person.path("company_name").asText()).as("the rest of the Copper write")
+                .isEqualTo("Atelier Alice SA");
+        assertThat(customValues(person).get(9001L).asLong()).as("Secteur as it was").isEqualTo(9101L);
+        assertThat(member.path("merge_fields").path("CANAL").asText()).as("CANAL as it was").isEqualTo("Salon");
+        assertThat(member.path("tags").toString()).as("the contact's tags still went to Mailchimp").contains("vip");
+
+        String report = h.latestReport();
+        assertThat(report).contains("VALEURS REFUSÉES").contains("secteur").contains("Commerce")
+                .contains("canal").contains("Web").contains("Copper : ").contains("Mailchimp : ");
+        assertThat(report).as("each write lists what it carried, not the refused field")
+                .contains("Champs synchronisés: societe");
+        assertThat(report).doesNotContain("ÉCHEC");
+    }
+
+    /** Both definitions answered (the call log has a call once it is answered; the counts, as it starts). */
+    private boolean bothDefinitionsRead() {
+        var answered = h.sandbox.callLog();
+        return answered.stream().anyMatch(c -> c.method().equals("GET") && c.path().contains("custom_field_definitions"))
+                && answered.stream().anyMatch(c -> c.method().equals("GET") && c.path().contains("merge-fields"));
+    }
+
     @Test
     void aMappingTheAudienceCannotServeStopsTheRunBeforeAnyWrite() throws Exception {
         start(new Seed().person(ALICE, "Alice", "Arnaud"), MAPPING + """

@@ -134,6 +134,38 @@ class DefaultResolvedMappingTest {
     }
 
     @Test
+    void aCopperValidationErrorNamesTheEntriesItRefused() {
+        List<String> sent = List.of("poste", "societe", "mobile", "secteur", "secteur-radio", "interets", "ca");
+        // the sandbox's wording for a custom field (Copper's exact text is UNVERIFIED): the field's name
+        assertThat(ALL.copperEntriesRefused("Invalid input: Validation errors: Custom fields: Secteur: 510099 is not"
+                + " a valid option", sent)).as("every entry writing that custom field")
+                .containsExactly("secteur", "secteur-radio");
+        assertThat(ALL.copperEntriesRefused("Invalid input: Validation errors: Custom fields: Invalid custom field"
+                + " definition id: 510003", sent)).as("a definition deleted since the run read them")
+                .containsExactly("interets");
+        // Rails-style attribute names, several errors joined by new lines (CONTRACT §7, observed)
+        assertThat(ALL.copperEntriesRefused("Invalid input: Validation errors: Title: is too long\nPhone numbers:"
+                + " number is invalid", sent)).containsExactly("poste", "mobile");
+        assertThat(ALL.copperEntriesRefused("Invalid input: Validation errors: Company name: is too long",
+                List.of("poste"))).as("only among the entries that person carried").isEmpty();
+        assertThat(ALL.copperEntriesRefused("Invalid input: Validation errors: Custom fields: Chiffre d'affaires"
+                + " annuel: is not a number", sent)).containsExactly("ca");
+        // not about a mapped field: the failure stays the contact's
+        assertThat(ALL.copperEntriesRefused("Invalid input: Validation errors: Emails: a@b has already been taken",
+                sent)).isEmpty();
+        assertThat(ALL.copperEntriesRefused("Invalid input: Validation errors: Name: can't be blank", sent)).isEmpty();
+        // a bulk item's error (message object, CONTRACT §4.8), as the client gives it
+        assertThat(ALL.copperEntriesRefused("custom_fields: Secteur: 510099 is not a valid option", sent))
+                .containsExactly("secteur", "secteur-radio");
+        assertThat(ALL.copperEntriesRefused("custom_fields: invalid", List.of("poste", "secteur", "ca")))
+                .as("Copper did not say which: every custom field the person carried").containsExactly("secteur", "ca");
+        assertThat(ALL.copperEntriesRefused("title: invalid; emails: invalid", sent)).containsExactly("poste");
+        assertThat(ALL.copperEntriesRefused("name: invalid", sent)).isEmpty();
+        assertThat(ALL.copperEntriesRefused("HTTP 500 Secteur", sent)).as("not a validation error").isEmpty();
+        assertThat(ALL.copperEntriesRefused(null, sent)).isEmpty();
+    }
+
+    @Test
     void bothSidesOfTheSameContactAreEqual() throws Exception {
         assertThat(ALL.mailchimpValues(mergeFields(MERGE_FIELDS)))
                 .isEqualTo(withoutCarried(ALL.copperValues(person(PERSON))));

@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import org.junit.jupiter.api.Test;
 
+import io.cmsync.execute.CopperWriter;
 import io.cmsync.execute.MailchimpWriter;
 import io.cmsync.mapping.Definitions;
 import io.cmsync.mapping.FieldMapping;
@@ -23,12 +24,13 @@ import io.cmsync.sync.Contact;
 import io.cmsync.sync.FlowDirection;
 
 /**
- * A value Mailchimp refuses although the mapping's checks let it through (here: a dropdown choice removed in the
- * audience after the run read its merge fields): Mailchimp answers the documented 400 « Your merge fields were
- * invalid. » naming the field; the member is written again without it, the value is reported for that contact and
- * field, and the contact is held back from the synced state so the next run compares it again.
+ * A value one side refuses although the mapping's checks let it through (here: a choice or option « Agriculture »
+ * removed after the run read the definitions). Mailchimp answers the documented 400 « Your merge fields were invalid. »
+ * naming the field; a Copper bulk item fails naming {@code custom_fields}. The contact is written again without it,
+ * the value is reported for that contact and field, and the contact is kept out of the synced state (the next run
+ * compares it again) without counting as failed.
  */
-class MailchimpRefusedFieldsTest extends RouteTestSupport {
+class RefusedValuesAtWriteTest extends RouteTestSupport {
     static final String EMAIL = "sophie.bernard@exemple.fr";
 
     @Override
@@ -36,7 +38,7 @@ class MailchimpRefusedFieldsTest extends RouteTestSupport {
         return List.of("execute.yaml");
     }
 
-    /** The mapping as checked when the run began: SECTEUR still offered « Agriculture » then. */
+    /** The mapping as checked when the run began: SECTEUR and Copper's Secteur still offered « Agriculture » then. */
     private io.cmsync.mapping.ResolvedMapping mappingReadBeforeTheChoiceWasRemoved() {
         List<Definitions.MergeFieldDef> merge = new java.util.ArrayList<>();
         for (Definitions.MergeFieldDef d : mailchimp.mergeFields()) {
@@ -51,8 +53,8 @@ class MailchimpRefusedFieldsTest extends RouteTestSupport {
                 new MappingEntry("first_name", "first_name", "FNAME", FlowDirection.BOTH, null, 0),
                 new MappingEntry("last_name", "last_name", "LNAME", FlowDirection.BOTH, null, 0),
                 new MappingEntry("telephone", "phone_numbers", "PHONE", FlowDirection.COPPER_TO_MAILCHIMP, null, 1),
-                new MappingEntry("societe", "company_name", "COMPANY", FlowDirection.COPPER_TO_MAILCHIMP, null, 4),
-                new MappingEntry("secteur", "custom:Secteur", "SECTEUR", FlowDirection.COPPER_TO_MAILCHIMP, null, 7)),
+                new MappingEntry("societe", "company_name", "COMPANY", FlowDirection.BOTH, null, 4),
+                new MappingEntry("secteur", "custom:Secteur", "SECTEUR", FlowDirection.BOTH, null, 7)),
                 null);
         List<Definitions.CustomFieldDef> custom = new java.util.ArrayList<>(copper.customFieldDefinitions());
         custom.replaceAll(c -> !c.name().equals("Secteur") ? c : new Definitions.CustomFieldDef(c.id(), c.name(),
@@ -99,7 +101,8 @@ class MailchimpRefusedFieldsTest extends RouteTestSupport {
             assertThat(r.side()).isEqualTo("mailchimp");
             assertThat(r.id()).isEqualTo("1001");
         });
-        assertThat(run.failed(EMAIL)).as("held back: the next run compares it again").isTrue();
+        assertThat(run.keptOutOfState(EMAIL)).as("kept out of the state: the next run compares it again").isTrue();
+        assertThat(run.failed(EMAIL)).as("not a failed contact: its other writes of the run still go").isFalse();
         assertThat(run.operations()).singleElement().satisfies(o -> {
             assertThat(o.success()).isTrue();
             assertThat(o.fieldsSynced()).containsExactlyInAnyOrder("telephone", "societe");
@@ -127,5 +130,71 @@ class MailchimpRefusedFieldsTest extends RouteTestSupport {
         assertThat(created.path("merge_fields").path("SECTEUR").asText()).isEmpty();
         assertThat(run.refusedValues()).extracting(RefusedValueEntry::field).containsExactly("secteur");
         assertThat(run.operations()).singleElement().satisfies(o -> assertThat(o.success()).isTrue());
+    }
+
+    private static Map<Long, JsonNode> customValues(JsonNode person) {
+        Map<Long, JsonNode> values = new java.util.HashMap<>();
+        person.path("custom_fields").forEach(c -> values.put(c.path("custom_field_definition_id").asLong(),
+                c.path("value")));
+        return values;
+    }
+
+    @Test
+    void aCustomFieldCopperRefusesIsReportedAndTheRestOfThePersonIsWritten() throws Exception {
+        startCamel();
+        SyncRun run = beginRun();
+        run.mapping(mappingReadBeforeTheChoiceWasRemoved());
+        CopperWriter writer = context.getRegistry().lookupByNameAndType("copperWriter", CopperWriter.class);
+        long id = copper.fetchByEmail(EMAIL).orElseThrow().id();
+        JsonNode before = copper.person(id).orElseThrow();
+        long secteurId = copper.customFieldDefinitions().stream().filter(d -> d.name().equals("Secteur")).findFirst()
+                .orElseThrow().id();
+        Map<String, String> fields = Map.of("societe", "Atelier Bernard SA", "secteur", "Agriculture");
+        Contact copperSide = new Contact(EMAIL, EMAIL, "Sophie", "Bernard", List.of(), null, String.valueOf(id), null,
+                Map.of("societe", before.path("company_name").asText(), "secteur", "Industrie"));
+        Contact member = new Contact(EMAIL, EMAIL, "Sophie", "Bernard", List.of(), "subscribed", "m1", null, fields);
+        var update = new Action.UpdateCopperPerson(EMAIL, id, copperSide, member, "Sophie", "Bernard", false,
+                List.of(), false, List.of(), fields);
+
+        writer.updatePeople(run, List.of(update));
+
+        JsonNode after = copper.person(id).orElseThrow();
+        assertThat(after.path("company_name").asText()).as("the rest of the person is written")
+                .isEqualTo("Atelier Bernard SA");
+        assertThat(customValues(after).get(secteurId)).as("the refused value is not")
+                .isEqualTo(customValues(before).get(secteurId));
+        assertThat(run.refusedValues()).singleElement().satisfies(r -> {
+            assertThat(r.field()).isEqualTo("secteur");
+            assertThat(r.value()).isEqualTo("Agriculture");
+            assertThat(r.side()).isEqualTo("copper");
+            assertThat(r.id()).isEqualTo(String.valueOf(id));
+            assertThat(r.reason()).startsWith("Copper : ").contains("Secteur");
+        });
+        assertThat(run.keptOutOfState(EMAIL)).as("the next run compares it again").isTrue();
+        assertThat(run.failed(EMAIL)).as("not a failed contact: its other writes of the run still go").isFalse();
+        assertThat(run.operations()).singleElement().satisfies(o -> {
+            assertThat(o.success()).isTrue();
+            assertThat(o.fieldsSynced()).containsExactly("societe");
+        });
+        assertThat(sandbox.calls().get("POST /developer_api/v1/people/bulk_update")).as("one more call, for it")
+                .isEqualTo(2L);
+    }
+
+    @Test
+    void aNewPersonWithARefusedValueIsCreatedWithoutIt() throws Exception {
+        startCamel();
+        SyncRun run = beginRun();
+        run.mapping(mappingReadBeforeTheChoiceWasRemoved());
+        CopperWriter writer = context.getRegistry().lookupByNameAndType("copperWriter", CopperWriter.class);
+        String email = "nouvelle@exemple.fr";
+        Map<String, String> fields = Map.of("societe", "Neuve SARL", "secteur", "Agriculture");
+        Contact member = new Contact(email, email, "Nina", "Neuve", List.of(), "subscribed", "m2", null, fields);
+        writer.createPeople(run, List.of(new Action.CreateCopperPerson(email, member, "Nina", "Neuve", fields)));
+
+        var created = copper.fetchByEmail(email).orElseThrow();
+        assertThat(created.companyName()).isEqualTo("Neuve SARL");
+        assertThat(run.refusedValues()).extracting(RefusedValueEntry::field).containsExactly("secteur");
+        assertThat(run.operations()).singleElement().satisfies(o -> assertThat(o.success()).isTrue());
+        assertThat(run.keptOutOfState(email)).isTrue();
     }
 }
