@@ -178,7 +178,9 @@ public final class Watermarks {
             recorded = Optional.of(new StateScope(store.meta(io.cmsync.run.SyncRuns.PRODUCTION_CONFIRMED).isPresent()
                     ? "PRODUCTION" : "TEST", now.testMarker(), now.copperAccount(), now.audienceId()));
         }
-        String change = recorded.map(now::changesSince).filter(c -> !c.isEmpty()).orElse(null);
+        io.cmsync.i18n.Messages messages = run.log().language().messages();
+        String change = recorded.map(before -> now.changesSince(before, messages)).filter(c -> !c.isEmpty())
+                .orElse(null);
         run.scope(now, change, change != null && now.otherBase(recorded.get()));
         return change != null;
     }

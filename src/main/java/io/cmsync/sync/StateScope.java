@@ -57,22 +57,27 @@ public record StateScope(String mode, String testMarker, String copperAccount, S
         return !copperAccount.equals(before.copperAccount) || !audienceId.equals(before.audienceId);
     }
 
-    /** What changed since {@code before}, in French for the log and the report; empty when nothing did. */
+    /** What changed since {@code before}, in French; empty when nothing did. */
     public String changesSince(StateScope before) {
+        return changesSince(before, io.cmsync.i18n.Messages.of(io.cmsync.i18n.Messages.Language.FR));
+    }
+
+    /** What changed since {@code before}, in the report's language (catalogue state.scope.*); empty when nothing did. */
+    public String changesSince(StateScope before, io.cmsync.i18n.Messages messages) {
         List<String> changes = new ArrayList<>();
         if (!mode.equals(before.mode)) {
-            changes.add("mode " + before.mode + " → " + mode);
+            changes.add(messages.get("state.scope.mode", before.mode, mode));
         } else if (!testMarker.equals(before.testMarker)) {
-            changes.add("marqueur de test « " + before.testMarker + " » → « " + testMarker + " »");
+            changes.add(messages.get("state.scope.test-marker", before.testMarker, testMarker));
         }
         if (!copperAccount.equals(before.copperAccount)) {
-            changes.add("compte Copper " + before.copperAccount + " → " + copperAccount);
+            changes.add(messages.get("state.scope.copper-account", before.copperAccount, copperAccount));
         }
         if (!audienceId.equals(before.audienceId)) {
-            changes.add("audience Mailchimp " + before.audienceId + " → " + audienceId);
+            changes.add(messages.get("state.scope.audience", before.audienceId, audienceId));
         }
         if (!mapping.equals(before.mapping)) {
-            changes.add("correspondance des champs modifiée");
+            changes.add(messages.get("state.scope.mapping"));
         }
         return String.join(", ", changes);
     }
