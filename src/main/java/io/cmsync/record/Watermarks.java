@@ -142,6 +142,12 @@ public final class Watermarks {
                 run.log().time(mailchimpFrom)));
     }
 
+    /**
+     * Meta key set on a state begun by a version that records scopes: its records without a scope are a first run's
+     * that did not end, not a state made before scopes (see {@link #scopeChanged}).
+     */
+    static final String SCOPE_TRACKED = "sync.scope-tracked";
+
     /** The synced-state meta key of the scope that last wrote the state ({@link StateScope#stored()}). */
     public static final String SCOPE = "sync.scope";
 
@@ -174,7 +180,13 @@ public final class Watermarks {
     private boolean scopeChanged(SyncRun run, StateStore store) {
         StateScope now = scope(run.mapping());
         Optional<StateScope> recorded = store.meta(SCOPE).flatMap(StateScope::parse);
-        if (recorded.isEmpty() && store.count() > 0) {
+        if (recorded.isEmpty() && store.count() == 0 && !run.dryRun()) {
+            // a state this version begins: whatever records it gets before its first scope is written (a first run
+            // killed in its commit, or after recording the addresses Mailchimp refused) are of this very scope
+            store.putMeta(SCOPE_TRACKED, "true");
+        } else if (recorded.isEmpty() && store.count() > 0 && store.meta(SCOPE_TRACKED).isPresent()) {
+            LOG.info("Synced state: records of a first run that did not end, no scope recorded yet: not a scope change");
+        } else if (recorded.isEmpty() && store.count() > 0) {
             recorded = Optional.of(new StateScope(store.meta(io.cmsync.run.SyncRuns.PRODUCTION_CONFIRMED).isPresent()
                     ? "PRODUCTION" : "TEST", now.testMarker(), now.copperAccount(), now.audienceId()));
         }

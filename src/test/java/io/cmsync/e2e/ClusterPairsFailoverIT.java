@@ -238,6 +238,12 @@ class ClusterPairsFailoverIT {
         return Files.exists(file) ? Files.readString(file, StandardCharsets.UTF_8) : "";
     }
 
+    /** The lines of a technical log that belong to one run (its id in the MDC), WARN and above of any other. */
+    private static String linesOf(String log, String runId) {
+        return log.lines().filter(l -> l.contains(runId) || l.contains(" WARN ") || l.contains(" ERROR "))
+                .collect(Collectors.joining("\n"));
+    }
+
     private static String technicalLog(Path dir) throws IOException {
         return read(dir.resolve("logs/copper-mailchimp-sync.log"));
     }
@@ -374,7 +380,8 @@ class ClusterPairsFailoverIT {
         Map<String, Long> recoveredRunMs = new TreeMap<>();
         for (Run k : killed) {
             Run rec = recovered.get(k.pair());
-            assertThat(rec.exitCode()).as(afterKill).isZero();
+            assertThat(rec.exitCode()).as(afterKill + "\nthe survivor's lines of run " + rec.id() + ":\n"
+                    + linesOf(technicalLog(survivor), rec.id())).isZero();
             assertThat(rec.scheduled()).as("the recovery is of the killed run's fire time").isEqualTo(k.scheduled());
             assertThat(rec.trigger()).as("the pair's own trigger is recovered")
                     .isEqualTo("copper-mailchimp-sync.sync-" + k.pair());
