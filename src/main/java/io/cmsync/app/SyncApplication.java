@@ -150,10 +150,13 @@ public final class SyncApplication {
             if (pairSettings.size() > 1) {
                 plannerSettings = plannerSettings.withTagRules(plannerSettings.tagRules().withProductTags(audienceTags));
             }
+            String copperUser = pair.secrets().copperApiEmail().strip().toLowerCase(java.util.Locale.ROOT);
+            boolean copperShared = pairSettings.stream().filter(other -> other != pair).anyMatch(other ->
+                    other.secrets().copperApiEmail().strip().toLowerCase(java.util.Locale.ROOT).equals(copperUser));
             pairList.add(new io.cmsync.run.Pair(pair, pairClients, new Planner(plannerSettings),
                     new SafetyBrake(SafetySettings.load(pair.propertiesFile(), pair.pair()),
                             io.cmsync.report.ReportLanguage.parse(pair.reportLanguage()).messages()),
-                    io.cmsync.mapping.MappingLoader.load(pair.mappingFile())));
+                    io.cmsync.mapping.MappingLoader.load(pair.mappingFile()), copperShared));
         }
         runs.pairs(pairList);
         ApiClients clients = pairList.get(0).clients();

@@ -119,11 +119,12 @@ public final class CopperWriter {
         if (run.dropsLeftOver("Copper", batch.size())) {
             return;
         }
+        Map<Long, List<String>> current = currentTags(run, batch);
         for (List<Action.UpdateCopperPerson> chunk : Chunks.of(batch, CopperClient.BULK_LIMIT)) {
             List<Map<String, Object>> bodies = new ArrayList<>();
             chunk.forEach(a -> bodies.add(CopperMapping.personUpdate(a.copperId(), a.firstName(), a.lastName(),
-                    a.namesChanged(), a.tagsChanged() ? a.tags() : null, a.fields(), a.copper().fields(),
-                    run.mapping())));
+                    a.namesChanged(), a.tagsChanged() ? tagsToWrite(a, current.get(a.copperId())) : null, a.fields(),
+                    a.copper().fields(), run.mapping())));
             List<CopperClient.BulkItem> results;
             try {
                 results = client(run).bulkUpdate(bodies);
@@ -135,7 +136,8 @@ public final class CopperWriter {
                     a.fields(), String.valueOf(a.copperId()))).toList(), (i, fields) -> {
                         Action.UpdateCopperPerson a = chunk.get(i);
                         return CopperMapping.personUpdate(a.copperId(), a.firstName(), a.lastName(), a.namesChanged(),
-                                a.tagsChanged() ? a.tags() : null, fields, a.copper().fields(), run.mapping());
+                                a.tagsChanged() ? tagsToWrite(a, current.get(a.copperId())) : null, fields,
+                                a.copper().fields(), run.mapping());
                     }, client(run)::bulkUpdate);
             for (int i = 0; i < chunk.size(); i++) {
                 Action.UpdateCopperPerson a = chunk.get(i);
@@ -149,6 +151,49 @@ public final class CopperWriter {
                 }
             }
         }
+    }
+
+    /**
+     * The tags of the people whose tags {@code batch} changes, read just before they are written (one search per 200
+     * people), when another pair syncs the same Copper account: Copper replaces a person's whole tag list, and that
+     * pair's run may have changed it since this run read it (a status tag of its audience, a tag from its members);
+     * writing the list this run read would undo that change, and the other pair would then take the missing tag for a
+     * removal. Empty for a pair alone on its account (no extra call): only a person editing tags in Copper during the
+     * run could then collide (docs/PLUSIEURS_AUDIENCES.md).
+     */
+    private Map<Long, List<String>> currentTags(SyncRun run, List<Action.UpdateCopperPerson> batch) {
+        if (run.pair() == null || !run.pair().copperShared()) {
+            return Map.of();
+        }
+        List<Long> ids = batch.stream().filter(Action.UpdateCopperPerson::tagsChanged)
+                .map(Action.UpdateCopperPerson::copperId).distinct().toList();
+        Map<Long, List<String>> out = new java.util.HashMap<>();
+        for (List<Long> page : Chunks.of(ids, 200)) {
+            try {
+                client(run).byIds(page).forEach(p -> out.put(p.id(), p.tags() == null ? List.of() : p.tags()));
+            } catch (ApiException e) {
+                // the tags read at the run's start are written, as without another pair: the run goes on
+                run.log().say(io.cmsync.report.RunLog.Level.WARN, "report.log.current-tags-unread", e.getMessage());
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The tag list to write: the run's change (tags it adds and removes, against those it read) applied to the
+     * person's current tags when they were read again, else the run's list.
+     */
+    public static List<String> tagsToWrite(Action.UpdateCopperPerson a, List<String> current) {
+        if (current == null) {
+            return a.tags();
+        }
+        List<String> read = a.copper().tags() == null ? List.of() : a.copper().tags();
+        Set<String> removed = new java.util.HashSet<>(read);
+        a.tags().forEach(removed::remove);
+        Set<String> out = new java.util.LinkedHashSet<>(current);
+        out.removeAll(removed);
+        a.tags().stream().filter(t -> !read.contains(t)).forEach(out::add);
+        return List.copyOf(out);
     }
 
     /**

@@ -18,8 +18,17 @@ import io.cmsync.sync.SafetyBrake;
  * @param planner  its planner (tags, statuses, TEST marker, Copper tag filter)
  * @param brake    its safety brake
  * @param mapping  its field mapping, read from its mapping file before any API call
+ * @param copperShared another declared pair syncs the same Copper account: its runs may write the same people at
+ *                 the same time, so a tag change is applied to the person's tags read just before it is written
  */
-public record Pair(Settings settings, ApiClients clients, Planner planner, SafetyBrake brake, FieldMapping mapping) {
+public record Pair(Settings settings, ApiClients clients, Planner planner, SafetyBrake brake, FieldMapping mapping,
+                   boolean copperShared) {
+
+    /** A pair alone on its Copper account. */
+    public Pair(Settings settings, ApiClients clients, Planner planner, SafetyBrake brake, FieldMapping mapping) {
+        this(settings, clients, planner, brake, mapping, false);
+    }
+
     /** The exchange property that names the pair a run is for (absent: the single implicit pair). */
     public static final String PROPERTY = "pair";
 

@@ -139,14 +139,19 @@ abstract class RouteTestSupport extends CamelTestSupport {
                 RateLimiter.unlimited(), ms -> { });
     }
 
+    /** The planner's settings from this test's settings, as the application makes them. */
+    PlannerSettings plannerSettings() {
+        TagRules tags = new TagRules(settings.deletionTag(), settings.deletionAliases(), settings.inactiveTag(),
+                settings.inactiveAliases(), settings.unsubscribedTag(), settings.cleanedTag(), settings.resubscribeTag());
+        return new PlannerSettings(!settings.productionMode(), settings.testMarker(), settings.importStatuses(),
+                settings.newMemberStatus(), settings.createCopperWithoutName(), settings.mirrorStatuses(), tags);
+    }
+
     @Override
     protected void bindToRegistry(Registry registry) {
         // as io.cmsync.app.SyncApplication binds them (PlannerSettingsFactory is package-private there: same mapping)
-        TagRules tags = new TagRules(settings.deletionTag(), settings.deletionAliases(), settings.inactiveTag(),
-                settings.inactiveAliases(), settings.unsubscribedTag(), settings.cleanedTag(), settings.resubscribeTag());
-        PlannerSettings planner = new PlannerSettings(!settings.productionMode(), settings.testMarker(),
-                settings.importStatuses(), settings.newMemberStatus(), settings.createCopperWithoutName(),
-                settings.mirrorStatuses(), tags);
+        PlannerSettings planner = plannerSettings();
+        TagRules tags = planner.tagRules();
         Clock clock = Clock.systemUTC();
         SyncScope scope = new SyncScope(settings);
         registry.bind("syncRuns", runs);
