@@ -103,7 +103,8 @@ public final class MailchimpWriter {
             batch.forEach(a -> fail(run, a.email(), a.copper().displayName(), CREATE, e.getMessage()));
             return;
         }
-        results = retryWithoutRefusedFields(run, batch, members, results);
+        Map<String, List<String>> refused = new java.util.HashMap<>();
+        results = retryWithoutRefusedFields(run, batch, members, results, refused);
         Map<String, Action.CreateMailchimpMember> created = new LinkedHashMap<>();
         for (int i = 0; i < batch.size(); i++) {
             Action.CreateMailchimpMember a = batch.get(i);
@@ -122,7 +123,8 @@ public final class MailchimpWriter {
             }
         }
         created.values().forEach(a -> defer(run, p, a.email(), a.copper().displayName(), CREATE, List.copyOf(a.tags()),
-                a.tags(), Set.of(), a.fields().keySet()));
+                a.tags(), Set.of(), a.fields().keySet().stream()
+                        .filter(f -> !refused.getOrDefault(a.email(), List.of()).contains(f)).toList()));
         run.log().info(run.log().text("report.log.mailchimp-batch", batch.size(), created.size()));
     }
 
@@ -263,11 +265,12 @@ public final class MailchimpWriter {
 
     /**
      * Batch-subscribed members Mailchimp refused for a mapped field's value are subscribed again without those
-     * fields (one more call for all of them); the refused values are reported. Returns the results to use.
+     * fields (one more call for all of them); the refused values are reported, and put in {@code refused} (e-mail →
+     * entries). Returns the results to use.
      */
     private List<MailchimpClient.MemberResult> retryWithoutRefusedFields(SyncRun run,
             List<Action.CreateMailchimpMember> batch, List<Map<String, Object>> members,
-            List<MailchimpClient.MemberResult> results) {
+            List<MailchimpClient.MemberResult> results, Map<String, List<String>> refusedOut) {
         List<Integer> again = new ArrayList<>();
         List<Map<String, Object>> bodies = new ArrayList<>();
         for (int i = 0; i < batch.size(); i++) {
@@ -280,6 +283,7 @@ public final class MailchimpWriter {
                 Map<String, Object> body = new LinkedHashMap<>(members.get(i));
                 body.put("merge_fields", merge);
                 reportRefused(run, a.email(), a.copper(), a.fields(), refused, results.get(i).error());
+                refusedOut.put(a.email(), refused);
                 again.add(i);
                 bodies.add(body);
             }

@@ -465,8 +465,12 @@ class ClusterPairsFailoverIT {
             List<Failover> failovers = new ArrayList<>();
             Map<Path, String> outName = new java.util.HashMap<>(Map.of(a, "daemon1", b, "daemon1"));
             Failover one = failover(s, first, dirOf, nodes, portOf, a, b, killTimes, outName);
-            assertThat(one).as("the first sync killed in its middle").isNotNull();
-            failovers.add(one);
+            // null: that first sync ended between being seen and the kill (a loaded machine); its pair is then
+            // killed later, like the other one
+            Path firstVictim = dirOf.get(first.node());
+            if (one != null) {
+                failovers.add(one);
+            }
             // both pairs' first syncs done: the state of an uninterrupted run
             deadline = System.currentTimeMillis() + 60_000;
             while (System.currentTimeMillis() < deadline && !eachPairRanOnce(a, b)) {
@@ -479,13 +483,13 @@ class ClusterPairsFailoverIT {
                         .isEqualTo(refMembers.get(pair));
             }
             // the killed node restarted: it rejoins the cluster
-            String idRestarted = restart(s, one.victim(), nodes, alive, dirOf, outName, "daemon2");
+            String idRestarted = restart(s, firstVictim, nodes, alive, dirOf, outName, "daemon2");
 
-            // failover 2, for the pair not killed yet: slower answers so that its (incremental) run can be killed in
+            // failover 2, for each pair not killed yet: slower answers so that its (incremental) run can be killed in
             // its middle, on whichever node runs it now
-            List<String> notYet = LIST_OF.keySet().stream().filter(pair -> !one.recovered().containsKey(pair)).toList();
-            if (!notYet.isEmpty()) {
-                String pair = notYet.get(0);
+            List<String> notYet = LIST_OF.keySet().stream().filter(pair -> failovers.stream()
+                    .noneMatch(f -> f.recovered().containsKey(pair))).toList();
+            for (String pair : notYet) {
                 Instant from = Instant.now();
                 s.faults(new FaultConfig(250, 0, 0, 0, 0, 0, 30_000, 1));
                 Failover two = null;
@@ -507,14 +511,15 @@ class ClusterPairsFailoverIT {
                     two = failover(s, second, dirOf, nodes, portOf, a, b, killTimes, outName);
                     if (two == null) {
                         // killed just after that run ended: bring the node back and kill the pair's next run
-                        restart(s, dirOf.get(second.node()), nodes, alive, dirOf, outName, "daemon3-" + attempt);
+                        restart(s, dirOf.get(second.node()), nodes, alive, dirOf, outName,
+                                "daemon3-" + pair + "-" + attempt);
                         from = Instant.now();
                     }
                 }
                 assertThat(two).as("a run of " + pair + " killed in its middle").isNotNull();
                 failovers.add(two);
                 s.faults(new FaultConfig(30, 0, 0, 0, 0, 0, 30_000, 1));
-                idRestarted = restart(s, two.victim(), nodes, alive, dirOf, outName, "daemon3");
+                idRestarted = restart(s, two.victim(), nodes, alive, dirOf, outName, "daemon3-" + pair);
             }
             Set<String> recoveredPairs = new java.util.TreeSet<>();
             failovers.forEach(f -> recoveredPairs.addAll(f.recovered().keySet()));

@@ -129,7 +129,10 @@ class RefusedValuesAtWriteTest extends RouteTestSupport {
         assertThat(created.path("merge_fields").path("COMPANY").asText()).isEqualTo("Neuve SARL");
         assertThat(created.path("merge_fields").path("SECTEUR").asText()).isEmpty();
         assertThat(run.refusedValues()).extracting(RefusedValueEntry::field).containsExactly("secteur");
-        assertThat(run.operations()).singleElement().satisfies(o -> assertThat(o.success()).isTrue());
+        assertThat(run.operations()).singleElement().satisfies(o -> {
+            assertThat(o.success()).isTrue();
+            assertThat(o.fieldsSynced()).as("not the refused one").containsExactly("societe");
+        });
     }
 
     private static Map<Long, JsonNode> customValues(JsonNode person) {
