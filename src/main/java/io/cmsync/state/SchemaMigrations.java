@@ -31,9 +31,23 @@ final class SchemaMigrations {
 
     /** Brings the schema of {@code db} to the newest version ({@code connection}: an open connection to it). */
     static void apply(StateDatabase db, Connection connection) throws SQLException {
+        if (hasTable(connection, HISTORY) && upToDate(connection)) {
+            return; // the usual case: no Flyway start-up (a second per process) to learn that nothing is to do
+        }
+        // several processes opening a new PostgreSQL state at once (nodes of a cluster): one at a time
+        try (AutoCloseable held = migrationLock(connection)) {
+            applyLocked(db, connection);
+        } catch (SQLException | RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new SQLException(e.getMessage(), e);
+        }
+    }
+
+    private static void applyLocked(StateDatabase db, Connection connection) throws SQLException {
         boolean history = hasTable(connection, HISTORY);
         if (history && upToDate(connection)) {
-            return; // the usual case: no Flyway start-up (a second per process) to learn that nothing is to do
+            return; // another process migrated it while this one waited
         }
         boolean handMade = !history && hasTable(connection, "synced_contact");
         boolean firstCut = false;
@@ -103,14 +117,47 @@ final class SchemaMigrations {
      */
     static void applyQuartz(StateDatabase db, boolean stateHere) throws SQLException {
         try (Connection c = db.connect()) {
-            // the state's schema first: its own history must exist before other tables make the schema non-empty
-            if (stateHere) {
-                apply(db, c);
-            }
-            if (hasTable(c, QUARTZ_HISTORY) && upToDate(c, QUARTZ_HISTORY, QUARTZ_NEWEST_VERSION)) {
-                return;
+            // nodes started together on a new database: one at a time, or the second one's Flyway finds the first's
+            // history table made and still empty, and refuses to baseline it (seen in ClusterPairsFailoverIT)
+            try (AutoCloseable held = migrationLock(c)) {
+                // the state's schema first: its own history must exist before other tables make the schema non-empty
+                if (stateHere) {
+                    apply(db, c);
+                }
+                if (hasTable(c, QUARTZ_HISTORY) && upToDate(c, QUARTZ_HISTORY, QUARTZ_NEWEST_VERSION)) {
+                    return;
+                }
+                migrateQuartz(db);
+            } catch (SQLException | RuntimeException e) {
+                throw e;
+            } catch (Exception e) {
+                throw new SQLException(e.getMessage(), e);
             }
         }
+    }
+
+    /** The migration lock's key: one per database, whatever the schema (pairs' schemas included). */
+    private static final long MIGRATION_LOCK = RunLock.advisoryKey("cluster", "copper-mailchimp-sync/schema-migrations");
+
+    /**
+     * Serialises the schema migrations of the processes sharing a PostgreSQL database (a session advisory lock on
+     * {@code c}, waited for); released when closed. Nothing to hold with H2 (one process per file).
+     */
+    private static AutoCloseable migrationLock(Connection c) throws SQLException {
+        if (!c.getMetaData().getDatabaseProductName().toLowerCase(Locale.ROOT).contains("postgres")) {
+            return () -> { };
+        }
+        try (Statement s = c.createStatement()) {
+            s.execute("SELECT pg_advisory_lock(" + MIGRATION_LOCK + ")");
+        }
+        return () -> {
+            try (Statement s = c.createStatement()) {
+                s.execute("SELECT pg_advisory_unlock(" + MIGRATION_LOCK + ")");
+            }
+        };
+    }
+
+    private static void migrateQuartz(StateDatabase db) {
         MigrateResult result = Flyway.configure()
                 .dataSource(db.jdbcUrl(), db.user(), db.password())
                 .locations("classpath:db/quartz/postgresql")

@@ -52,6 +52,39 @@ class QuartzJobStoreTest {
         }
     }
 
+    /**
+     * Two nodes started together on a new database (seen in ClusterPairsFailoverIT: one node stopped at start on
+     * « Unable to baseline schema history table "public"."flyway_quartz_history" as it already exists, and is
+     * empty »): the second node's Flyway found the first's history table made and not yet filled.
+     */
+    @Test
+    void twoNodesPreparingANewDatabaseAtOnceBothSucceed() throws Exception {
+        for (int round = 0; round < 6; round++) {
+            StateDatabase db = PostgresServer.get().newDatabase("quartz_race" + round);
+            var start = new java.util.concurrent.CyclicBarrier(2);
+            var pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+            try {
+                List<java.util.concurrent.Future<?>> nodes = new ArrayList<>();
+                for (int n = 0; n < 2; n++) {
+                    nodes.add(pool.submit(() -> {
+                        start.await();
+                        QuartzJobStore.prepare(db, false);
+                        return null;
+                    }));
+                }
+                for (var node : nodes) {
+                    node.get(60, java.util.concurrent.TimeUnit.SECONDS); // throws what a node's start threw
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+            assertThat(rows(db, "SELECT \"version\" FROM flyway_quartz_history WHERE \"success\" ORDER BY installed_rank"))
+                    .as("round %d", round).endsWith("1");
+            assertThat(rows(db, "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'"))
+                    .contains("qrtz_job_details", "qrtz_locks");
+        }
+    }
+
     @Test
     void anExistingStateGainsTheQuartzTables() throws Exception {
         StateDatabase db = PostgresServer.get().newDatabase("quartz_existing");
