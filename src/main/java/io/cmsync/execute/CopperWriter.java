@@ -154,8 +154,9 @@ public final class CopperWriter {
     }
 
     /**
-     * The tags of the people whose tags {@code batch} changes, read just before they are written (one search per 200
-     * people), when another pair syncs the same Copper account: Copper replaces a person's whole tag list, and that
+     * The tags of the people whose tags {@code batch} changes, read just before they are written (one search before
+     * each bulk update of 10 that changes tags: a read any earlier would leave the window open), when another pair
+     * syncs the same Copper account: Copper replaces a person's whole tag list, and that
      * pair's run may have changed it since this run read it (a status tag of its audience, a tag from its members);
      * writing the list this run read would undo that change, and the other pair would then take the missing tag for a
      * removal. Empty for a pair alone on its account (no extra call): only a person editing tags in Copper during the
