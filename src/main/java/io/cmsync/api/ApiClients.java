@@ -61,14 +61,18 @@ public record ApiClients(CopperClient copper, MailchimpClient mailchimp) {
         private final java.util.Map<String, java.util.concurrent.Semaphore> mailchimpConnections =
                 new java.util.concurrent.ConcurrentHashMap<>();
 
+        /** The Copper user an API e-mail names (one account's limits, whatever its spelling). */
+        public static String copperUser(String email) {
+            return email.strip().toLowerCase(java.util.Locale.ROOT);
+        }
+
         /** The rolling-minute limiter of the Copper user {@code email}. */
         public RateLimiter copperMinute(String email, int perMinute) {
-            return copperMinute.computeIfAbsent(email.strip().toLowerCase(java.util.Locale.ROOT),
-                    e -> RateLimiter.perMinute(perMinute));
+            return copperMinute.computeIfAbsent(copperUser(email), e -> RateLimiter.perMinute(perMinute));
         }
 
         RateLimiter copperBulk(String email, int perSecond) {
-            return copperBulk.computeIfAbsent(email.strip().toLowerCase(java.util.Locale.ROOT),
+            return copperBulk.computeIfAbsent(copperUser(email),
                     e -> new RateLimiter(perSecond, 1000, System::currentTimeMillis, RetryingCaller.threadSleep(),
                             false));
         }

@@ -150,9 +150,9 @@ public final class SyncApplication {
             if (pairSettings.size() > 1) {
                 plannerSettings = plannerSettings.withTagRules(plannerSettings.tagRules().withProductTags(audienceTags));
             }
-            String copperUser = pair.secrets().copperApiEmail().strip().toLowerCase(java.util.Locale.ROOT);
+            String copperUser = ApiClients.SharedLimits.copperUser(pair.secrets().copperApiEmail());
             boolean copperShared = pairSettings.stream().filter(other -> other != pair).anyMatch(other ->
-                    other.secrets().copperApiEmail().strip().toLowerCase(java.util.Locale.ROOT).equals(copperUser));
+                    ApiClients.SharedLimits.copperUser(other.secrets().copperApiEmail()).equals(copperUser));
             pairList.add(new io.cmsync.run.Pair(pair, pairClients, new Planner(plannerSettings),
                     new SafetyBrake(SafetySettings.load(pair.propertiesFile(), pair.pair()),
                             io.cmsync.report.ReportLanguage.parse(pair.reportLanguage()).messages()),

@@ -297,11 +297,8 @@ public final class CopperWriter {
             named.forEach(rest::remove);
             bodies.add(body.apply(i, rest));
             for (String entry : named) {
-                String reason = "Copper : " + error;
-                run.refusedValues().add(new io.cmsync.report.RefusedValueEntry(s.email(), Planner.SIDE_COPPER, entry,
-                        s.fields().get(entry), reason, s.copperId()));
-                run.log().say(io.cmsync.report.RunLog.Level.WARN, "report.log.refused-value", "Copper", s.email(),
-                        entry, s.fields().get(entry), reason);
+                run.refusedValue(new io.cmsync.report.RefusedValueEntry(s.email(), Planner.SIDE_COPPER, entry,
+                        s.fields().get(entry), "Copper : " + error, s.copperId()));
             }
             run.keepOutOfState(s.email());
         }

@@ -254,11 +254,9 @@ public final class MailchimpWriter {
     private static void reportRefused(SyncRun run, String email, io.cmsync.sync.Contact copper,
                                       Map<String, String> fields, List<String> refused, MailchimpError error) {
         for (String entry : refused) {
-            String reason = "Mailchimp : " + error.fieldErrors().get(run.mapping().mergeTag(entry));
-            run.refusedValues().add(new io.cmsync.report.RefusedValueEntry(email, io.cmsync.sync.Planner.SIDE_MAILCHIMP,
-                    entry, fields.get(entry), reason, copper == null ? null : copper.sideId()));
-            run.log().say(io.cmsync.report.RunLog.Level.WARN, "report.log.refused-value", "Mailchimp", email, entry,
-                    fields.get(entry), reason);
+            run.refusedValue(new io.cmsync.report.RefusedValueEntry(email, io.cmsync.sync.Planner.SIDE_MAILCHIMP,
+                    entry, fields.get(entry), "Mailchimp : " + error.fieldErrors().get(run.mapping().mergeTag(entry)),
+                    copper == null ? null : copper.sideId()));
         }
         run.keepOutOfState(email);
     }

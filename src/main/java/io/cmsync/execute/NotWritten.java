@@ -36,17 +36,15 @@ public final class NotWritten {
             run.log().say(RunLog.Level.WARN, "report.log.archived", e.email());
         } else if (action instanceof Action.Excluded e) {
             run.excluded().add(new ExcludedEntry(e.email(), e.side(), e.reason(), e.id()));
-            run.log().say(RunLog.Level.INFO, "report.log.excluded", side(e.side()), e.email(), reason(run, e.reason()));
+            run.log().say(RunLog.Level.INFO, "report.log.excluded", Planner.sideName(e.side()), e.email(), reason(run, e.reason()));
         } else if (action instanceof Action.FieldRefused f) {
-            run.refusedValues().add(new io.cmsync.report.RefusedValueEntry(f.email(), f.side(), f.field(), f.value(),
+            run.refusedValue(new io.cmsync.report.RefusedValueEntry(f.email(), f.side(), f.field(), f.value(),
                     f.reason(), f.id()));
-            run.log().say(RunLog.Level.WARN, "report.log.refused-value", side(f.side()), f.email(), f.field(),
-                    f.value(), io.cmsync.report.FieldRefusals.text(run.log().language().messages(), f.reason()));
         } else if (action instanceof Action.NotSynced n) {
             run.notSynced().add(new NotSyncedEntry(n.email(), n.side(), n.reason(), n.id()));
             String who = (n.email().isEmpty() ? run.log().text("report.no-email") : n.email())
                     + (n.id() == null ? "" : " (" + idText(run, n.side(), n.id()) + ")");
-            run.log().say(RunLog.Level.WARN, "report.log.not-synced", side(n.side()), who, reason(run, n.reason()));
+            run.log().say(RunLog.Level.WARN, "report.log.not-synced", Planner.sideName(n.side()), who, reason(run, n.reason()));
         }
     }
 
@@ -59,8 +57,4 @@ public final class NotWritten {
                 id);
     }
 
-    private static String side(String side) {
-        return Planner.SIDE_COPPER.equalsIgnoreCase(side) ? "Copper"
-                : Planner.SIDE_MAILCHIMP.equalsIgnoreCase(side) ? "Mailchimp" : side;
-    }
 }

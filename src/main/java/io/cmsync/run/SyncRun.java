@@ -514,6 +514,17 @@ public final class SyncRun {
         return refusedValues;
     }
 
+    /**
+     * A mapped field's value one side refuses (the planner's checks, or the side itself at write time): listed in the
+     * report, and one WARN line of the sync log, its reason in the log's language.
+     */
+    public void refusedValue(io.cmsync.report.RefusedValueEntry refused) {
+        refusedValues.add(refused);
+        log.say(RunLog.Level.WARN, "report.log.refused-value", io.cmsync.sync.Planner.sideName(refused.side()),
+                refused.email(), refused.field(), refused.value(),
+                io.cmsync.report.FieldRefusals.text(log.language().messages(), refused.reason()));
+    }
+
     public CappedList<NotSyncedEntry> notSynced() {
         return notSynced;
     }

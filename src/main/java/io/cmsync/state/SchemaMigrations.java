@@ -35,12 +35,8 @@ final class SchemaMigrations {
             return; // the usual case: no Flyway start-up (a second per process) to learn that nothing is to do
         }
         // several processes opening a new PostgreSQL state at once (nodes of a cluster): one at a time
-        try (AutoCloseable held = migrationLock(connection)) {
+        try (Held held = migrationLock(db, connection)) {
             applyLocked(db, connection);
-        } catch (SQLException | RuntimeException e) {
-            throw e;
-        } catch (Exception e) {
-            throw new SQLException(e.getMessage(), e);
         }
     }
 
@@ -119,7 +115,7 @@ final class SchemaMigrations {
         try (Connection c = db.connect()) {
             // nodes started together on a new database: one at a time, or the second one's Flyway finds the first's
             // history table made and still empty, and refuses to baseline it (seen in ClusterPairsFailoverIT)
-            try (AutoCloseable held = migrationLock(c)) {
+            try (Held held = migrationLock(db, c)) {
                 // the state's schema first: its own history must exist before other tables make the schema non-empty
                 if (stateHere) {
                     apply(db, c);
@@ -128,10 +124,6 @@ final class SchemaMigrations {
                     return;
                 }
                 migrateQuartz(db);
-            } catch (SQLException | RuntimeException e) {
-                throw e;
-            } catch (Exception e) {
-                throw new SQLException(e.getMessage(), e);
             }
         }
     }
@@ -139,12 +131,18 @@ final class SchemaMigrations {
     /** The migration lock's key: one per database, whatever the schema (pairs' schemas included). */
     private static final long MIGRATION_LOCK = RunLock.advisoryKey("cluster", "copper-mailchimp-sync/schema-migrations");
 
+    /** A lock held until closed. */
+    private interface Held extends AutoCloseable {
+        @Override
+        void close() throws SQLException;
+    }
+
     /**
      * Serialises the schema migrations of the processes sharing a PostgreSQL database (a session advisory lock on
      * {@code c}, waited for); released when closed. Nothing to hold with H2 (one process per file).
      */
-    private static AutoCloseable migrationLock(Connection c) throws SQLException {
-        if (!c.getMetaData().getDatabaseProductName().toLowerCase(Locale.ROOT).contains("postgres")) {
+    private static Held migrationLock(StateDatabase db, Connection c) throws SQLException {
+        if (!db.postgres()) {
             return () -> { };
         }
         try (Statement s = c.createStatement()) {

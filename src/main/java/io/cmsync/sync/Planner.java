@@ -45,6 +45,11 @@ public final class Planner {
     public static final String SIDE_COPPER = "copper";
     public static final String SIDE_MAILCHIMP = "mailchimp";
 
+    /** A side as a person names it in the log and the console: Copper, Mailchimp (any other text as is). */
+    public static String sideName(String side) {
+        return SIDE_COPPER.equalsIgnoreCase(side) ? "Copper" : SIDE_MAILCHIMP.equalsIgnoreCase(side) ? "Mailchimp" : side;
+    }
+
     public static final String FIELD_FIRST_NAME = "firstName";
     public static final String FIELD_LAST_NAME = "lastName";
 

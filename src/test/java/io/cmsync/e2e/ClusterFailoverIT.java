@@ -1,5 +1,13 @@
 package io.cmsync.e2e;
 
+import static io.cmsync.e2e.ClusterNodes.freePort;
+import static io.cmsync.e2e.ClusterNodes.get;
+import static io.cmsync.e2e.ClusterNodes.jar;
+import static io.cmsync.e2e.ClusterNodes.kill;
+import static io.cmsync.e2e.ClusterNodes.nodeId;
+import static io.cmsync.e2e.ClusterNodes.read;
+import static io.cmsync.e2e.ClusterNodes.rowsOf;
+import static io.cmsync.e2e.ClusterNodes.technicalLog;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
@@ -53,7 +61,6 @@ class ClusterFailoverIT {
             "Run (\\S+) started on node (\\S+): pair default, trigger (\\S+), scheduled (\\S+), recovering (true|false), started (\\S+)");
     private static final Pattern ENDED = Pattern.compile(
             "Run (\\S+) ended on node (\\S+): pair default, exit code (\\d+), finished (\\S+)");
-    private static final Pattern NODE_LINE = Pattern.compile("Nœud (\\S+) du cluster");
 
     @TempDir
     Path tmp;
@@ -63,24 +70,12 @@ class ClusterFailoverIT {
                int exitCode) {
     }
 
-    private static Path jar() {
-        Path jar = Path.of(System.getProperty("cmsync.jar", "target/copper-mailchimp-sync.jar"));
-        assertThat(jar).as("run mvn package first").exists();
-        return jar.toAbsolutePath();
-    }
-
     private static SandboxServer sandbox() throws IOException {
         SandboxServer s = SandboxServer.start(new SandboxOptions(0, null, null, false));
         s.load(SandboxDumps.mixed(CONTACTS, DATA_SEED).build());
         // some latency: the first sync lasts long enough to be killed in its middle
         s.faults(new FaultConfig(30, 0, 0, 0, 0, 0, 30_000, 1));
         return s;
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
     }
 
     private static Path workdir(Path dir, StateDatabase db, int healthPort) throws IOException {
@@ -131,14 +126,6 @@ class ClusterFailoverIT {
         return pb.start();
     }
 
-    private static String read(Path file) throws IOException {
-        return Files.exists(file) ? Files.readString(file, StandardCharsets.UTF_8) : "";
-    }
-
-    private static String technicalLog(Path dir) throws IOException {
-        return read(dir.resolve("logs/copper-mailchimp-sync.log"));
-    }
-
     /** Every run the two nodes' logs tell of, by start time (a killed run has no end). */
     private static List<Run> runs(Path... dirs) throws IOException {
         Map<String, Run> runs = new LinkedHashMap<>();
@@ -162,41 +149,6 @@ class ClusterFailoverIT {
         List<Run> list = new ArrayList<>(runs.values());
         list.sort(Comparator.comparing(Run::started));
         return list;
-    }
-
-    private static String nodeId(Path dir, String out) throws Exception {
-        long deadline = System.currentTimeMillis() + 90_000;
-        while (System.currentTimeMillis() < deadline) {
-            Matcher m = NODE_LINE.matcher(read(dir.resolve(out)));
-            if (m.find()) {
-                return m.group(1);
-            }
-            Thread.sleep(200);
-        }
-        throw new AssertionError("no cluster line from " + dir + ":\n" + read(dir.resolve(out)));
-    }
-
-    private static void kill(Process p) throws InterruptedException {
-        p.descendants().forEach(ProcessHandle::destroyForcibly);
-        p.destroyForcibly();
-        p.waitFor(30, TimeUnit.SECONDS);
-    }
-
-    private static String get(int port, String path) throws Exception {
-        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(20)).build(),
-                HttpResponse.BodyHandlers.ofString());
-        return r.body();
-    }
-
-    private static List<String> rowsOf(StateDatabase db, String sql) throws Exception {
-        List<String> rows = new ArrayList<>();
-        try (var c = db.connect(); var st = c.createStatement(); var rs = st.executeQuery(sql)) {
-            while (rs.next()) {
-                rows.add(rs.getString(1));
-            }
-        }
-        return rows;
     }
 
     @Test

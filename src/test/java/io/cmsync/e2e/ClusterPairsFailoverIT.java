@@ -1,5 +1,13 @@
 package io.cmsync.e2e;
 
+import static io.cmsync.e2e.ClusterNodes.freePort;
+import static io.cmsync.e2e.ClusterNodes.get;
+import static io.cmsync.e2e.ClusterNodes.jar;
+import static io.cmsync.e2e.ClusterNodes.kill;
+import static io.cmsync.e2e.ClusterNodes.nodeId;
+import static io.cmsync.e2e.ClusterNodes.read;
+import static io.cmsync.e2e.ClusterNodes.rowsOf;
+import static io.cmsync.e2e.ClusterNodes.technicalLog;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
@@ -68,7 +76,6 @@ class ClusterPairsFailoverIT {
             + "(\\S+), scheduled (\\S+), recovering (true|false), started (\\S+)");
     private static final Pattern ENDED = Pattern.compile(
             "Run (\\S+) ended on node (\\S+): pair (\\S+), exit code (\\d+), finished (\\S+)");
-    private static final Pattern NODE_LINE = Pattern.compile("Nœud (\\S+) du cluster");
 
     /** The seed's Mailchimp-only members: c<i> with i % 5 == 2. */
     private static final Pattern MAILCHIMP_ONLY = Pattern.compile("c\\d*[27]@exemple\\.fr");
@@ -175,12 +182,6 @@ class ClusterPairsFailoverIT {
         return out;
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
-
     private static Path workdir(Path dir, StateDatabase db, int healthPort, Path reports) throws IOException {
         Files.createDirectories(dir.resolve("config"));
         Path props = dir.resolve("config/application.properties");
@@ -213,12 +214,6 @@ class ClusterPairsFailoverIT {
         return dir;
     }
 
-    private static Path jar() {
-        Path jar = Path.of(System.getProperty("cmsync.jar", "target/copper-mailchimp-sync.jar"));
-        assertThat(jar).as("run mvn package first").exists();
-        return jar.toAbsolutePath();
-    }
-
     private static Process start(Path dir, SandboxServer s, String name, String... args) throws IOException {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx256m", "-Dcmsync.logs-dir=" + dir.resolve("logs"), "-jar", jar().toString(),
@@ -234,18 +229,10 @@ class ClusterPairsFailoverIT {
         return pb.start();
     }
 
-    private static String read(Path file) throws IOException {
-        return Files.exists(file) ? Files.readString(file, StandardCharsets.UTF_8) : "";
-    }
-
     /** The lines of a technical log that belong to one run (its id in the MDC), WARN and above of any other. */
     private static String linesOf(String log, String runId) {
         return log.lines().filter(l -> l.contains(runId) || l.contains(" WARN ") || l.contains(" ERROR "))
                 .collect(Collectors.joining("\n"));
-    }
-
-    private static String technicalLog(Path dir) throws IOException {
-        return read(dir.resolve("logs/copper-mailchimp-sync.log"));
     }
 
     /** Every run the nodes' logs tell of, by start time. */
@@ -271,41 +258,6 @@ class ClusterPairsFailoverIT {
         List<Run> list = new ArrayList<>(runs.values());
         list.sort(Comparator.comparing(Run::started));
         return list;
-    }
-
-    private static String nodeId(Path dir, String out) throws Exception {
-        long deadline = System.currentTimeMillis() + 90_000;
-        while (System.currentTimeMillis() < deadline) {
-            Matcher m = NODE_LINE.matcher(read(dir.resolve(out)));
-            if (m.find()) {
-                return m.group(1);
-            }
-            Thread.sleep(200);
-        }
-        throw new AssertionError("no cluster line from " + dir + ":\n" + read(dir.resolve(out)));
-    }
-
-    private static void kill(Process p) throws InterruptedException {
-        p.descendants().forEach(ProcessHandle::destroyForcibly);
-        p.destroyForcibly();
-        p.waitFor(30, TimeUnit.SECONDS);
-    }
-
-    private static String get(int port, String path) throws Exception {
-        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(20)).build(),
-                HttpResponse.BodyHandlers.ofString());
-        return r.body();
-    }
-
-    private static List<String> rowsOf(StateDatabase db, String sql) throws Exception {
-        List<String> rows = new ArrayList<>();
-        try (var c = db.connect(); var st = c.createStatement(); var rs = st.executeQuery(sql)) {
-            while (rs.next()) {
-                rows.add(rs.getString(1));
-            }
-        }
-        return rows;
     }
 
     private static String story(List<Run> runs) {
